@@ -1,0 +1,56 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Strict settings on every target: Swift 6 language mode plus the upcoming features the
+// style guide asks for (explicit `any`, imports visible only where declared, internal imports).
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "self-instruct-factory",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "SelfInstruct", targets: ["SelfInstruct"]),
+        .executable(name: "sictl", targets: ["sictl"]),
+        .executable(name: "si-bench", targets: ["si-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // Pure domain: no I/O, no C. Prompt texts are versioned resource files embedded at build time.
+        .target(
+            name: "SelfInstruct",
+            exclude: [],
+            resources: [
+                .embedInCode("Prompts/Resources/v1/selfinstruct-instructions.txt"),
+                .embedInCode("Prompts/Resources/v1/selfinstruct-instructions-classification.txt"),
+                .embedInCode("Prompts/Resources/v1/selfinstruct-is-classification.txt"),
+                .embedInCode("Prompts/Resources/v1/selfinstruct-instances-output-first.txt"),
+                .embedInCode("Prompts/Resources/v1/selfinstruct-instances-input-first.txt"),
+                .embedInCode("Prompts/Resources/v1/alpaca-instructions.txt"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "sictl",
+            dependencies: [
+                "SelfInstruct",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "si-bench", dependencies: ["SelfInstruct"], swiftSettings: strict),
+        .executableTarget(name: "si-generate", swiftSettings: strict),
+        .executableTarget(name: "si-filter", swiftSettings: strict),
+        .executableTarget(name: "si-classify", swiftSettings: strict),
+        .executableTarget(name: "si-instances", swiftSettings: strict),
+        .executableTarget(name: "si-shards", swiftSettings: strict),
+        .executableTarget(name: "si-teacher-sim", swiftSettings: strict),
+        .testTarget(name: "SelfInstructTests", dependencies: ["SelfInstruct"], swiftSettings: strict),
+    ]
+)

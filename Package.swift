@@ -44,7 +44,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .executableTarget(name: "si-bench", dependencies: ["SelfInstruct"], swiftSettings: strict),
+        .executableTarget(
+            name: "si-bench",
+            dependencies: [
+                "SelfInstruct",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(name: "si-generate", swiftSettings: strict),
         .executableTarget(name: "si-filter", swiftSettings: strict),
         .executableTarget(name: "si-classify", swiftSettings: strict),

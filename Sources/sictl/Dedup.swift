@@ -33,8 +33,16 @@ struct Dedup: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Reject a candidate when its best F-measure is greater than this.", valueName: "f"))
     var threshold: Double = 0.7
 
+    @Option(name: .long, help: ArgumentHelp("indexed (default): exact bounds + bit-parallel LCS; brute-force: every pair by dynamic programming. Both decide identically.", valueName: "name"))
+    var algorithm: Algorithm = .indexed
+
     @Flag(name: .long, help: "Print the summary as JSON on stdout.")
     var json = false
+
+    enum Algorithm: String, ExpressibleByArgument, CaseIterable {
+        case indexed
+        case bruteForce = "brute-force"
+    }
 
     func validate() throws {
         guard threshold >= 0, threshold <= 1 else {
@@ -59,11 +67,34 @@ struct Dedup: ParsableCommand {
         let candidates = InstructionListReader.read(try FileIO.readAll(input), fileName: input)
         try failOnErrors(candidates.problems)
 
-        var run = DedupRun(filter: BruteForceNoveltyFilter(threshold: threshold), seeds: seedFile.tasks)
-        let total = candidates.instructions.count
+        let summary: Summary
+        switch algorithm {
+        case .indexed:
+            summary = try decideAll(DedupRun(filter: NoveltyIndex(threshold: threshold), seeds: seedFile.tasks), candidates.instructions, started: started)
+        case .bruteForce:
+            summary = try decideAll(DedupRun(filter: BruteForceNoveltyFilter(threshold: threshold), seeds: seedFile.tasks), candidates.instructions, started: started)
+        }
+        let seconds = monotonicSeconds() - started
+        if json {
+            print("{\"algorithm\": \"\(algorithm.rawValue)\", \"candidates\": \(candidates.instructions.count), \"kept\": \(summary.kept), \"rejected\": \(summary.rejected), \"seeds\": \(seedFile.tasks.count), \"pool\": \(summary.pool), \"seconds\": \(seconds), \"output\": \(JSONWriter.quoted(output))}")
+        } else {
+            print("candidates \(candidates.instructions.count), kept \(summary.kept), rejected \(summary.rejected) (seeds \(seedFile.tasks.count), final pool \(summary.pool)) in \(String(format: "%.2f", seconds)) s [\(algorithm.rawValue)]")
+            print("decisions written to \(output)")
+        }
+    }
+
+    private struct Summary {
+        var kept: Int
+        var rejected: Int
+        var pool: Int
+    }
+
+    private func decideAll<F: NoveltyFilter>(_ start: DedupRun<F>, _ instructions: [String], started: Double) throws -> Summary {
+        var run = start
+        let total = instructions.count
         var lastReport = monotonicSeconds()
         try FileIO.writeAtomically(output) { out in
-            for (index, instruction) in candidates.instructions.enumerated() {
+            for (index, instruction) in instructions.enumerated() {
                 try out.writeLine(run.decide(instruction, index: index).jsonLine)
                 if index & 255 == 0, monotonicSeconds() - lastReport >= 2 {
                     lastReport = monotonicSeconds()
@@ -71,13 +102,7 @@ struct Dedup: ParsableCommand {
                 }
             }
         }
-        let seconds = monotonicSeconds() - started
-        if json {
-            print("{\"candidates\": \(total), \"kept\": \(run.kept), \"rejected\": \(run.rejected), \"seeds\": \(seedFile.tasks.count), \"pool\": \(run.poolCount), \"seconds\": \(seconds), \"output\": \(JSONWriter.quoted(output))}")
-        } else {
-            print("candidates \(total), kept \(run.kept), rejected \(run.rejected) (seeds \(seedFile.tasks.count), final pool \(run.poolCount)) in \(String(format: "%.2f", seconds)) s")
-            print("decisions written to \(output)")
-        }
+        return Summary(kept: run.kept, rejected: run.rejected, pool: run.poolCount)
     }
 
     private func failOnErrors(_ problems: [InputProblem]) throws {

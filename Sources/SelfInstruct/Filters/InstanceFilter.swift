@@ -28,9 +28,12 @@ public enum InstanceDropReason: String, Sendable, Hashable, CaseIterable, Codabl
 public struct DroppedInstance: Sendable, Hashable {
     /// 0-based position in parse order.
     public var position: Int
+    /// The instance as parsed.
     public var instance: TaskInstance
+    /// The first rule that dropped it.
     public var reason: InstanceDropReason
 
+    /// A drop record for the instance at `position`.
     public init(position: Int, instance: TaskInstance, reason: InstanceDropReason) {
         self.position = position
         self.instance = instance
@@ -45,6 +48,7 @@ public struct InstanceParseResult: Sendable, Hashable {
     /// Dropped instances, in the order the rules dropped them.
     public var dropped: [DroppedInstance]
 
+    /// A result with the given kept and dropped instances.
     public init(kept: [TaskInstance] = [], dropped: [DroppedInstance] = []) {
         self.kept = kept
         self.dropped = dropped
@@ -56,6 +60,7 @@ public struct InstanceFilter: Sendable, Hashable {
     /// Most instances kept per task (the reference keeps 5).
     public var maximumInstances: Int
 
+    /// A filter keeping at most `maximumInstances` per task.
     public init(maximumInstances: Int = 5) {
         precondition(maximumInstances >= 0, "maximumInstances must not be negative")
         self.maximumInstances = maximumInstances

@@ -14,6 +14,7 @@ public struct ParsedAlpacaTask: Sendable, Hashable {
     /// The trimmed output.
     public var output: String
 
+    /// An item with its fields already trimmed.
     public init(position: Int, itemNumber: Int, instruction: String, input: String, output: String) {
         self.position = position
         self.itemNumber = itemNumber
@@ -33,6 +34,7 @@ public struct AlpacaParseResult: Sendable, Hashable {
     /// Every other piece, with its reason.
     public var dropped: [DroppedItem]
 
+    /// A result with the given items and drops.
     public init(tasks: [ParsedAlpacaTask] = [], dropped: [DroppedItem] = []) {
         self.tasks = tasks
         self.dropped = dropped
@@ -48,6 +50,7 @@ public struct AlpacaResponseParser: Sendable, Hashable {
     /// Number of the first generated item: prompt examples + 1 (the prompt ends with "<n>. Instruction:").
     public var firstItemNumber: Int
 
+    /// A parser for completions of a prompt with `firstItemNumber - 1` examples.
     public init(mode: ParsingMode = .robust, heuristics: InstructionHeuristics = .alpaca, firstItemNumber: Int = 4) {
         self.mode = mode
         self.heuristics = heuristics

@@ -65,6 +65,7 @@ public struct DroppedItem: Sendable, Hashable {
     /// Why it was dropped.
     public var reason: ItemDropReason
 
+    /// A drop record for the piece at `position`.
     public init(position: Int, text: String, reason: ItemDropReason) {
         self.position = position
         self.text = text

@@ -8,6 +8,7 @@ public struct ParsedInstruction: Sendable, Hashable {
     /// The normalised (and, if configured, capitalised) instruction.
     public var text: String
 
+    /// A candidate from the piece at `position`.
     public init(position: Int, text: String) {
         self.position = position
         self.text = text
@@ -21,6 +22,7 @@ public struct InstructionParseResult: Sendable, Hashable {
     /// Every other piece, with its reason.
     public var dropped: [DroppedItem]
 
+    /// A result with the given candidates and drops.
     public init(instructions: [ParsedInstruction] = [], dropped: [DroppedItem] = []) {
         self.instructions = instructions
         self.dropped = dropped
@@ -36,6 +38,7 @@ public struct SelfInstructInstructionParser: Sendable, Hashable {
     /// The cheap filters applied to each item.
     public var heuristics: InstructionHeuristics
 
+    /// A parser; the defaults are robust mode with the reference capitalisation and Self-Instruct filters.
     public init(mode: ParsingMode = .robust, capitalize: Bool = true, heuristics: InstructionHeuristics = .selfInstruct) {
         self.mode = mode
         self.capitalize = capitalize

@@ -95,7 +95,8 @@ public struct InstructionHeuristics: Sendable, Hashable {
         let words = PythonText.wordCount(instruction)
         if words < minimumWords { return .tooFewWords(words) }
         if words > maximumWords { return .tooManyWords(words) }
-        if let hit = patterns.first(where: { $0.matches(in: text) }) { return .blacklistedKeyword(hit.keyword) }
+        let haystack = KeywordHaystack(text)
+        if let hit = patterns.first(where: { $0.matches(in: haystack) }) { return .blacklistedKeyword(hit.keyword) }
         if instruction.hasScalarPrefix(forbiddenPrefix) { return .startsWithWriteAProgram }
         let first = text[0]
         if isASCIIPunctuation(first) { return .startsWithPunctuation }

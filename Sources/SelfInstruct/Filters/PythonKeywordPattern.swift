@@ -6,58 +6,90 @@
 //   so "İ" (U+0130) and "ı" (U+0131) match "i", "ſ" (U+017F) matches "s", the Kelvin sign (U+212A) matches "k";
 // - an uncased pattern character (the space of "go to") matches only itself.
 
+/// A text prepared once for searching many keywords: raw and lower-cased code points, and the positions
+/// where Python's `\b` holds (a whole-word match can only start at one of them).
+struct KeywordHaystack {
+    let raw: [UInt32]
+    let lowered: [UInt32]
+    /// `isBoundary[i]`: word-ness differs between `i - 1` and `i` (outside the text counts as non-word).
+    let isBoundary: [Bool]
+    let boundaryPositions: [Int]
+
+    init(_ text: ScalarText) {
+        var raw: [UInt32] = []
+        var lowered: [UInt32] = []
+        var isBoundary: [Bool] = []
+        var boundaryPositions: [Int] = []
+        raw.reserveCapacity(text.count)
+        lowered.reserveCapacity(text.count)
+        isBoundary.reserveCapacity(text.count + 1)
+        var previousIsWord = false
+        for (index, scalar) in text.scalars.enumerated() {
+            raw.append(scalar.value)
+            lowered.append(PythonKeywordPattern.simpleLowercase(scalar).value)
+            let isWord = isPythonWordCharacter(scalar)
+            isBoundary.append(isWord != previousIsWord)
+            if isWord != previousIsWord { boundaryPositions.append(index) }
+            previousIsWord = isWord
+        }
+        isBoundary.append(previousIsWord)
+        self.raw = raw
+        self.lowered = lowered
+        self.isBoundary = isBoundary
+        self.boundaryPositions = boundaryPositions
+    }
+
+    var count: Int { raw.count }
+}
+
 /// A literal keyword searched as a whole word, case-insensitively, with Python `re` semantics.
 struct PythonKeywordPattern: Sendable, Hashable {
     /// The keyword as given (reported in rejections).
     let keyword: String
     private let units: [Unit]
 
-    private enum Unit: Sendable, Hashable {
-        /// Uncased pattern character: the text must have this exact code point.
-        case exact(UInt32)
-        /// Cased pattern character: the text character's simple lower-case form must be one of these.
-        case folded([UInt32])
+    /// One pattern code point.
+    private struct Unit: Sendable, Hashable {
+        /// Uncased: the text must have exactly `value`; cased: its lower-cased form must be `value`
+        /// or one of `alternates`.
+        var cased: Bool
+        var value: UInt32
+        var alternates: [UInt32]
+
+        @inline(__always)
+        func matches(raw: UInt32, lowered: UInt32) -> Bool {
+            guard cased else { return raw == value }
+            return lowered == value || (!alternates.isEmpty && alternates.contains(lowered))
+        }
     }
 
     /// Builds the matcher; regular-expression metacharacters in `keyword` are taken literally.
     init(_ keyword: String) {
         self.keyword = keyword
         units = keyword.unicodeScalars.map { scalar in
-            guard Self.isCased(scalar) else { return .exact(scalar.value) }
+            guard Self.isCased(scalar) else { return Unit(cased: false, value: scalar.value, alternates: []) }
             let lower = Self.simpleLowercase(scalar).value
-            return .folded([lower] + (Self.ignoreCaseEquivalents[lower] ?? []))
+            return Unit(cased: true, value: lower, alternates: Self.ignoreCaseEquivalents[lower] ?? [])
         }
     }
 
     /// Whether the keyword occurs in `text` as a whole word.
     func matches(in text: ScalarText) -> Bool {
+        matches(in: KeywordHaystack(text))
+    }
+
+    /// Whether the keyword occurs in the prepared `text` as a whole word.
+    func matches(in text: KeywordHaystack) -> Bool {
         let length = units.count
         guard length > 0, length <= text.count else { return false }
-        for start in 0...(text.count - length) where isBoundary(text, start) {
-            var matched = true
-            for offset in 0..<length where !unitMatches(units[offset], text[start + offset]) {
-                matched = false
-                break
+        for start in text.boundaryPositions where start + length <= text.count && text.isBoundary[start + length] {
+            var offset = 0
+            while offset < length && units[offset].matches(raw: text.raw[start + offset], lowered: text.lowered[start + offset]) {
+                offset += 1
             }
-            if matched && isBoundary(text, start + length) { return true }
+            if offset == length { return true }
         }
         return false
-    }
-
-    private func unitMatches(_ unit: Unit, _ scalar: Unicode.Scalar) -> Bool {
-        switch unit {
-        case .exact(let value):
-            return scalar.value == value
-        case .folded(let accepted):
-            return accepted.contains(Self.simpleLowercase(scalar).value)
-        }
-    }
-
-    /// Python's `\b` for `str` patterns: word-ness differs on the two sides (outside the text counts as non-word).
-    private func isBoundary(_ text: ScalarText, _ index: Int) -> Bool {
-        let before = index > 0 && isPythonWordCharacter(text[index - 1])
-        let after = index < text.count && isPythonWordCharacter(text[index])
-        return before != after
     }
 
     /// The simple (one-to-one) lower-case mapping CPython's `re` uses. Only U+0130 has a multi-scalar full

@@ -199,9 +199,11 @@ rabbit_running() {
 
 rabbit_start() {
     [ -x "$RABBIT_BIN/rabbitmq-server" ] || die "no $RABBIT_BIN/rabbitmq-server (use --install)"
+    local fresh=0
     if rabbit_running; then
         log "rabbitmq already running on 127.0.0.1:$SI_AMQP_PORT"
     else
+        [ -n "$(ls -A "$rabbit_dir/mnesia" 2>/dev/null)" ] || fresh=1
         mkdir -p "$rabbit_dir/home" "$rabbit_dir/mnesia" "$rabbit_dir/log"
         local cookie="$rabbit_dir/home/.erlang.cookie"
         if [ ! -f "$cookie" ]; then
@@ -210,10 +212,20 @@ rabbit_start() {
         chmod 0400 "$cookie"  # Erlang refuses a cookie that others can read
         : >"$rabbit_dir/rabbitmq-env.conf"
         echo "[]." >"$rabbit_dir/enabled_plugins"
-        cat >"$rabbit_dir/rabbitmq.conf" <<EOF
+        # A fresh node creates the default vhost and user itself, saving a rabbitmqctl VM start per step.
+        (
+            umask 077
+            cat >"$rabbit_dir/rabbitmq.conf" <<EOF
 log.console = false
 log.file.level = warning
+default_vhost = $amqp_vhost
+default_user = $amqp_user
+default_pass = $SI_AMQP_PASSWORD
+default_permissions.configure = .*
+default_permissions.read = .*
+default_permissions.write = .*
 EOF
+        )
         rm -f "$rabbit_pid_file"
         rabbit "$RABBIT_BIN/rabbitmq-server" -detached
         # `await_startup` alone fails at once while the node is still booting; wait on the pid file first.
@@ -222,7 +234,8 @@ EOF
         rabbit "$RABBIT_BIN/rabbitmqctl" -q await_startup >/dev/null
         log "rabbitmq started on 127.0.0.1:$SI_AMQP_PORT"
     fi
-    # Virtual host and user, idempotently; the password is reset to the one in config.env.
+    [ "$fresh" -eq 1 ] && return 0
+    # An existing node: make sure vhost, user, password and permissions match config.env.
     if ! rabbit "$RABBIT_BIN/rabbitmqctl" -q list_vhosts name | grep -qx "$amqp_vhost"; then
         rabbit "$RABBIT_BIN/rabbitmqctl" -q add_vhost "$amqp_vhost" >/dev/null
     fi

@@ -17,6 +17,7 @@ public final class AMQPConnection {
 
     /// Confirm-mode bookkeeping: publish sequence numbers still waiting for `basic.ack`/`basic.nack`, ascending.
     private var confirmsEnabled = false
+    private var confirmsRequested = false
     private var nextPublishSequence: UInt64 = 1
     private var unconfirmed: [UInt64] = []
     private var nacked: [UInt64] = []
@@ -120,6 +121,8 @@ public final class AMQPConnection {
         nextPublishSequence = 1
         unconfirmed.removeAll()
         nacked.removeAll()
+        // A channel reopened after a broker-side close keeps the confirm mode the caller asked for.
+        if confirmsRequested { try selectConfirms(state: state) }
     }
 
     /// Closes the channel and the connection and frees the C state; safe to call more than once.
@@ -210,7 +213,7 @@ public final class AMQPConnection {
 
     /// Deletes a queue and returns how many messages it held.
     @discardableResult
-    public func deleteQueue(_ name: String) throws(BrokerError) -> UInt32 {
+    public func queueDelete(_ name: String) throws(BrokerError) -> UInt32 {
         let state = try usableState(operation: "queue.delete")
         let ok = withCScratch { scratch in amqp_queue_delete(state, channel, scratch.bytes(name), 0, 0) }
         try check(reply: amqp_get_rpc_reply(state), operation: "queue.delete")
@@ -218,7 +221,7 @@ public final class AMQPConnection {
     }
 
     /// Deletes an exchange.
-    public func deleteExchange(_ name: String) throws(BrokerError) {
+    public func exchangeDelete(_ name: String) throws(BrokerError) {
         let state = try usableState(operation: "exchange.delete")
         withCScratch { scratch in _ = amqp_exchange_delete(state, channel, scratch.bytes(name), 0) }
         try check(reply: amqp_get_rpc_reply(state), operation: "exchange.delete")
@@ -229,7 +232,12 @@ public final class AMQPConnection {
     /// Puts the channel into publisher-confirm mode; publishes after this get sequence numbers 1, 2, 3, …
     public func confirmSelect() throws(BrokerError) {
         let state = try usableState(operation: "confirm.select")
+        confirmsRequested = true
         guard !confirmsEnabled else { return }
+        try selectConfirms(state: state)
+    }
+
+    private func selectConfirms(state: amqp_connection_state_t) throws(BrokerError) {
         _ = amqp_confirm_select(state, channel)
         try check(reply: amqp_get_rpc_reply(state), operation: "confirm.select")
         confirmsEnabled = true

@@ -31,8 +31,8 @@ struct BrokerIntegrationTests {
         try publisher.bindQueue(topology.queue, exchange: topology.exchange, routingKey: topology.routingKey)
         defer {
             if publisher.isOpen {
-                _ = try? publisher.deleteQueue(topology.queue)
-                try? publisher.deleteExchange(topology.exchange)
+                _ = try? publisher.queueDelete(topology.queue)
+                try? publisher.exchangeDelete(topology.exchange)
             }
         }
         try body(publisher, consumer, topology)
@@ -135,7 +135,22 @@ struct BrokerIntegrationTests {
         let queue = "si.test.after-error.\(uniqueSuffix())"
         let state = try connection.declareQueue(queue)
         #expect(state.name == queue)
-        try connection.deleteQueue(queue)
+        try connection.queueDelete(queue)
+    }
+
+    @Test("confirm mode survives a channel that the broker closed after an error")
+    func confirmsSurviveChannelError() throws {
+        try withTopology(.classic) { publisher, _, topology in
+            try publisher.confirmSelect()
+            try publisher.publish(exchange: topology.exchange, routingKey: topology.routingKey, body: [1])
+            try publisher.waitForConfirms(timeout: .seconds(10))
+            #expect(throws: BrokerError.self) { try publisher.inspectQueue("si.test.missing.\(uniqueSuffix())") }
+            // The fresh channel numbers confirms from 1 again.
+            let sequence = try publisher.publish(exchange: topology.exchange, routingKey: topology.routingKey, body: [2])
+            #expect(sequence == 1)
+            try publisher.waitForConfirms(timeout: .seconds(10))
+            #expect(try publisher.inspectQueue(topology.queue).messageCount == 2)
+        }
     }
 
     @Test("redeclaring a quorum queue as classic is a permanent precondition failure")
@@ -144,7 +159,7 @@ struct BrokerIntegrationTests {
         defer { connection.close() }
         let queue = "si.test.conflict.\(uniqueSuffix())"
         try connection.declareQueue(queue, type: .quorum)
-        defer { _ = try? connection.deleteQueue(queue) }
+        defer { _ = try? connection.queueDelete(queue) }
         try connection.declareQueue(queue, type: .quorum)
         let error = try #require(throws: BrokerError.self) { try connection.declareQueue(queue, type: .classic) }
         #expect(error.kind == .preconditionFailed)

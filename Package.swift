@@ -15,6 +15,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "SelfInstruct", targets: ["SelfInstruct"]),
+        .library(name: "Broker", targets: ["Broker"]),
+        .library(name: "Store", targets: ["Store"]),
         .executable(name: "sictl", targets: ["sictl"]),
         .executable(name: "si-bench", targets: ["si-bench"]),
     ],
@@ -22,6 +24,20 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
+        // System libraries: a module map over a shim header each, imported `internal` by one adapter only.
+        .systemLibrary(
+            name: "CRabbitMQ",
+            pkgConfig: "librabbitmq",
+            providers: [.apt(["librabbitmq-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        // Adapters: the only places that touch the C libraries.
+        .target(name: "Broker", dependencies: ["CRabbitMQ"], swiftSettings: strict),
+        .target(name: "Store", dependencies: ["CLibPQ"], swiftSettings: strict),
         // Pure domain: no I/O, no C. Prompt texts are versioned resource files embedded at build time.
         .target(
             name: "SelfInstruct",
@@ -59,5 +75,9 @@ let package = Package(
         .executableTarget(name: "si-shards", swiftSettings: strict),
         .executableTarget(name: "si-teacher-sim", swiftSettings: strict),
         .testTarget(name: "SelfInstructTests", dependencies: ["SelfInstruct"], swiftSettings: strict),
+        .testTarget(name: "BrokerTests", dependencies: ["Broker"], swiftSettings: strict),
+        .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
+        // Against real PostgreSQL and RabbitMQ; gated on SI_TEST_DATABASE_URL / SI_TEST_AMQP_URL.
+        .testTarget(name: "IntegrationTests", dependencies: ["Broker", "Store"], swiftSettings: strict),
     ]
 )

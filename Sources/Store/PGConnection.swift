@@ -1,0 +1,226 @@
+internal import CLibPQ
+
+/// One PostgreSQL connection, driven synchronously through libpq.
+///
+/// Not `Sendable`: a `PGconn` must not be used from two threads at once, so one thread or actor owns an instance
+/// (a later layer puts an actor with its own executor and a pool in front).
+public final class PGConnection {
+    private var handle: OpaquePointer?
+    private let redactedTarget: String
+
+    private init(handle: OpaquePointer, redactedTarget: String) {
+        self.handle = handle
+        self.redactedTarget = redactedTarget
+    }
+
+    deinit {
+        assert(handle == nil, "PGConnection to \(redactedTarget) was not closed")
+        if let handle { PQfinish(handle) }
+    }
+
+    /// Connects to a `postgresql://user:password@host:port/database` URL (or a libpq key=value string).
+    public static func connect(url: String, applicationName: String = "self-instruct") throws(StoreError) -> PGConnection {
+        let redacted = redactingPassword(in: url)
+        try validate(url: url, redacted: redacted)
+        // expand_dbname=1 lets the URL fill every field; the pairs after it only add what the URL leaves unset.
+        let keywords: [String?] = ["dbname", "fallback_application_name", "client_encoding", nil]
+        let values: [String?] = [url, applicationName, "UTF8", nil]
+        let handle = withCStringArray(keywords) { keywordPointers in
+            withCStringArray(values) { valuePointers in
+                PQconnectdbParams(keywordPointers, valuePointers, 1)
+            }
+        }
+        guard let handle else {
+            throw StoreError(kind: .connect, operation: "connect", message: "libpq could not allocate a connection",
+                             classification: .reconnect)
+        }
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let message = trimmed(PQerrorMessage(handle))
+            PQfinish(handle)
+            throw StoreError(kind: .connect, operation: "connect",
+                             message: "cannot connect to \(redacted): \(message)", classification: .reconnect)
+        }
+        // Server NOTICEs would otherwise go straight to stderr, bypassing the process's logging.
+        PQsetNoticeProcessor(handle, si_pq_ignore_notice, nil)
+        return PGConnection(handle: handle, redactedTarget: redacted)
+    }
+
+    /// Returns `url` with its password replaced by `***`, for messages and logs.
+    public static func redactedURL(_ url: String) -> String {
+        redactingPassword(in: url)
+    }
+
+    /// True until `close()` runs or libpq reports the connection broken.
+    public var isOpen: Bool {
+        guard let handle else { return false }
+        return PQstatus(handle) == CONNECTION_OK
+    }
+
+    /// Closes the connection; safe to call more than once.
+    public func close() {
+        guard let handle else { return }
+        self.handle = nil
+        PQfinish(handle)
+    }
+
+    /// Runs one SQL statement with text parameters `$1, $2, …` (nil is NULL) and returns its rows.
+    ///
+    /// - Parameter operation: a name for errors and logs; defaults to the statement's first word (`INSERT`, …).
+    @discardableResult
+    public func execute(_ sql: String, _ parameters: [String?] = [], operation: String? = nil) throws(StoreError)
+        -> QueryResult
+    {
+        let operation = operation ?? Self.verb(of: sql)
+        guard let handle else {
+            throw StoreError(kind: .closed, operation: operation, message: "the connection was closed", classification: .fatal)
+        }
+        if let position = parameters.firstIndex(where: { $0?.utf8.contains(0) == true }) {
+            throw StoreError(kind: .invalidParameter, operation: operation,
+                             message: "parameter $\(position + 1) contains a NUL byte, which text parameters cannot carry",
+                             classification: .permanent)
+        }
+        let result = withCStringArray(parameters) { values in
+            PQexecParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+        }
+        guard let result else {
+            throw connectionError(handle: handle, operation: operation)
+        }
+        defer { PQclear(result) }
+        let status = PQresultStatus(result)
+        switch status {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            return Self.copy(result)
+        case PGRES_FATAL_ERROR, PGRES_NONFATAL_ERROR, PGRES_BAD_RESPONSE:
+            throw check(result: result, handle: handle, operation: operation)
+        default:
+            throw StoreError(kind: .protocolError, operation: operation,
+                             message: "unsupported result status \(String(cString: PQresStatus(status)))",
+                             classification: .permanent)
+        }
+    }
+
+    // MARK: - Failures
+
+    /// The one funnel for a failed `PGresult`: SQLSTATE, message, detail, hint and constraint from libpq.
+    private func check(result: OpaquePointer, handle: OpaquePointer, operation: String) -> StoreError {
+        func field(_ code: Int32) -> String? {
+            PQresultErrorField(result, code).map { String(cString: $0) }
+        }
+        let sqlState = field(si_pg_diag_sqlstate)
+        let message = field(si_pg_diag_message_primary) ?? Self.trimmed(PQresultErrorMessage(result))
+        if PQstatus(handle) == CONNECTION_BAD {
+            // The server went away mid-statement; whatever SQLSTATE it managed to send, only a new connection helps.
+            return StoreError(kind: .connectionLost, operation: operation, sqlState: sqlState, message: message,
+                              classification: .reconnect)
+        }
+        return StoreError(operation: operation, sqlState: sqlState, message: message,
+                          detail: field(si_pg_diag_message_detail), hint: field(si_pg_diag_message_hint),
+                          constraint: field(si_pg_diag_constraint_name))
+    }
+
+    /// An error for a call that produced no `PGresult` at all (out of memory or the connection is gone).
+    private func connectionError(handle: OpaquePointer, operation: String) -> StoreError {
+        let message = Self.trimmed(PQerrorMessage(handle))
+        if PQstatus(handle) == CONNECTION_BAD {
+            return StoreError(kind: .connectionLost, operation: operation, message: message, classification: .reconnect)
+        }
+        return StoreError(kind: .server, operation: operation, message: message, classification: .retry)
+    }
+
+    private static func validate(url: String, redacted: String) throws(StoreError) {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        let options = PQconninfoParse(url, &errorMessage)
+        // libpq's parse message can quote the offending part of the URL, password included: free it unread.
+        if let errorMessage { PQfreemem(errorMessage) }
+        guard let options else {
+            throw StoreError(kind: .invalidURL, operation: "connect",
+                             message: "libpq cannot parse the connection URL \(redacted)", classification: .fatal)
+        }
+        PQconninfoFree(options)
+    }
+
+    // MARK: - Copying out
+
+    private static func copy(_ result: OpaquePointer) -> QueryResult {
+        let columnCount = Int(PQnfields(result))
+        let rowCount = Int(PQntuples(result))
+        let columns = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
+        var rows: [[String?]] = []
+        rows.reserveCapacity(rowCount)
+        for row in 0..<Int32(rowCount) {
+            var values: [String?] = []
+            values.reserveCapacity(columnCount)
+            for column in 0..<Int32(columnCount) {
+                if PQgetisnull(result, row, column) != 0 {
+                    values.append(nil)
+                } else {
+                    let length = Int(PQgetlength(result, row, column))
+                    let bytes = UnsafeRawBufferPointer(start: PQgetvalue(result, row, column), count: length)
+                    values.append(String(decoding: bytes, as: UTF8.self))
+                }
+            }
+            rows.append(values)
+        }
+        let commandTag = String(cString: PQcmdStatus(result))
+        let affected = Int(String(cString: PQcmdTuples(result)))
+        return QueryResult(columns: columns, rows: rows, commandTag: commandTag, affectedRowCount: affected)
+    }
+
+    private static func trimmed(_ message: UnsafePointer<CChar>?) -> String {
+        guard let message else { return "" }
+        var text = Substring(String(cString: message))
+        while let last = text.last, last.isWhitespace { text = text.dropLast() }
+        return String(text)
+    }
+
+    /// The first word of a statement, upper-cased, as a default operation name.
+    static func verb(of sql: String) -> String {
+        let word = sql.drop(while: { $0.isWhitespace || $0 == "(" }).prefix(while: { $0.isLetter })
+        return word.isEmpty ? "statement" : word.uppercased()
+    }
+}
+
+/// Runs `body` with a C array of pointers to NUL-terminated copies of `strings` (nil stays NULL).
+///
+/// All copies live in one buffer that outlives the call, which libpq's parameter and keyword arrays require.
+func withCStringArray<Result>(_ strings: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> Result) -> Result {
+    var storage: [CChar] = []
+    var offsets: [Int?] = []
+    offsets.reserveCapacity(strings.count)
+    for string in strings {
+        guard let string else {
+            offsets.append(nil)
+            continue
+        }
+        offsets.append(storage.count)
+        storage.append(contentsOf: string.utf8CString)
+    }
+    return storage.withUnsafeBufferPointer { buffer in
+        let pointers: [UnsafePointer<CChar>?] = offsets.map { offset in offset.map { buffer.baseAddress! + $0 } }
+        return pointers.withUnsafeBufferPointer { body($0.baseAddress) }
+    }
+}
+
+/// Redacts passwords in a URL such as `postgresql://user:secret@host/db?password=…` or a `key=value` string.
+func redactingPassword(in url: String) -> String {
+    var text = redactingUserInfoPassword(in: url)
+    // libpq also accepts `password=` as a URL query parameter or a conninfo keyword.
+    var searchStart = text.startIndex
+    while let match = text[searchStart...].firstRange(of: "password=") {
+        let valueEnd = text[match.upperBound...].firstIndex(where: { $0 == "&" || $0 == " " }) ?? text.endIndex
+        text.replaceSubrange(match.upperBound..<valueEnd, with: "***")
+        searchStart = text.index(match.upperBound, offsetBy: 3)
+    }
+    return text
+}
+
+private func redactingUserInfoPassword(in url: String) -> String {
+    guard let schemeEnd = url.firstRange(of: "://") else { return url }
+    let authorityStart = schemeEnd.upperBound
+    let authorityEnd = url[authorityStart...].firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? url.endIndex
+    let authority = url[authorityStart..<authorityEnd]
+    guard let at = authority.lastIndex(of: "@") else { return url }
+    let userInfo = authority[authority.startIndex..<at]
+    guard let colon = userInfo.firstIndex(of: ":") else { return url }
+    return String(url[..<url.index(after: colon)]) + "***" + String(url[at...])
+}

@@ -1,0 +1,302 @@
+#!/usr/bin/env bash
+# Private PostgreSQL and RabbitMQ servers for development and tests, without systemd or Docker.
+#
+#   deploy/local/services.sh [--install] [--throwaway] start   start both (a no-op for one already running)
+#   deploy/local/services.sh stop                              stop both, and the private epmd
+#   deploy/local/services.sh env                               print `export SI_DATABASE_URL=… SI_AMQP_URL=…`
+#   deploy/local/services.sh status                            exit 0 when both answer
+#   deploy/local/services.sh packages                          print the Debian packages the project needs
+#
+#   --install    apt-get install the packages that are missing (apt-get update first); needs root
+#   --throwaway  run PostgreSQL with fsync and synchronous commit off: test data only, never for real data
+#
+# Runs as root (PostgreSQL itself runs as the `postgres` user through runuser). Everything lives in the state
+# directory $SI_LOCAL_STATE (default ./.local/services). Ports, fixed at the first start and kept in
+# $SI_LOCAL_STATE/config.env: SI_PG_PORT (55433), SI_AMQP_PORT (55672), SI_AMQP_DIST_PORT (55679),
+# SI_EPMD_PORT (54369).
+set -euo pipefail
+
+# Build and server packages; libcurl is for the Teacher adapter's build.
+PACKAGES=(postgresql libpq-dev rabbitmq-server librabbitmq-dev libcurl4-openssl-dev pkg-config)
+RABBIT_BIN=/usr/lib/rabbitmq/bin
+
+install_missing=0
+throwaway=0
+command=""
+for arg in "$@"; do
+    case "$arg" in
+        --install) install_missing=1 ;;
+        --throwaway) throwaway=1 ;;
+        start|stop|env|status|packages) command="$arg" ;;
+        -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "services.sh: unknown argument '$arg' (try --help)" >&2; exit 64 ;;
+    esac
+done
+[ -n "$command" ] || { echo "services.sh: say start, stop, env, status or packages (try --help)" >&2; exit 64; }
+
+log() { echo "services.sh: $*" >&2; }
+die() { log "$*"; exit 1; }
+
+if [ "$command" = packages ]; then
+    echo "${PACKAGES[@]}"
+    exit 0
+fi
+
+install_packages() {
+    local missing=()
+    for package in "${PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    [ "$(id -u)" -eq 0 ] || die "installing ${missing[*]} needs root"
+    log "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+[ "$install_missing" -eq 1 ] && install_packages
+
+# --- state directory and configuration --------------------------------------------------------------------
+
+state="${SI_LOCAL_STATE:-./.local/services}"
+if [ "$command" = start ]; then
+    [ "$(id -u)" -eq 0 ] || die "run as root (PostgreSQL is started as the postgres user through runuser)"
+    mkdir -p "$state"
+    chmod 0711 "$state"  # postgres must traverse it; config.env itself stays 0600
+fi
+[ -d "$state" ] || { [ "$command" = status ] && { echo "postgres: not set up"; echo "rabbitmq: not set up"; exit 3; }
+                     [ "$command" = stop ] && exit 0
+                     die "no services in $state: run 'deploy/local/services.sh start' first"; }
+state="$(cd "$state" && pwd)"
+config="$state/config.env"
+
+random_secret() { od -An -tx1 -N16 /dev/urandom | tr -d ' \n'; }
+
+if [ ! -f "$config" ]; then
+    [ "$command" = start ] || die "no $config: run 'deploy/local/services.sh start' first"
+    (
+        umask 077
+        cat >"$config" <<EOF
+SI_PG_PORT=${SI_PG_PORT:-55433}
+SI_AMQP_PORT=${SI_AMQP_PORT:-55672}
+SI_AMQP_DIST_PORT=${SI_AMQP_DIST_PORT:-55679}
+SI_EPMD_PORT=${SI_EPMD_PORT:-54369}
+SI_PG_PASSWORD=$(random_secret)
+SI_AMQP_PASSWORD=$(random_secret)
+EOF
+    )
+fi
+# shellcheck disable=SC1090
+. "$config"
+if [ "$SI_AMQP_DIST_PORT" -ge 35672 ] && [ "$SI_AMQP_DIST_PORT" -le 35682 ]; then
+    die "SI_AMQP_DIST_PORT must stay outside 35672-35682, where rabbitmqctl takes its own ports"
+fi
+
+db_name=si
+db_user=si
+amqp_vhost=si
+amqp_user=si
+
+# --- PostgreSQL ---------------------------------------------------------------------------------------------
+
+pg_dir="$state/postgres"
+pg_data="$pg_dir/data"
+pg_socket="$pg_dir/sock"
+# A Unix socket path must fit in 107 bytes; deep checkouts fall back to a short directory.
+if [ $(( ${#pg_socket} + 20 )) -gt 100 ]; then pg_socket="/tmp/si-pg-$SI_PG_PORT"; fi
+
+pg_bin() {
+    local dir
+    for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+        [ -x "$dir/initdb" ] && { echo "$dir"; return 0; }
+    done
+    die "no PostgreSQL server binaries under /usr/lib/postgresql (use --install)"
+}
+
+as_postgres() { runuser -u postgres -- "$@"; }
+
+pg_running() {
+    [ -f "$pg_data/PG_VERSION" ] && as_postgres "$(pg_bin)/pg_ctl" -D "$pg_data" status >/dev/null 2>&1
+}
+
+pg_sql() {
+    "$(pg_bin)/psql" -X -q -v ON_ERROR_STOP=1 -h "$pg_socket" -p "$SI_PG_PORT" -U postgres -d postgres "$@"
+}
+
+pg_start() {
+    local bin
+    bin="$(pg_bin)"
+    id postgres >/dev/null 2>&1 || die "no postgres user (use --install)"
+    install -d -m 0700 -o postgres -g postgres "$pg_dir" "$pg_socket"
+    as_postgres test -x "$pg_dir" || die "the postgres user cannot reach $pg_dir; set SI_LOCAL_STATE to a path it can traverse"
+    if [ ! -f "$pg_data/PG_VERSION" ]; then
+        local initdb_options=(-D "$pg_data" -U postgres --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --no-locale)
+        [ "$throwaway" -eq 1 ] && initdb_options+=(--no-sync)
+        as_postgres "$bin/initdb" "${initdb_options[@]}" >"$pg_dir/initdb.log" 2>&1 ||
+            die "initdb failed; see $pg_dir/initdb.log"
+    fi
+    if pg_running; then
+        log "postgres already running on 127.0.0.1:$SI_PG_PORT"
+    else
+        local server_options="-p $SI_PG_PORT -k $pg_socket -c listen_addresses=127.0.0.1"
+        if [ "$throwaway" -eq 1 ]; then
+            # Throwaway test data only: a crash may lose or corrupt it.
+            server_options+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        fi
+        as_postgres "$bin/pg_ctl" -D "$pg_data" -l "$pg_dir/server.log" -w -t 60 -o "$server_options" start >/dev/null ||
+            die "postgres did not start; see $pg_dir/server.log"
+        log "postgres started on 127.0.0.1:$SI_PG_PORT"
+    fi
+    # Role and database, idempotently; the password is reset to the one in config.env.
+    if [ -z "$(pg_sql -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$db_user'")" ]; then
+        pg_sql -c "CREATE ROLE $db_user LOGIN PASSWORD '$SI_PG_PASSWORD'"
+    else
+        pg_sql -c "ALTER ROLE $db_user LOGIN PASSWORD '$SI_PG_PASSWORD'"
+    fi
+    if [ -z "$(pg_sql -tAc "SELECT 1 FROM pg_database WHERE datname = '$db_name'")" ]; then
+        pg_sql -c "CREATE DATABASE $db_name OWNER $db_user"
+    fi
+}
+
+pg_stop() {
+    if pg_running; then
+        as_postgres "$(pg_bin)/pg_ctl" -D "$pg_data" -m fast -w stop >/dev/null
+        log "postgres stopped"
+    fi
+}
+
+# --- RabbitMQ ----------------------------------------------------------------------------------------------
+
+rabbit_dir="$state/rabbitmq"
+rabbit_pid_file="$rabbit_dir/rabbit.pid"
+rabbit_node="si-$SI_AMQP_PORT@localhost"
+
+# The node's private world; HOME is set only here because Swift and pip caches use it too.
+rabbit() {
+    local tool="$1"
+    shift
+    env HOME="$rabbit_dir/home" \
+        RABBITMQ_CONF_ENV_FILE="$rabbit_dir/rabbitmq-env.conf" \
+        RABBITMQ_CONFIG_FILE="$rabbit_dir/rabbitmq.conf" \
+        RABBITMQ_ENABLED_PLUGINS_FILE="$rabbit_dir/enabled_plugins" \
+        RABBITMQ_MNESIA_BASE="$rabbit_dir/mnesia" \
+        RABBITMQ_LOG_BASE="$rabbit_dir/log" \
+        RABBITMQ_PID_FILE="$rabbit_pid_file" \
+        RABBITMQ_NODENAME="$rabbit_node" \
+        RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
+        RABBITMQ_NODE_PORT="$SI_AMQP_PORT" \
+        RABBITMQ_DIST_PORT="$SI_AMQP_DIST_PORT" \
+        RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}" \
+        ERL_EPMD_PORT="$SI_EPMD_PORT" \
+        ERL_EPMD_ADDRESS=127.0.0.1 \
+        "$tool" "$@"
+}
+
+rabbit_running() {
+    [ -f "$rabbit_pid_file" ] && kill -0 "$(cat "$rabbit_pid_file")" 2>/dev/null
+}
+
+rabbit_start() {
+    [ -x "$RABBIT_BIN/rabbitmq-server" ] || die "no $RABBIT_BIN/rabbitmq-server (use --install)"
+    local fresh=0
+    if rabbit_running; then
+        log "rabbitmq already running on 127.0.0.1:$SI_AMQP_PORT"
+    else
+        [ -n "$(ls -A "$rabbit_dir/mnesia" 2>/dev/null)" ] || fresh=1
+        mkdir -p "$rabbit_dir/home" "$rabbit_dir/mnesia" "$rabbit_dir/log"
+        local cookie="$rabbit_dir/home/.erlang.cookie"
+        if [ ! -f "$cookie" ]; then
+            (umask 077; random_secret | tr 'a-f0-9' 'A-FG-P' >"$cookie")
+        fi
+        chmod 0400 "$cookie"  # Erlang refuses a cookie that others can read
+        : >"$rabbit_dir/rabbitmq-env.conf"
+        echo "[]." >"$rabbit_dir/enabled_plugins"
+        # A fresh node creates the default vhost and user itself, saving a rabbitmqctl VM start per step.
+        (
+            umask 077
+            cat >"$rabbit_dir/rabbitmq.conf" <<EOF
+log.console = false
+log.file.level = warning
+default_vhost = $amqp_vhost
+default_user = $amqp_user
+default_pass = $SI_AMQP_PASSWORD
+default_permissions.configure = .*
+default_permissions.read = .*
+default_permissions.write = .*
+EOF
+        )
+        rm -f "$rabbit_pid_file"
+        rabbit "$RABBIT_BIN/rabbitmq-server" -detached
+        # `await_startup` alone fails at once while the node is still booting; wait on the pid file first.
+        rabbit "$RABBIT_BIN/rabbitmqctl" -q wait --timeout 120 "$rabbit_pid_file" >/dev/null ||
+            die "rabbitmq did not start; see $rabbit_dir/log"
+        rabbit "$RABBIT_BIN/rabbitmqctl" -q await_startup >/dev/null
+        log "rabbitmq started on 127.0.0.1:$SI_AMQP_PORT"
+    fi
+    [ "$fresh" -eq 1 ] && return 0
+    # An existing node: make sure vhost, user, password and permissions match config.env.
+    if ! rabbit "$RABBIT_BIN/rabbitmqctl" -q list_vhosts name | grep -qx "$amqp_vhost"; then
+        rabbit "$RABBIT_BIN/rabbitmqctl" -q add_vhost "$amqp_vhost" >/dev/null
+    fi
+    if rabbit "$RABBIT_BIN/rabbitmqctl" -q list_users | cut -f1 | grep -qx "$amqp_user"; then
+        rabbit "$RABBIT_BIN/rabbitmqctl" -q change_password "$amqp_user" "$SI_AMQP_PASSWORD" >/dev/null
+    else
+        rabbit "$RABBIT_BIN/rabbitmqctl" -q add_user "$amqp_user" "$SI_AMQP_PASSWORD" >/dev/null
+    fi
+    rabbit "$RABBIT_BIN/rabbitmqctl" -q set_permissions -p "$amqp_vhost" "$amqp_user" '.*' '.*' '.*' >/dev/null
+}
+
+epmd_binary() {
+    command -v epmd 2>/dev/null || ls /usr/lib/erlang/erts-*/bin/epmd 2>/dev/null | head -n 1
+}
+
+rabbit_stop() {
+    if rabbit_running; then
+        rabbit "$RABBIT_BIN/rabbitmqctl" -q shutdown >/dev/null 2>&1 || {
+            log "rabbitmqctl shutdown failed; terminating the node process"
+            kill "$(cat "$rabbit_pid_file")" 2>/dev/null || true
+        }
+        log "rabbitmq stopped"
+    fi
+    rm -f "$rabbit_pid_file"
+    # epmd outlives the node; ours listens on the private port only.
+    local epmd
+    epmd="$(epmd_binary)"
+    if [ -n "$epmd" ]; then
+        ERL_EPMD_PORT="$SI_EPMD_PORT" ERL_EPMD_ADDRESS=127.0.0.1 "$epmd" -kill >/dev/null 2>&1 || true
+    fi
+}
+
+# --- commands ----------------------------------------------------------------------------------------------
+
+case "$command" in
+    start)
+        pg_start
+        rabbit_start
+        ;;
+    stop)
+        pg_stop
+        rabbit_stop
+        ;;
+    env)
+        echo "export SI_DATABASE_URL='postgresql://$db_user:$SI_PG_PASSWORD@127.0.0.1:$SI_PG_PORT/$db_name'"
+        echo "export SI_AMQP_URL='amqp://$amqp_user:$SI_AMQP_PASSWORD@127.0.0.1:$SI_AMQP_PORT/$amqp_vhost'"
+        ;;
+    status)
+        healthy=0
+        if pg_running && "$(pg_bin)/pg_isready" -q -h 127.0.0.1 -p "$SI_PG_PORT"; then
+            echo "postgres: running on 127.0.0.1:$SI_PG_PORT"
+        else
+            echo "postgres: stopped"
+            healthy=3
+        fi
+        if rabbit_running && rabbit "$RABBIT_BIN/rabbitmqctl" -q ping >/dev/null 2>&1; then
+            echo "rabbitmq: running on 127.0.0.1:$SI_AMQP_PORT (node $rabbit_node)"
+        else
+            echo "rabbitmq: stopped"
+            healthy=3
+        fi
+        exit "$healthy"
+        ;;
+esac

@@ -15,11 +15,13 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "SelfInstruct", targets: ["SelfInstruct"]),
+        .library(name: "Teacher", targets: ["Teacher"]),
         .executable(name: "sictl", targets: ["sictl"]),
         .executable(name: "si-bench", targets: ["si-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         // Pure domain: no I/O, no C. Prompt texts are versioned resource files embedded at build time.
@@ -33,6 +35,22 @@ let package = Package(
                 .embedInCode("Prompts/Resources/v1/selfinstruct-instances-output-first.txt"),
                 .embedInCode("Prompts/Resources/v1/selfinstruct-instances-input-first.txt"),
                 .embedInCode("Prompts/Resources/v1/alpaca-instructions.txt"),
+            ],
+            swiftSettings: strict
+        ),
+        // libcurl through typed wrappers for its variadic calls; imported by Teacher only.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // OpenAI-compatible teacher client: curl multi thread, wire types, retry and rate policies.
+        .target(
+            name: "Teacher",
+            dependencies: [
+                "CCurl",
+                "SelfInstruct",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -52,5 +70,15 @@ let package = Package(
         .executableTarget(name: "si-shards", swiftSettings: strict),
         .executableTarget(name: "si-teacher-sim", swiftSettings: strict),
         .testTarget(name: "SelfInstructTests", dependencies: ["SelfInstruct"], swiftSettings: strict),
+        .testTarget(
+            name: "TeacherTests",
+            dependencies: [
+                "Teacher",
+                "SelfInstruct",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
     ]
 )

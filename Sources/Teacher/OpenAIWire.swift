@@ -140,7 +140,7 @@ enum OpenAIWire {
             var container = encoder.container(keyedBy: WireKey.self)
             try container.encode(model, forKey: .model)
             try container.encode(prompt, forKey: .prompt)
-            try parameters.encodeWire(into: &container, includeBestOf: true)
+            try parameters.encodeWire(into: &container, chat: false)
         }
     }
 
@@ -158,7 +158,7 @@ enum OpenAIWire {
             var container = encoder.container(keyedBy: WireKey.self)
             try container.encode(model, forKey: .model)
             try container.encode(messages, forKey: .messages)
-            try parameters.encodeWire(into: &container, includeBestOf: false)
+            try parameters.encodeWire(into: &container, chat: true)
         }
     }
 
@@ -265,9 +265,10 @@ enum OpenAIWire {
 
 extension CompletionParameters {
     /// Writes the sampling fields in OpenAI's snake_case; unset optionals and empty collections are omitted,
-    /// since some servers reject `null` or an empty `stop`.
+    /// since some servers reject `null` or an empty `stop`. Chat has no `best_of` and spells log-probabilities
+    /// as `logprobs: true` plus `top_logprobs`.
     fileprivate func encodeWire(
-        into container: inout KeyedEncodingContainer<OpenAIWire.WireKey>, includeBestOf: Bool
+        into container: inout KeyedEncodingContainer<OpenAIWire.WireKey>, chat: Bool
     ) throws {
         typealias Key = OpenAIWire.WireKey
         try container.encode(maxTokens, forKey: Key(stringValue: "max_tokens"))
@@ -277,8 +278,15 @@ extension CompletionParameters {
         try container.encode(presencePenalty, forKey: Key(stringValue: "presence_penalty"))
         try container.encode(n, forKey: Key(stringValue: "n"))
         if !stop.isEmpty { try container.encode(stop, forKey: Key(stringValue: "stop")) }
-        if let logprobs { try container.encode(logprobs, forKey: Key(stringValue: "logprobs")) }
-        if includeBestOf, let bestOf { try container.encode(bestOf, forKey: Key(stringValue: "best_of")) }
+        if let logprobs {
+            if chat {
+                try container.encode(true, forKey: Key(stringValue: "logprobs"))
+                try container.encode(logprobs, forKey: Key(stringValue: "top_logprobs"))
+            } else {
+                try container.encode(logprobs, forKey: Key(stringValue: "logprobs"))
+            }
+        }
+        if !chat, let bestOf { try container.encode(bestOf, forKey: Key(stringValue: "best_of")) }
         if !logitBias.isEmpty {
             let byString = Dictionary(uniqueKeysWithValues: logitBias.map { (String($0.key), $0.value) })
             try container.encode(byString, forKey: Key(stringValue: "logit_bias"))

@@ -30,6 +30,7 @@ public struct TeacherError: Error, Sendable, Hashable, CustomStringConvertible {
         case configuration
         case shutdown
         case budgetExhausted = "budget_exhausted"
+        case cancelled
     }
 
     public var kind: Kind

@@ -36,6 +36,11 @@ public final class CurlTransport: HTTPTransport {
             self.maximumResponseBytes = maximumResponseBytes
             self.userAgent = userAgent
         }
+
+        /// The transport settings a teacher configuration asks for.
+        public init(for config: TeacherConfig) {
+            self.init(maximumConnectionsPerHost: config.maximumConnections)
+        }
     }
 
     private let loop: CurlLoop

@@ -74,6 +74,8 @@ public actor RateLimiter<C: Clock> where C.Duration == Duration, C.Instant: Send
     private let clock: C
     private var requests: TokenBucket<C.Instant>?
     private var tokens: TokenBucket<C.Instant>?
+    /// Set by a server's `Retry-After` on a 429: nobody sends before this instant.
+    private var pausedUntil: C.Instant?
 
     public init(limits: RateLimits, clock: C) {
         self.clock = clock
@@ -82,12 +84,23 @@ public actor RateLimiter<C: Clock> where C.Duration == Duration, C.Instant: Send
         tokens = limits.tokensPerMinute.flatMap { $0 > 0 ? TokenBucket(perMinute: $0, now: now) : nil }
     }
 
-    /// Reserves one request and `estimatedTokens` tokens, then waits until both are covered.
+    /// Reserves one request and `estimatedTokens` tokens, then waits until both are covered and any pause is over.
     public func acquire(estimatedTokens: Int) async throws {
-        let wait = reservation(estimatedTokens: estimatedTokens)
+        var wait = reservation(estimatedTokens: estimatedTokens)
+        if let pausedUntil {
+            wait = max(wait, clock.now.duration(to: pausedUntil))
+        }
         if wait > .zero {
             try await clock.sleep(for: wait)
         }
+    }
+
+    /// Holds every caller back for `duration` (a 429 with `Retry-After` speaks for the whole client, not one request).
+    public func pause(for duration: Duration) {
+        guard duration > .zero else { return }
+        let until = clock.now.advanced(by: duration)
+        if let pausedUntil, pausedUntil >= until { return }
+        pausedUntil = until
     }
 
     /// Gives back tokens reserved but not spent.
@@ -101,5 +114,34 @@ public actor RateLimiter<C: Clock> where C.Duration == Duration, C.Instant: Send
         let requestWait = requests?.reserve(1, at: now) ?? .zero
         let tokenWait = tokens?.reserve(Double(max(estimatedTokens, 0)), at: now) ?? .zero
         return max(requestWait, tokenWait)
+    }
+}
+
+/// The clock a `TeacherClient` waits on (backoff and rate limits): the real continuous clock, or a virtual
+/// one in tests so that retries after a 20 s `Retry-After` take microseconds.
+public struct TeacherClock: Clock, Sendable {
+    public typealias Instant = ContinuousClock.Instant
+    public typealias Duration = Swift.Duration
+
+    private let readNow: @Sendable () -> Instant
+    private let sleeper: @Sendable (Duration) async throws -> Void
+
+    /// A clock reading `now` and waiting with `sleep`.
+    public init(now: @escaping @Sendable () -> Instant, sleep: @escaping @Sendable (Duration) async throws -> Void) {
+        readNow = now
+        sleeper = sleep
+    }
+
+    /// Real time.
+    public static var continuous: TeacherClock {
+        TeacherClock(now: { ContinuousClock.now }, sleep: { try await Task.sleep(for: $0) })
+    }
+
+    public var now: Instant { readNow() }
+    public var minimumResolution: Duration { .nanoseconds(1) }
+
+    public func sleep(until deadline: Instant, tolerance: Duration?) async throws {
+        let wait = readNow().duration(to: deadline)
+        if wait > .zero { try await sleeper(wait) }
     }
 }

@@ -17,13 +17,13 @@ public final class TeacherClient: Sendable {
     private let cache: (any ResponseCache)?
     private let logger: Logger
     private let tokenCounter: any TokenCounter
-    private let limiter: RateLimiter<ContinuousClock>
+    private let limiter: RateLimiter<TeacherClock>
     private let jitter: Mutex<SeededRandom>
-    private let sleep: @Sendable (Duration) async throws -> Void
+    private let clock: TeacherClock
     private let wallClock: @Sendable () -> Int64
 
-    /// A client over `transport`. `jitterSeed` makes backoff delays reproducible; `sleep` and `wallClock`
-    /// (Unix seconds, for `Retry-After` dates) are injectable for tests.
+    /// A client over `transport`. `jitterSeed` makes backoff delays reproducible; `clock` (waits for backoff and
+    /// rate limits) and `wallClock` (Unix seconds, for `Retry-After` dates) are injectable for tests.
     public init(
         config: TeacherConfig,
         transport: any HTTPTransport,
@@ -32,7 +32,7 @@ public final class TeacherClient: Sendable {
         logger: Logger? = nil,
         tokenCounter: any TokenCounter = ConservativeTokenEstimator(),
         jitterSeed: UInt64? = nil,
-        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        clock: TeacherClock = .continuous,
         wallClock: (@Sendable () -> Int64)? = nil
     ) {
         self.config = config
@@ -42,9 +42,9 @@ public final class TeacherClient: Sendable {
         // Only `@main` bootstraps logging; without a logger this client stays silent.
         self.logger = logger ?? Logger(label: "teacher", factory: { _ in SwiftLogNoOpLogHandler() })
         self.tokenCounter = tokenCounter
-        self.limiter = RateLimiter(limits: config.rateLimits, clock: ContinuousClock())
+        self.limiter = RateLimiter(limits: config.rateLimits, clock: clock)
         self.jitter = Mutex(SeededRandom(seed: jitterSeed ?? UInt64.random(in: .min ... .max)))
-        self.sleep = sleep
+        self.clock = clock
         self.wallClock = wallClock ?? { Int64(Date().timeIntervalSince1970) }
     }
 
@@ -153,13 +153,13 @@ public final class TeacherClient: Sendable {
             attempt += 1
             metadata["si.attempt"] = "\(attempt)"
             try await limiter.acquire(estimatedTokens: estimatedTokens)
-            let started = ContinuousClock.now
+            let started = clock.now
             var failure: TeacherError
             var status: Int?
             do {
                 let response = try await transport.send(request)
                 status = response.status
-                let latency = started.duration(to: .now)
+                let latency = started.duration(to: clock.now)
                 let retryAfter = response.headerValue("Retry-After").flatMap { RetryAfter.parse($0, nowUnixSeconds: wallClock()) }
                 if let error = ErrorClassifier.classify(
                     status: response.status, body: response.body, retryAfter: retryAfter, operation: operation)
@@ -210,24 +210,27 @@ public final class TeacherClient: Sendable {
                 }
                 throw failure
             }
+            if failure.kind == .rateLimited, let retryAfter = failure.retryAfter {
+                await limiter.pause(for: min(retryAfter, config.retry.backoff.maximumRetryAfter))
+            }
             let delay = jitter.withLock { random in
                 config.retry.backoff.delay(afterAttempt: attempt, retryAfter: failure.retryAfter, using: &random)
             }
             logger.info(
                 "teacher.retrying",
                 metadata: metadata.merging(["teacher.delay_ms": "\(Int(delay.secondsDouble * 1000))"]) { $1 })
-            try await sleep(delay)
+            try await clock.sleep(for: delay)
         }
     }
 
     private func record(
-        stage: String, model: String, operation: String, promptCount: Int, started: ContinuousClock.Instant, status: Int?,
+        stage: String, model: String, operation: String, promptCount: Int, started: TeacherClock.Instant, status: Int?,
         attempt: Int, key: RequestKey, errorKind: TeacherError.Kind
     ) async {
         await recorder.record(
             CallRecord(
                 stage: stage, model: model, operation: operation, promptCount: promptCount, promptTokens: nil,
-                completionTokens: nil, latency: started.duration(to: .now), httpStatus: status, attempt: attempt, costUSD: nil,
+                completionTokens: nil, latency: started.duration(to: clock.now), httpStatus: status, attempt: attempt, costUSD: nil,
                 requestHash: key.hex, errorKind: errorKind, cacheHit: false))
     }
 }

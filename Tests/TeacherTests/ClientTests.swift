@@ -34,11 +34,22 @@ final class ScriptedTransport: HTTPTransport {
     }
 }
 
-/// Collects requested sleeps instead of sleeping.
+/// Virtual time: sleeping records the delay and advances the clock at once.
 final class SleepLog: Sendable {
-    private let delays = Mutex<[Duration]>([])
-    var recorded: [Duration] { delays.withLock { $0 } }
-    func sleep(_ delay: Duration) async throws { delays.withLock { $0.append(delay) } }
+    private let state = Mutex<(delays: [Duration], elapsed: Duration)>(([], .zero))
+    private let origin = ContinuousClock.now
+    var recorded: [Duration] { state.withLock { $0.delays } }
+
+    var clock: TeacherClock {
+        TeacherClock(
+            now: { [self] in origin.advanced(by: state.withLock { $0.elapsed }) },
+            sleep: { [self] delay in
+                state.withLock {
+                    $0.delays.append(delay)
+                    $0.elapsed += delay
+                }
+            })
+    }
 }
 
 @Suite("TeacherClient over a scripted transport")
@@ -67,7 +78,7 @@ struct ClientTests {
         handler.logLevel = .trace
         return TeacherClient(
             config: config(maxAttempts: maxAttempts), transport: transport, recorder: recorder, cache: cache,
-            logger: Logger(label: "test", factory: { _ in handler }), jitterSeed: 3, sleep: sleeps.sleep,
+            logger: Logger(label: "test", factory: { _ in handler }), jitterSeed: 3, clock: sleeps.clock,
             wallClock: { 784_111_777 })
     }
 
@@ -220,6 +231,21 @@ struct ClientTests {
         let body = String(decoding: try #require(transport.requests.first?.body), as: UTF8.self)
         let promptTokens = ConservativeTokenEstimator().tokenCount(of: prompt)
         #expect(body.contains("\"max_tokens\":\(4096 - promptTokens - 64)"))
+    }
+
+    @Test func requestRateLimitSpacesCallsOnTheClientClock() async throws {
+        let ok = Array(#"{"choices":[{"text":"x","index":0}]}"#.utf8)
+        let transport = ScriptedTransport([Self.response(200, ok), Self.response(200, ok), Self.response(200, ok)])
+        let sleeps = SleepLog()
+        var config = Self.config()
+        config.rateLimits = RateLimits(requestsPerMinute: 2)  // burst 2, then one every 30 s
+        let client = TeacherClient(config: config, transport: transport, clock: sleeps.clock)
+        for prompt in ["a", "b", "c"] {
+            _ = try await client.complete(prompts: [prompt], parameters: parameters, stage: "s")
+        }
+        #expect(transport.requests.count == 3)
+        #expect(sleeps.recorded.count == 1)
+        #expect(abs((sleeps.recorded.first ?? .zero).secondsDouble - 30) < 0.01)
     }
 
     @Test func chatGoesToTheChatEndpoint() async throws {

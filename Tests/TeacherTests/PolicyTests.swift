@@ -129,6 +129,15 @@ struct TokenBucketTests {
         #expect(abs(bucket.available(at: start) - 100) < 1e-9)
     }
 
+    @Test func limiterPauseHoldsEveryCallerBack() async throws {
+        let limiter = RateLimiter(limits: .unlimited, clock: ContinuousClock())
+        await limiter.pause(for: .milliseconds(150))
+        await limiter.pause(for: .milliseconds(10))  // a shorter pause never shortens a longer one
+        let started = ContinuousClock.now
+        try await limiter.acquire(estimatedTokens: 1)
+        #expect(started.duration(to: .now) >= .milliseconds(140))
+    }
+
     @Test func limiterWithoutLimitsNeverWaits() async throws {
         let limiter = RateLimiter(limits: .unlimited, clock: ContinuousClock())
         let started = ContinuousClock.now

@@ -17,11 +17,13 @@ let package = Package(
         .library(name: "SelfInstruct", targets: ["SelfInstruct"]),
         .library(name: "Broker", targets: ["Broker"]),
         .library(name: "Store", targets: ["Store"]),
+        .library(name: "Teacher", targets: ["Teacher"]),
         .executable(name: "sictl", targets: ["sictl"]),
         .executable(name: "si-bench", targets: ["si-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         // System libraries: a module map over a shim header each, imported `internal` by one adapter only.
@@ -52,6 +54,22 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // libcurl through typed wrappers for its variadic calls; imported by Teacher only.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // OpenAI-compatible teacher client: curl multi thread, wire types, retry and rate policies.
+        .target(
+            name: "Teacher",
+            dependencies: [
+                "CCurl",
+                "SelfInstruct",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "sictl",
             dependencies: [
@@ -79,5 +97,15 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
         // Against real PostgreSQL and RabbitMQ; gated on SI_TEST_DATABASE_URL / SI_TEST_AMQP_URL.
         .testTarget(name: "IntegrationTests", dependencies: ["Broker", "Store"], swiftSettings: strict),
+        .testTarget(
+            name: "TeacherTests",
+            dependencies: [
+                "Teacher",
+                "SelfInstruct",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
     ]
 )

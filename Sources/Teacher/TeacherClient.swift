@@ -1,0 +1,236 @@
+// The teacher client: completion budget, response cache, rate limits, retries with backoff, accounting.
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+public import Logging
+import SelfInstruct
+import Synchronization
+
+/// Talks to one OpenAI-compatible server. Sendable; share one per process.
+public final class TeacherClient: Sendable {
+    public let config: TeacherConfig
+    private let transport: any HTTPTransport
+    private let recorder: any CallRecorder
+    private let cache: (any ResponseCache)?
+    private let logger: Logger
+    private let tokenCounter: any TokenCounter
+    private let limiter: RateLimiter<TeacherClock>
+    private let jitter: Mutex<SeededRandom>
+    private let clock: TeacherClock
+    private let wallClock: @Sendable () -> Int64
+
+    /// A client over `transport`. `jitterSeed` makes backoff delays reproducible; `clock` (waits for backoff and
+    /// rate limits) and `wallClock` (Unix seconds, for `Retry-After` dates) are injectable for tests.
+    public init(
+        config: TeacherConfig,
+        transport: any HTTPTransport,
+        recorder: any CallRecorder = DiscardingCallRecorder(),
+        cache: (any ResponseCache)? = nil,
+        logger: Logger? = nil,
+        tokenCounter: any TokenCounter = ConservativeTokenEstimator(),
+        jitterSeed: UInt64? = nil,
+        clock: TeacherClock = .continuous,
+        wallClock: (@Sendable () -> Int64)? = nil
+    ) {
+        self.config = config
+        self.transport = transport
+        self.recorder = recorder
+        self.cache = cache
+        // Only `@main` bootstraps logging; without a logger this client stays silent.
+        self.logger = logger ?? Logger(label: "teacher", factory: { _ in SwiftLogNoOpLogHandler() })
+        self.tokenCounter = tokenCounter
+        self.limiter = RateLimiter(limits: config.rateLimits, clock: clock)
+        self.jitter = Mutex(SeededRandom(seed: jitterSeed ?? UInt64.random(in: .min ... .max)))
+        self.clock = clock
+        self.wallClock = wallClock ?? { Int64(Date().timeIntervalSince1970) }
+    }
+
+    /// Sends `prompts` in one `/v1/completions` request and returns, for each prompt, its `n` choices.
+    public func complete(
+        prompts: [String], parameters: CompletionParameters, model: String? = nil, stage: String
+    ) async throws -> [[CompletionChoice]] {
+        try await completeWithDetails(prompts: prompts, parameters: parameters, model: model, stage: stage).choices
+    }
+
+    /// `complete` plus usage, the request key and whether the cache answered.
+    public func completeWithDetails(
+        prompts: [String], parameters: CompletionParameters, model: String? = nil, stage: String
+    ) async throws -> CompletionResult {
+        let model = model ?? config.model
+        let operation = "POST \(OpenAIWire.completionsPath)"
+        guard !prompts.isEmpty, parameters.n >= 1 else {
+            throw TeacherError(
+                kind: .invalidRequest, classification: .failItem, operation: operation, message: "no prompts, or n < 1")
+        }
+        let promptTokens = prompts.map { tokenCounter.tokenCount(of: $0) }
+        var effective = parameters
+        effective.maxTokens = try config.budget.maxTokens(
+            requested: parameters.maxTokens, promptTokens: promptTokens.max() ?? 0, operation: operation)
+        let key = RequestKey.completions(model: model, prompts: prompts, parameters: effective, recipeVersion: config.recipeVersion)
+        let body = try OpenAIWire.encode(
+            OpenAIWire.CompletionsRequest(
+                model: model, prompt: prompts.count == 1 ? .single(prompts[0]) : .many(prompts), parameters: effective))
+        let estimatedTokens = promptTokens.reduce(0, +) + effective.maxTokens * effective.n * prompts.count
+        return try await perform(
+            path: OpenAIWire.completionsPath, body: body, key: key, model: model, stage: stage, promptCount: prompts.count,
+            n: effective.n, estimatedTokens: estimatedTokens)
+    }
+
+    /// Sends one conversation to `/v1/chat/completions` and returns its `n` choices.
+    public func chat(
+        messages: [ChatMessage], parameters: CompletionParameters, model: String? = nil, stage: String
+    ) async throws -> [CompletionChoice] {
+        try await chatWithDetails(messages: messages, parameters: parameters, model: model, stage: stage).choices[0]
+    }
+
+    /// `chat` plus usage, the request key and whether the cache answered.
+    public func chatWithDetails(
+        messages: [ChatMessage], parameters: CompletionParameters, model: String? = nil, stage: String
+    ) async throws -> CompletionResult {
+        let model = model ?? config.model
+        let operation = "POST \(OpenAIWire.chatPath)"
+        guard !messages.isEmpty, parameters.n >= 1 else {
+            throw TeacherError(
+                kind: .invalidRequest, classification: .failItem, operation: operation, message: "no messages, or n < 1")
+        }
+        // Chat templates add a few tokens per message around the content.
+        let promptTokens = messages.reduce(3) { $0 + tokenCounter.tokenCount(of: $1.content) + 4 }
+        var effective = parameters
+        effective.maxTokens = try config.budget.maxTokens(
+            requested: parameters.maxTokens, promptTokens: promptTokens, operation: operation)
+        let key = RequestKey.chat(model: model, messages: messages, parameters: effective, recipeVersion: config.recipeVersion)
+        let body = try OpenAIWire.encode(
+            OpenAIWire.ChatRequest(
+                model: model, messages: messages.map { .init(role: $0.role.rawValue, content: $0.content) },
+                parameters: effective))
+        return try await perform(
+            path: OpenAIWire.chatPath, body: body, key: key, model: model, stage: stage, promptCount: 1, n: effective.n,
+            estimatedTokens: promptTokens + effective.maxTokens * effective.n)
+    }
+
+    // MARK: The attempt loop
+
+    private func perform(
+        path: String, body: [UInt8], key: RequestKey, model: String, stage: String, promptCount: Int, n: Int,
+        estimatedTokens: Int
+    ) async throws -> CompletionResult {
+        let operation = "POST \(path)"
+        var metadata: Logger.Metadata = [
+            "si.stage": "\(stage)", "teacher.model": "\(model)", "teacher.request_hash": "\(key.hex)",
+        ]
+
+        if let cache, let cached = await cache.lookup(key) {
+            do {
+                let decoded = try OpenAIWire.decode(cached.body, promptCount: promptCount, n: n, operation: operation)
+                await recorder.record(
+                    CallRecord(
+                        stage: stage, model: model, operation: operation, promptCount: promptCount,
+                        promptTokens: decoded.usage?.promptTokens, completionTokens: decoded.usage?.completionTokens,
+                        latency: .zero, httpStatus: nil, attempt: 0, costUSD: 0, requestHash: key.hex, errorKind: nil,
+                        cacheHit: true))
+                logger.debug("teacher.cache_hit", metadata: metadata)
+                return CompletionResult(
+                    choices: decoded.choices, usage: decoded.usage, model: decoded.model, fromCache: true, requestKey: key)
+            } catch {
+                // An unreadable entry is ignored and overwritten by a fresh answer.
+                logger.debug("teacher.cache_entry_unreadable", metadata: metadata)
+            }
+        }
+
+        var headers = [HTTPHeader(name: "Content-Type", value: "application/json"), HTTPHeader(name: "Accept", value: "application/json")]
+        if let apiKey = config.apiKey {
+            headers.append(HTTPHeader(name: "Authorization", value: "Bearer \(apiKey.value)"))
+        }
+        let request = HTTPRequest(
+            method: .post, url: config.baseURL + path, headers: headers, body: body,
+            connectTimeout: config.connectTimeout, timeout: config.requestTimeout)
+
+        var attempt = 0
+        while true {
+            attempt += 1
+            metadata["si.attempt"] = "\(attempt)"
+            try await limiter.acquire(estimatedTokens: estimatedTokens)
+            let started = clock.now
+            var failure: TeacherError
+            var status: Int?
+            do {
+                let response = try await transport.send(request)
+                status = response.status
+                let latency = started.duration(to: clock.now)
+                let retryAfter = response.headerValue("Retry-After").flatMap { RetryAfter.parse($0, nowUnixSeconds: wallClock()) }
+                if let error = ErrorClassifier.classify(
+                    status: response.status, body: response.body, retryAfter: retryAfter, operation: operation)
+                {
+                    failure = error
+                } else {
+                    do {
+                        let decoded = try OpenAIWire.decode(response.body, promptCount: promptCount, n: n, operation: operation)
+                        let cost = decoded.usage.flatMap { config.prices.cost(model: model, usage: $0) }
+                        await recorder.record(
+                            CallRecord(
+                                stage: stage, model: model, operation: operation, promptCount: promptCount,
+                                promptTokens: decoded.usage?.promptTokens, completionTokens: decoded.usage?.completionTokens,
+                                latency: latency, httpStatus: response.status, attempt: attempt, costUSD: cost,
+                                requestHash: key.hex, errorKind: nil, cacheHit: false))
+                        if let usage = decoded.usage {
+                            await limiter.refund(tokens: estimatedTokens - usage.totalTokens)
+                        }
+                        if let cache {
+                            await cache.store(CachedResponse(body: response.body, model: model), for: key)
+                        }
+                        logger.debug("teacher.call_succeeded", metadata: metadata.merging(["teacher.status": "\(response.status)"]) { $1 })
+                        return CompletionResult(
+                            choices: decoded.choices, usage: decoded.usage, model: decoded.model, fromCache: false, requestKey: key)
+                    } catch {
+                        failure = error
+                    }
+                }
+            } catch let error as TeacherError {
+                failure = error
+            } catch {
+                // Cancellation (or an unexpected transport error): record the attempt, then pass it on unchanged.
+                await record(stage: stage, model: model, operation: operation, promptCount: promptCount, started: started,
+                    status: nil, attempt: attempt, key: key, errorKind: error is CancellationError ? .cancelled : .transport)
+                throw error
+            }
+
+            failure = failure.redacting(config.apiKey?.value)
+            await record(stage: stage, model: model, operation: operation, promptCount: promptCount, started: started,
+                status: status, attempt: attempt, key: key, errorKind: failure.kind)
+            metadata["error.kind"] = "\(failure.kind.rawValue)"
+            if let status { metadata["teacher.status"] = "\(status)" }
+            guard config.retry.shouldRetry(failure, afterAttempt: attempt) else {
+                if failure.classification == .retryable {
+                    logger.error("teacher.giving_up", metadata: metadata)
+                } else {
+                    logger.info("teacher.call_failed", metadata: metadata)
+                }
+                throw failure
+            }
+            if failure.kind == .rateLimited, let retryAfter = failure.retryAfter {
+                await limiter.pause(for: min(retryAfter, config.retry.backoff.maximumRetryAfter))
+            }
+            let delay = jitter.withLock { random in
+                config.retry.backoff.delay(afterAttempt: attempt, retryAfter: failure.retryAfter, using: &random)
+            }
+            logger.info(
+                "teacher.retrying",
+                metadata: metadata.merging(["teacher.delay_ms": "\(Int(delay.secondsDouble * 1000))"]) { $1 })
+            try await clock.sleep(for: delay)
+        }
+    }
+
+    private func record(
+        stage: String, model: String, operation: String, promptCount: Int, started: TeacherClock.Instant, status: Int?,
+        attempt: Int, key: RequestKey, errorKind: TeacherError.Kind
+    ) async {
+        await recorder.record(
+            CallRecord(
+                stage: stage, model: model, operation: operation, promptCount: promptCount, promptTokens: nil,
+                completionTokens: nil, latency: started.duration(to: clock.now), httpStatus: status, attempt: attempt, costUSD: nil,
+                requestHash: key.hex, errorKind: errorKind, cacheHit: false))
+    }
+}

@@ -1,0 +1,222 @@
+// Teacher configuration from a `[String: String]` environment: errors name the variable, the API key
+// never appears in a description.
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// An API key. Its descriptions are always `[redacted]`; only the client reads the value.
+public struct APIKey: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
+    let value: String
+
+    public init(_ value: String) {
+        self.value = value
+    }
+
+    public var description: String { "[redacted]" }
+    public var debugDescription: String { "[redacted]" }
+}
+
+/// A configuration variable that is missing or malformed.
+public struct TeacherConfigError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The environment variable at fault.
+    public var variable: String
+    /// What was wrong and what form is expected.
+    public var problem: String
+
+    public init(variable: String, problem: String) {
+        self.variable = variable
+        self.problem = problem
+    }
+
+    public var description: String { "\(variable): \(problem)" }
+}
+
+/// Everything the teacher client needs to know about the server and its limits.
+public struct TeacherConfig: Sendable, Hashable, CustomStringConvertible {
+    /// Server root, e.g. `http://127.0.0.1:8000` (a trailing `/v1` is accepted and dropped).
+    public var baseURL: String
+    /// Default model name sent with every request.
+    public var model: String
+    /// Bearer token; `nil` for local servers without authentication.
+    public var apiKey: APIKey?
+    /// The model's context window (prompt + completion tokens).
+    public var contextTokens: Int
+    /// Tokens kept free beyond the prompt estimate.
+    public var completionMargin: Int
+    /// Smallest completion worth requesting before failing the item.
+    public var minimumCompletionTokens: Int
+    public var connectTimeout: Duration
+    /// Total time allowed for one attempt.
+    public var requestTimeout: Duration
+    public var retry: RetryPolicy
+    public var rateLimits: RateLimits
+    /// Most parallel connections to the server.
+    public var maximumConnections: Int
+    public var prices: PriceTable
+    /// Part of every cache key, so a changed recipe never reuses old answers.
+    public var recipeVersion: String
+
+    public init(
+        baseURL: String, model: String, apiKey: APIKey? = nil, contextTokens: Int = 4096, completionMargin: Int = 64,
+        minimumCompletionTokens: Int = 16, connectTimeout: Duration = .seconds(10), requestTimeout: Duration = .seconds(300),
+        retry: RetryPolicy = RetryPolicy(), rateLimits: RateLimits = .unlimited, maximumConnections: Int = 32,
+        prices: PriceTable = PriceTable(), recipeVersion: String = "v1"
+    ) {
+        self.baseURL = Self.normalizedBaseURL(baseURL)
+        self.model = model
+        self.apiKey = apiKey
+        self.contextTokens = contextTokens
+        self.completionMargin = completionMargin
+        self.minimumCompletionTokens = minimumCompletionTokens
+        self.connectTimeout = connectTimeout
+        self.requestTimeout = requestTimeout
+        self.retry = retry
+        self.rateLimits = rateLimits
+        self.maximumConnections = maximumConnections
+        self.prices = prices
+        self.recipeVersion = recipeVersion
+    }
+
+    /// The completion budget these settings describe.
+    public var budget: CompletionBudget {
+        CompletionBudget(contextTokens: contextTokens, safetyMargin: completionMargin, minimumCompletionTokens: minimumCompletionTokens)
+    }
+
+    /// One line for the start-up log; the key shows as `[redacted]` (or `none`).
+    public var description: String {
+        var parts = [
+            "url=\(baseURL)", "model=\(model)", "api_key=\(apiKey == nil ? "none" : "[redacted]")",
+            "context_tokens=\(contextTokens)", "max_attempts=\(retry.maximumAttempts)",
+            "connect_timeout=\(connectTimeout)", "timeout=\(requestTimeout)", "max_connections=\(maximumConnections)",
+        ]
+        if let rpm = rateLimits.requestsPerMinute { parts.append("rpm=\(rpm)") }
+        if let tpm = rateLimits.tokensPerMinute { parts.append("tpm=\(tpm)") }
+        return "TeacherConfig(" + parts.joined(separator: ", ") + ")"
+    }
+
+    /// Environment variables read by `init(environment:)`.
+    public enum Variable {
+        public static let url = "SI_TEACHER_URL"
+        public static let model = "SI_TEACHER_MODEL"
+        public static let apiKey = "SI_TEACHER_API_KEY"
+        public static let apiKeyFile = "SI_TEACHER_API_KEY_FILE"
+        public static let contextTokens = "SI_TEACHER_CONTEXT_TOKENS"
+        public static let connectTimeoutSeconds = "SI_TEACHER_CONNECT_TIMEOUT_S"
+        public static let timeoutSeconds = "SI_TEACHER_TIMEOUT_S"
+        public static let maxAttempts = "SI_TEACHER_MAX_ATTEMPTS"
+        public static let requestsPerMinute = "SI_TEACHER_RPM"
+        public static let tokensPerMinute = "SI_TEACHER_TPM"
+        public static let maxConnections = "SI_TEACHER_MAX_CONNECTIONS"
+        public static let promptPricePerMillion = "SI_TEACHER_PRICE_PROMPT_PER_M"
+        public static let completionPricePerMillion = "SI_TEACHER_PRICE_COMPLETION_PER_M"
+    }
+
+    /// Builds the configuration from `environment`. The key comes from `SI_TEACHER_API_KEY` or from the file
+    /// named by `SI_TEACHER_API_KEY_FILE` (read once through `readFile`, surrounding whitespace trimmed).
+    public init(
+        environment: [String: String],
+        readFile: (String) throws -> String = TeacherConfig.readTextFile
+    ) throws(TeacherConfigError) {
+        func required(_ name: String, _ expected: String) throws(TeacherConfigError) -> String {
+            guard let value = environment[name]?.trimmingWhitespace(), !value.isEmpty else {
+                throw TeacherConfigError(variable: name, problem: "missing; expected \(expected)")
+            }
+            return value
+        }
+        func integer(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws(TeacherConfigError) -> Int {
+            guard let text = environment[name]?.trimmingWhitespace(), !text.isEmpty else { return fallback }
+            guard let value = Int(text), range.contains(value) else {
+                throw TeacherConfigError(
+                    variable: name, problem: "expected an integer in \(range.lowerBound)...\(range.upperBound)")
+            }
+            return value
+        }
+        func number(_ name: String) throws(TeacherConfigError) -> Double? {
+            guard let text = environment[name]?.trimmingWhitespace(), !text.isEmpty else { return nil }
+            guard let value = Double(text), value.isFinite, value >= 0 else {
+                throw TeacherConfigError(variable: name, problem: "expected a non-negative number")
+            }
+            return value
+        }
+
+        let url = try required(Variable.url, "an http:// or https:// URL such as http://127.0.0.1:8000")
+        try Self.validate(url: url)
+        let model = try required(Variable.model, "a model name such as gpt-3.5-turbo-instruct")
+
+        let inlineKey = environment[Variable.apiKey]?.trimmingWhitespace() ?? ""
+        let keyFile = environment[Variable.apiKeyFile]?.trimmingWhitespace() ?? ""
+        var apiKey: APIKey?
+        switch (inlineKey.isEmpty, keyFile.isEmpty) {
+        case (false, false):
+            throw TeacherConfigError(variable: Variable.apiKeyFile, problem: "set either \(Variable.apiKey) or \(Variable.apiKeyFile), not both")
+        case (false, true):
+            apiKey = APIKey(inlineKey)
+        case (true, false):
+            let content: String
+            do {
+                content = try readFile(keyFile)
+            } catch {
+                throw TeacherConfigError(variable: Variable.apiKeyFile, problem: "cannot read the file \(keyFile)")
+            }
+            let trimmed = content.trimmingWhitespace()
+            guard !trimmed.isEmpty else {
+                throw TeacherConfigError(variable: Variable.apiKeyFile, problem: "the file \(keyFile) is empty")
+            }
+            apiKey = APIKey(trimmed)
+        case (true, true):
+            apiKey = nil
+        }
+
+        let rpm = try number(Variable.requestsPerMinute)
+        let tpm = try number(Variable.tokensPerMinute)
+        var prices = PriceTable()
+        let promptPrice = try number(Variable.promptPricePerMillion)
+        let completionPrice = try number(Variable.completionPricePerMillion)
+        if promptPrice != nil || completionPrice != nil {
+            prices.prices[model] = ModelPrice(promptPerMillion: promptPrice ?? 0, completionPerMillion: completionPrice ?? 0)
+        }
+        self.init(
+            baseURL: url, model: model, apiKey: apiKey,
+            contextTokens: try integer(Variable.contextTokens, default: 4096, range: 128...10_000_000),
+            connectTimeout: .seconds(try integer(Variable.connectTimeoutSeconds, default: 10, range: 1...600)),
+            requestTimeout: .seconds(try integer(Variable.timeoutSeconds, default: 300, range: 1...86_400)),
+            retry: RetryPolicy(maximumAttempts: try integer(Variable.maxAttempts, default: 6, range: 1...100)),
+            rateLimits: RateLimits(
+                requestsPerMinute: rpm.flatMap { $0 > 0 ? $0 : nil }, tokensPerMinute: tpm.flatMap { $0 > 0 ? $0 : nil }),
+            maximumConnections: try integer(Variable.maxConnections, default: 32, range: 1...1024),
+            prices: prices)
+    }
+
+    /// Reads a whole file as UTF-8.
+    public static func readTextFile(_ path: String) throws -> String {
+        let data = try Data(contentsOf: URL(filePath: path))
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private static func validate(url: String) throws(TeacherConfigError) {
+        let lower = url.lowercased()
+        guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else {
+            throw TeacherConfigError(variable: Variable.url, problem: "expected an http:// or https:// URL")
+        }
+        let afterScheme = url[url.firstRange(of: "://")!.upperBound...]
+        let authority = afterScheme.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard !authority.isEmpty else {
+            throw TeacherConfigError(variable: Variable.url, problem: "expected a host after the scheme")
+        }
+        // The error deliberately does not repeat the URL: it would carry the credentials.
+        guard !authority.contains("@") else {
+            throw TeacherConfigError(
+                variable: Variable.url, problem: "credentials in the URL are not allowed; use \(Variable.apiKey) or \(Variable.apiKeyFile)")
+        }
+    }
+
+    static func normalizedBaseURL(_ url: String) -> String {
+        var trimmed = url.trimmingWhitespace()
+        while trimmed.hasSuffix("/") { trimmed.removeLast() }
+        if trimmed.hasSuffix("/v1") { trimmed.removeLast(3) }
+        return trimmed
+    }
+}

@@ -1,0 +1,112 @@
+import Testing
+
+@testable import Teacher
+
+@Suite("Teacher configuration from the environment")
+struct ConfigTests {
+    static let secret = "sk-test-0123456789abcdef"
+    static let base = ["SI_TEACHER_URL": "http://127.0.0.1:8000/v1/", "SI_TEACHER_MODEL": "tiny"]
+
+    struct UnreadableFile: Error {}
+
+    @Test func minimalEnvironment() throws {
+        let config = try TeacherConfig(environment: Self.base)
+        #expect(config.baseURL == "http://127.0.0.1:8000")
+        #expect(config.model == "tiny")
+        #expect(config.apiKey == nil)
+        #expect(config.contextTokens == 4096)
+        #expect(config.retry.maximumAttempts == 6)
+        #expect(config.rateLimits == .unlimited)
+    }
+
+    @Test func inlineKeyIsRedactedEverywhere() throws {
+        var environment = Self.base
+        environment["SI_TEACHER_API_KEY"] = Self.secret
+        let config = try TeacherConfig(environment: environment)
+        #expect(config.apiKey?.value == Self.secret)
+        #expect(config.description.contains("api_key=[redacted]"))
+        for text in [config.description, String(describing: config), String(reflecting: config.apiKey!), "\(config.apiKey!)"] {
+            #expect(!text.contains(Self.secret))
+        }
+    }
+
+    @Test func keyFileIsReadOnceAndTrimmed() throws {
+        var environment = Self.base
+        environment["SI_TEACHER_API_KEY_FILE"] = "/run/secrets/teacher"
+        var reads: [String] = []
+        let config = try TeacherConfig(environment: environment) { path in
+            reads.append(path)
+            return "  \(Self.secret)\n"
+        }
+        #expect(reads == ["/run/secrets/teacher"])
+        #expect(config.apiKey?.value == Self.secret)
+    }
+
+    @Test func realKeyFile() throws {
+        let path = "/tmp/teacher-config-test-\(UInt64.random(in: 0 ... .max)).key"
+        let handle = fopen(path, "w")
+        fputs("\(Self.secret)\r\n", handle)
+        fclose(handle)
+        defer { remove(path) }
+        let config = try TeacherConfig(environment: Self.base.merging(["SI_TEACHER_API_KEY_FILE": path]) { $1 })
+        #expect(config.apiKey?.value == Self.secret)
+    }
+
+    static func expectError(_ environment: [String: String], variable: String, readFile: @escaping (String) throws -> String = { _ in "" })
+    {
+        #expect {
+            try TeacherConfig(environment: environment, readFile: readFile)
+        } throws: { error in
+            guard let error = error as? TeacherConfigError else { return false }
+            return error.variable == variable && error.description.hasPrefix(variable) && !error.description.contains(secret)
+        }
+    }
+
+    @Test func missingVariablesAreNamed() {
+        Self.expectError(["SI_TEACHER_MODEL": "m"], variable: "SI_TEACHER_URL")
+        Self.expectError(["SI_TEACHER_URL": "http://h"], variable: "SI_TEACHER_MODEL")
+    }
+
+    @Test func malformedValuesAreNamed() {
+        Self.expectError(Self.base.merging(["SI_TEACHER_URL": "ftp://h"]) { $1 }, variable: "SI_TEACHER_URL")
+        Self.expectError(Self.base.merging(["SI_TEACHER_CONTEXT_TOKENS": "lots"]) { $1 }, variable: "SI_TEACHER_CONTEXT_TOKENS")
+        Self.expectError(Self.base.merging(["SI_TEACHER_MAX_ATTEMPTS": "0"]) { $1 }, variable: "SI_TEACHER_MAX_ATTEMPTS")
+        Self.expectError(Self.base.merging(["SI_TEACHER_RPM": "-3"]) { $1 }, variable: "SI_TEACHER_RPM")
+    }
+
+    @Test func credentialsInTheURLAreRejectedWithoutEchoingThem() {
+        Self.expectError(
+            Self.base.merging(["SI_TEACHER_URL": "https://user:\(Self.secret)@api.example/v1"]) { $1 }, variable: "SI_TEACHER_URL")
+    }
+
+    @Test func keyProblemsNameTheKeyVariables() {
+        Self.expectError(
+            Self.base.merging(["SI_TEACHER_API_KEY": Self.secret, "SI_TEACHER_API_KEY_FILE": "/k"]) { $1 },
+            variable: "SI_TEACHER_API_KEY_FILE")
+        Self.expectError(
+            Self.base.merging(["SI_TEACHER_API_KEY_FILE": "/missing"]) { $1 }, variable: "SI_TEACHER_API_KEY_FILE",
+            readFile: { _ in throw UnreadableFile() })
+        Self.expectError(
+            Self.base.merging(["SI_TEACHER_API_KEY_FILE": "/empty"]) { $1 }, variable: "SI_TEACHER_API_KEY_FILE",
+            readFile: { _ in " \n" })
+    }
+
+    @Test func limitsAndPrices() throws {
+        let config = try TeacherConfig(
+            environment: Self.base.merging([
+                "SI_TEACHER_RPM": "600", "SI_TEACHER_TPM": "90000", "SI_TEACHER_CONTEXT_TOKENS": "2048",
+                "SI_TEACHER_PRICE_PROMPT_PER_M": "1.5", "SI_TEACHER_PRICE_COMPLETION_PER_M": "2",
+            ]) { $1 })
+        #expect(config.rateLimits == RateLimits(requestsPerMinute: 600, tokensPerMinute: 90000))
+        #expect(config.contextTokens == 2048)
+        let cost = try #require(config.prices.cost(model: "tiny", usage: TokenUsage(promptTokens: 1_000_000, completionTokens: 500_000)))
+        #expect(abs(cost - 2.5) < 1e-12)
+        #expect(config.prices.cost(model: "other", usage: TokenUsage(promptTokens: 1, completionTokens: 1)) == nil)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

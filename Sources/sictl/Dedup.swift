@@ -36,6 +36,9 @@ struct Dedup: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("indexed (default): exact bounds + bit-parallel LCS; brute-force: every pair by dynamic programming. Both decide identically.", valueName: "name"))
     var algorithm: Algorithm = .indexed
 
+    @Flag(name: .long, help: ArgumentHelp("Also write the reference's statistics per candidate: \"most_similar\" (top 10 pool members with their F) and \"avg_similarity_score\" (mean F over the pool). Needs a full scan of the pool per candidate.", discussion: ""))
+    var statistics = false
+
     @Flag(name: .long, help: "Print the summary as JSON on stdout.")
     var json = false
 
@@ -45,6 +48,9 @@ struct Dedup: ParsableCommand {
     }
 
     func validate() throws {
+        if statistics && algorithm != .indexed {
+            throw ValidationError("--statistics works with --algorithm indexed only")
+        }
         guard threshold >= 0, threshold <= 1 else {
             throw ValidationError("--threshold must be between 0 and 1 (got \(threshold))")
         }
@@ -69,6 +75,11 @@ struct Dedup: ParsableCommand {
 
         let summary: Summary
         switch algorithm {
+        case .indexed where statistics:
+            var run = DedupRun(filter: NoveltyIndex(threshold: threshold), seeds: seedFile.tasks)
+            summary = try decideAll(candidates.instructions, started: started) {
+                run.decideWithStatistics($0, index: $1)
+            }
         case .indexed:
             summary = try decideAll(DedupRun(filter: NoveltyIndex(threshold: threshold), seeds: seedFile.tasks), candidates.instructions, started: started)
         case .bruteForce:
@@ -76,9 +87,9 @@ struct Dedup: ParsableCommand {
         }
         let seconds = monotonicSeconds() - started
         if json {
-            print("{\"algorithm\": \"\(algorithm.rawValue)\", \"candidates\": \(candidates.instructions.count), \"kept\": \(summary.kept), \"rejected\": \(summary.rejected), \"seeds\": \(seedFile.tasks.count), \"pool\": \(summary.pool), \"seconds\": \(seconds), \"output\": \(JSONWriter.quoted(output))}")
+            print("{\"algorithm\": \"\(algorithm.rawValue)\", \"candidates\": \(candidates.instructions.count), \"kept\": \(summary.kept), \"rejected\": \(summary.rejected), \"seeds\": \(seedFile.tasks.count), \"pool\": \(seedFile.tasks.count + summary.kept), \"seconds\": \(seconds), \"output\": \(JSONWriter.quoted(output))}")
         } else {
-            print("candidates \(candidates.instructions.count), kept \(summary.kept), rejected \(summary.rejected) (seeds \(seedFile.tasks.count), final pool \(summary.pool)) in \(String(format: "%.2f", seconds)) s [\(algorithm.rawValue)]")
+            print("candidates \(candidates.instructions.count), kept \(summary.kept), rejected \(summary.rejected) (seeds \(seedFile.tasks.count), final pool \(seedFile.tasks.count + summary.kept)) in \(String(format: "%.2f", seconds)) s [\(algorithm.rawValue)]")
             print("decisions written to \(output)")
         }
     }
@@ -86,23 +97,34 @@ struct Dedup: ParsableCommand {
     private struct Summary {
         var kept: Int
         var rejected: Int
-        var pool: Int
     }
 
     private func decideAll<F: NoveltyFilter>(_ start: DedupRun<F>, _ instructions: [String], started: Double) throws -> Summary {
         var run = start
+        return try decideAll(instructions, started: started) {
+            run.decide($0, index: $1)
+        }
+    }
+
+    /// Writes one decision per candidate atomically, reporting progress on stderr every ~2 s.
+    private func decideAll(
+        _ instructions: [String], started: Double, decide: (String, Int) -> DedupRecord
+    ) throws -> Summary {
         let total = instructions.count
         var lastReport = monotonicSeconds()
+        var kept = 0
         try FileIO.writeAtomically(output) { out in
             for (index, instruction) in instructions.enumerated() {
-                try out.writeLine(run.decide(instruction, index: index).jsonLine)
+                let record = decide(instruction, index)
+                if record.keep { kept += 1 }
+                try out.writeLine(record.jsonLine)
                 if index & 255 == 0, monotonicSeconds() - lastReport >= 2 {
                     lastReport = monotonicSeconds()
-                    Console.error("sictl dedup: \(index + 1)/\(total) decided, \(run.kept) kept, \(run.rejected) rejected, \(String(format: "%.1f", lastReport - started)) s")
+                    Console.error("sictl dedup: \(index + 1)/\(total) decided, \(kept) kept, \(index + 1 - kept) rejected, \(String(format: "%.1f", lastReport - started)) s")
                 }
             }
         }
-        return Summary(kept: run.kept, rejected: run.rejected, pool: run.poolCount)
+        return Summary(kept: kept, rejected: total - kept)
     }
 
     private func failOnErrors(_ problems: [InputProblem]) throws {

@@ -20,11 +20,23 @@ public struct DedupRecord: Sendable, Hashable {
     public var keep: Bool
     public var maxScore: Double
     public var match: PoolMember?
+    /// The reference's optional statistics: most similar members (highest first) and the mean F.
+    public var mostSimilar: [(member: PoolMember, score: Double)]?
+    public var meanScore: Double?
 
-    /// `{"i": …, "keep": …, "max": …, "match": …}` on one line (no newline).
+    /// `{"i": …, "keep": …, "max": …, "match": …}` on one line (no newline), plus `"most_similar"` and
+    /// `"avg_similarity_score"` when statistics were computed.
     public var jsonLine: String {
-        "{\"i\": \(index), \"keep\": \(keep), \"max\": \(maxScore), \"match\": \(match?.jsonValue ?? "null")}"
+        var line = "{\"i\": \(index), \"keep\": \(keep), \"max\": \(maxScore), \"match\": \(match?.jsonValue ?? "null")"
+        if let mostSimilar {
+            line += ", \"most_similar\": [" + mostSimilar.map { "[\($0.member.jsonValue), \($0.score)]" }.joined(separator: ", ") + "]"
+        }
+        if let meanScore { line += ", \"avg_similarity_score\": \(meanScore)" }
+        return line + "}"
     }
+
+    public static func == (lhs: DedupRecord, rhs: DedupRecord) -> Bool { lhs.jsonLine == rhs.jsonLine }
+    public func hash(into hasher: inout Hasher) { hasher.combine(jsonLine) }
 }
 
 /// Runs the greedy filter over candidates with any `NoveltyFilter` implementation.
@@ -58,5 +70,19 @@ public struct DedupRun<Filter: NoveltyFilter> {
         }
         return DedupRecord(index: index, keep: decision.keep, maxScore: decision.maxScore,
                            match: decision.bestMatch.map { members[$0] })
+    }
+}
+
+extension DedupRun where Filter == NoveltyIndex {
+    /// Like `decide`, and also computes the reference's statistics against the pool before admission
+    /// (top `k` most similar members and the mean F), which needs a full scan of the pool.
+    public mutating func decideWithStatistics(_ instruction: String, index: Int, top k: Int = 10) -> DedupRecord {
+        let tokens = vocabulary.intern(instruction)
+        let statistics = SimilarityStatistics(scores: filter.scoresAgainstAllMembers(tokens), top: k)
+        let topMembers = statistics.top.map { (member: members[$0.member], score: $0.score) }
+        var record = decide(instruction, index: index)
+        record.mostSimilar = topMembers
+        record.meanScore = statistics.mean
+        return record
     }
 }

@@ -95,28 +95,7 @@ public struct NoveltyIndex: NoveltyFilter, Sendable {
             statistics.pairsSkipped += pool
             return NoveltyDecision(keep: true, maxScore: 0, bestMatch: nil)
         }
-        growTokenTables(to: Int(candidate.max()!) + 1)
-        nextEpoch()
-
-        // Distinct tokens, their counts in C and their position masks (bit i of a token's lane set when
-        // C[i] is that token), for the bit-parallel LCS.
-        let words = (m + 63) >> 6
-        var distinct: [Int32] = []
-        var distinctCount: [Int] = []
-        masks.removeAll(keepingCapacity: true)
-        for (position, t) in candidate.enumerated() {
-            let i = Int(t)
-            if tokenEpoch[i] != epoch {
-                tokenEpoch[i] = epoch
-                tokenSlot[i] = Int32(distinct.count)
-                distinct.append(t)
-                distinctCount.append(0)
-                masks.append(contentsOf: repeatElement(0, count: words))
-            }
-            let slot = Int(tokenSlot[i])
-            distinctCount[slot] += 1
-            masks[slot * words + (position >> 6)] |= 1 << UInt64(position & 63)
-        }
+        let (words, distinct, distinctCount) = prepare(candidate)
         let order = distinct.indices.sorted {
             let a = postings[Int(distinct[$0])].count, b = postings[Int(distinct[$1])].count
             return a != b ? a < b : $0 < $1
@@ -167,6 +146,43 @@ public struct NoveltyIndex: NoveltyFilter, Sendable {
         statistics.pairsScored += scored
         statistics.pairsSkipped += pool - scored
         return NoveltyDecision(keep: !(best > threshold), maxScore: best, bestMatch: bestMember >= 0 ? bestMember : nil)
+    }
+
+    /// Loads a candidate into the scratch tables: its distinct tokens, their counts, and their position masks
+    /// (bit i of a token's lane set when C[i] is that token) for the bit-parallel LCS.
+    private mutating func prepare(_ candidate: [Int32]) -> (words: Int, distinct: [Int32], distinctCount: [Int]) {
+        growTokenTables(to: Int(candidate.max()!) + 1)
+        nextEpoch()
+        let words = (candidate.count + 63) >> 6
+        var distinct: [Int32] = []
+        var distinctCount: [Int] = []
+        masks.removeAll(keepingCapacity: true)
+        for (position, t) in candidate.enumerated() {
+            let i = Int(t)
+            if tokenEpoch[i] != epoch {
+                tokenEpoch[i] = epoch
+                tokenSlot[i] = Int32(distinct.count)
+                distinct.append(t)
+                distinctCount.append(0)
+                masks.append(contentsOf: repeatElement(0, count: words))
+            }
+            let slot = Int(tokenSlot[i])
+            distinctCount[slot] += 1
+            masks[slot * words + (position >> 6)] |= 1 << UInt64(position & 63)
+        }
+        return (words, distinct, distinctCount)
+    }
+
+    /// The exact F-measure of `candidate` against every pool member, in pool order: the full scan behind
+    /// the reference's optional statistics (top-10 most similar, mean similarity).
+    public mutating func scoresAgainstAllMembers(_ candidate: [Int32]) -> [Double] {
+        let m = candidate.count
+        guard m > 0 else { return [Double](repeating: 0, count: poolCount) }
+        let (words, _, _) = prepare(candidate)
+        return (0..<poolCount).map { member in
+            let n = offsets[member + 1] - offsets[member]
+            return n == 0 ? 0 : RougeL.fmeasure(lcs: lcsLength(member: member, m: m, words: words), m, n)
+        }
     }
 
     /// Upper bound of F for a member sharing none of the visited tokens.

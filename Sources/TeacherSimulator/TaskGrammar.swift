@@ -24,7 +24,7 @@ enum TaskGrammar {
         if roll < 0.016 { return "Write a program that " + rng.pick(WordBanks.codeTasks) + "." }
         if roll < 0.024 { return rng.pick(tooShort) }
         if roll < 0.027 { return "\"" + rng.pick(WordBanks.topics).capitalizedFirst + "\" - " + withoutInput(&rng).lowercasedFirst }
-        if classificationOnly || rng.chance(classificationShare) { return classification(&rng) }
+        if classificationOnly || rng.chance(classificationShare) { return classification(&rng) + classificationTail(&rng) }
         return rng.chance(inputShare) ? withInput(&rng) : withoutInput(&rng)
     }
 
@@ -55,11 +55,33 @@ enum TaskGrammar {
 
     static func topic(_ rng: inout SeededRandom) -> String {
         let base = rng.pick(WordBanks.topics)
-        return rng.chance(0.35) ? base + " " + rng.pick(WordBanks.qualifiers) : base
+        return rng.chance(0.6) ? base + " " + rng.pick(WordBanks.qualifiers) : base
+    }
+
+    /// "about …" with a varied preposition: more variable tokens per task, fewer shared ones.
+    static func about(_ rng: inout SeededRandom) -> String {
+        rng.pick(WordBanks.aboutWords) + " " + topic(&rng)
+    }
+
+    /// Extra clauses for generation tasks: a constraint, an audience and/or a purpose.
+    static func generationTail(_ rng: inout SeededRandom) -> String {
+        var tail = ""
+        if rng.chance(0.45) { tail += " " + rng.pick(WordBanks.constraints) }
+        if rng.chance(0.3) { tail += " for " + rng.pick(WordBanks.audiences) }
+        if rng.chance(0.35) { tail += " " + rng.pick(WordBanks.purposes) }
+        return tail
+    }
+
+    /// Extra sentences for classification tasks: where the text comes from and how to answer.
+    static func classificationTail(_ rng: inout SeededRandom) -> String {
+        var tail = ""
+        if rng.chance(0.45) { tail += " The text comes from " + rng.pick(WordBanks.sources) + "." }
+        if rng.chance(0.55) { tail += " " + rng.pick(WordBanks.classificationTails) }
+        return tail
     }
 
     static func optionalConstraint(_ rng: inout SeededRandom, _ probability: Double = 0.5) -> String {
-        rng.chance(probability) ? " " + rng.pick(WordBanks.constraints) : ""
+        rng.chance(probability) ? generationTail(&rng) : ""
     }
 
     static func optionalAudience(_ rng: inout SeededRandom, _ probability: Double = 0.3) -> String {
@@ -80,13 +102,13 @@ enum TaskGrammar {
     static func withoutInput(_ rng: inout SeededRandom) -> String {
         switch rng.uniform(below: 15) {
         case 0, 1:
-            return opener(&rng, "\(rng.pick(WordBanks.writeVerbs)) a \(rng.pick(WordBanks.forms)) about \(topic(&rng))\(optionalConstraint(&rng))\(optionalAudience(&rng)).")
+            return opener(&rng, "\(rng.pick(WordBanks.writeVerbs)) a \(rng.pick(WordBanks.forms)) \(about(&rng))\(generationTail(&rng)).")
         case 2:
-            return opener(&rng, "\(rng.pick(WordBanks.listVerbs)) \(rng.pick(WordBanks.counts)) \(rng.pick(WordBanks.listThings)) \(topic(&rng))\(optionalAudience(&rng)).")
+            return opener(&rng, "\(rng.pick(WordBanks.listVerbs)) \(rng.pick(WordBanks.counts)) \(rng.pick(WordBanks.listThings)) \(topic(&rng))\(generationTail(&rng)).")
         case 3:
-            return "What are the \(rng.pick(WordBanks.questionAdjectives)) \(rng.pick(WordBanks.questionNouns)) of \(topic(&rng))\(rng.chance(0.3) ? " for " + rng.pick(WordBanks.audiences) : "")?"
+            return "What are the \(rng.pick(WordBanks.questionAdjectives)) \(rng.pick(WordBanks.questionNouns)) of \(topic(&rng))\(rng.chance(0.5) ? " for " + rng.pick(WordBanks.audiences) : "")?\(rng.chance(0.4) ? " Answer " + rng.pick(WordBanks.constraints) + "." : "")"
         case 4:
-            return "How can \(rng.pick(WordBanks.audiences)) \(rng.pick(WordBanks.goals)) \(topic(&rng))?"
+            return "How can \(rng.pick(WordBanks.audiences)) \(rng.pick(WordBanks.goals)) \(topic(&rng))?\(rng.chance(0.4) ? " Answer " + rng.pick(WordBanks.constraints) + "." : "")"
         case 5:
             return opener(&rng, "Explain \(topic(&rng)) to \(rng.pick(WordBanks.audiences))\(optionalConstraint(&rng, 0.6)).")
         case 6:
@@ -96,7 +118,7 @@ enum TaskGrammar {
             let aspect = rng.chance(0.5) ? " in terms of \(rng.pick(["cost", "impact on daily life", "history", "popularity", "environmental effects", "difficulty for beginners"]))" : ""
             return "Compare \(first) and \(second)\(aspect)."
         case 7:
-            return opener(&rng, "Create a \(rng.pick(WordBanks.plans)) for \(rng.pick(WordBanks.audiences)) who \(rng.pick(WordBanks.planPurposes)) \(rng.pick(WordBanks.topics)).")
+            return opener(&rng, "\(rng.pick(["Create", "Design", "Put together", "Sketch out"])) a \(rng.pick(WordBanks.plans)) for \(rng.pick(WordBanks.audiences)) with an interest in \(topic(&rng))\(optionalConstraint(&rng, 0.5)).")
         case 8:
             let language = rng.pick(WordBanks.programmingLanguages)
             let task = rng.pick(WordBanks.codeTasks)
@@ -106,89 +128,104 @@ enum TaskGrammar {
             default: return "Implement a function in \(language) that \(task)\(rng.chance(0.5) ? " and explain its time complexity" : "")."
             }
         case 9:
-            return "\(rng.pick(WordBanks.listVerbs)) \(rng.pick(WordBanks.counts)) \(rng.chance(0.5) ? "creative " : "")\(rng.pick(WordBanks.creativeThings)) for a \(rng.pick(WordBanks.businesses)) that focuses on \(rng.pick(WordBanks.topics))."
+            return "\(rng.pick(WordBanks.listVerbs)) \(rng.pick(WordBanks.counts)) \(rng.chance(0.5) ? "creative " : "")\(rng.pick(WordBanks.creativeThings)) for a \(rng.pick(WordBanks.businesses)) \(about(&rng))\(optionalConstraint(&rng, 0.4))."
         case 10:
-            return "Why is \(topic(&rng)) important for \(rng.pick(WordBanks.audiences))?"
+            return "Why is \(topic(&rng)) important for \(rng.pick(WordBanks.audiences))?\(rng.chance(0.5) ? " Answer " + rng.pick(WordBanks.constraints) + "." : "")"
         case 11:
-            return "Describe \(rng.pick(WordBanks.roleTopics)) of working as \(rng.pick(WordBanks.roles))\(optionalConstraint(&rng, 0.4))."
+            return "Describe \(rng.pick(WordBanks.roleTopics)) of working as \(rng.pick(WordBanks.roles)) \(rng.pick(WordBanks.qualifiers))\(optionalConstraint(&rng, 0.6))."
         case 12:
-            return "Imagine you are \(rng.pick(WordBanks.roles)). \(rng.pick(["Explain", "Describe", "Write a short note about"])) how you would deal with \(rng.pick(WordBanks.topics))\(optionalConstraint(&rng, 0.4))."
+            return "Imagine you are \(rng.pick(WordBanks.roles)). \(rng.pick(["Explain", "Describe", "Write a short note about", "Tell a friend"])) how you would deal with \(topic(&rng))\(generationTail(&rng))."
         case 13:
-            return "Predict how \(topic(&rng)) will change over \(rng.pick(WordBanks.horizons))\(optionalConstraint(&rng, 0.4))."
+            return "\(rng.pick(["Predict how", "Speculate on how", "Describe how"])) \(topic(&rng)) \(rng.pick(["will change", "might evolve", "could look different"])) over \(rng.pick(WordBanks.horizons))\(generationTail(&rng))."
         default:
-            return "\(rng.pick(["Suggest", "Recommend", "Plan"])) \(rng.pick(WordBanks.counts)) \(rng.pick(WordBanks.activities)) for \(rng.pick(WordBanks.audiences)) \(rng.pick(WordBanks.occasions))."
+            return "\(rng.pick(["Suggest", "Recommend", "Plan"])) \(rng.pick(WordBanks.counts)) \(rng.pick(WordBanks.activities)) \(about(&rng)) for \(rng.pick(WordBanks.audiences)) \(rng.pick(WordBanks.occasions))."
         }
     }
 
     // MARK: Tasks with input
 
     static func withInput(_ rng: inout SeededRandom) -> String {
-        let the = rng.chance(0.5) ? "the following" : "the given"
+        let the = rng.pick(WordBanks.determiners)
         switch rng.uniform(below: 16) {
         case 0, 1:
-            return opener(&rng, "\(rng.pick(["Summarize", "Condense", "Give a brief summary of"])) \(the) \(rng.pick(WordBanks.documents)) about \(topic(&rng))\(optionalConstraint(&rng, 0.6)).")
+            return opener(&rng, "\(rng.pick(["Summarize", "Condense", "Give a brief summary of"])) \(the) \(rng.pick(WordBanks.documents)) \(about(&rng))\(optionalConstraint(&rng, 0.7)).")
         case 2:
-            return opener(&rng, "Rewrite \(the) \(rng.pick(["sentence", "paragraph", "message", "email"])) \(rng.pick(WordBanks.rewriteStyles)).")
+            return opener(&rng, "\(rng.pick(["Rewrite", "Rephrase", "Revise"])) \(the) \(rng.pick(["sentence", "paragraph", "message", "email", "announcement", "note"])) \(about(&rng)) \(rng.pick(WordBanks.rewriteStyles))\(optionalConstraint(&rng, 0.4)).")
         case 3:
-            return "Extract \(rng.pick(["all", "every one of"])) \(rng.pick(WordBanks.entities)) mentioned in \(the) \(rng.pick(WordBanks.documents))\(rng.chance(0.4) ? " and return them as a comma-separated list" : "")."
+            return "Extract \(rng.pick(["all", "every one of"])) \(rng.pick(WordBanks.entities)) mentioned in \(the) \(rng.pick(WordBanks.documents)) \(about(&rng))\(rng.chance(0.4) ? " and return them as a comma-separated list" : "")."
         case 4:
-            return "Translate \(the) \(rng.pick(["sentence", "phrase", "short paragraph", "question"])) about \(rng.pick(WordBanks.topics)) into \(rng.pick(WordBanks.humanLanguages))."
+            return "Translate \(the) \(rng.pick(["sentence", "phrase", "short paragraph", "question", "slogan", "sign"])) \(about(&rng)) into \(rng.pick(WordBanks.humanLanguages))\(optionalConstraint(&rng, 0.4))."
         case 5:
-            return "Sort \(the) list of \(rng.pick(WordBanks.sortables)) in \(rng.pick(WordBanks.orders)) order."
+            // Short, fixed templates: real models repeat these too, so they collide often.
+            switch rng.uniform(below: 3) {
+            case 0:
+                return "Sort \(the) list of \(rng.pick(WordBanks.sortables)) in \(rng.pick(WordBanks.orders)) order."
+            case 1:
+                let conversion = rng.choice(WordBanks.conversions)
+                return "Convert \(the) \(conversion.0) from \(conversion.1) to \(conversion.2)."
+            default:
+                return "Calculate the \(rng.pick(WordBanks.aggregateTasks)) of \(the) \(rng.pick(["prices", "numbers", "monthly expenses", "test scores", "daily temperatures"]))."
+            }
         case 6:
-            return "Answer \(the) question about \(topic(&rng))\(optionalConstraint(&rng, 0.6))."
+            return "Answer \(the) question \(about(&rng))\(optionalConstraint(&rng, 0.8))."
         case 7:
-            return "Correct the \(rng.pick(WordBanks.mistakeKinds)) mistakes in \(the) \(rng.pick(WordBanks.documents))\(rng.chance(0.4) ? " and explain each correction" : "")."
+            return "Correct the \(rng.pick(WordBanks.mistakeKinds)) mistakes in \(the) \(rng.pick(WordBanks.documents)) \(about(&rng))\(rng.chance(0.4) ? " and explain each correction" : "")."
         case 8:
-            return "Suggest a \(rng.pick(WordBanks.titleAdjectives)) title for \(the) \(rng.pick(WordBanks.documents)) about \(topic(&rng))."
+            return "Suggest a \(rng.pick(WordBanks.titleAdjectives)) title for \(the) \(rng.pick(WordBanks.documents)) \(about(&rng))\(optionalConstraint(&rng, 0.5))."
         case 9:
-            return "Find the bug in \(the) \(rng.pick(WordBanks.programmingLanguages)) function that \(rng.pick(WordBanks.codeTasks))\(rng.chance(0.5) ? " and explain how to fix it" : "")."
+            if rng.chance(0.5) {
+                return "Find the bug in \(the) \(rng.pick(WordBanks.programmingLanguages)) function that \(rng.pick(WordBanks.codeTasks))\(rng.chance(0.5) ? " and explain how to fix it" : "")."
+            }
+            return "Explain what \(the) \(rng.pick(WordBanks.programmingLanguages)) code does\(rng.chance(0.7) ? " to " + rng.pick(WordBanks.audiences) : "")\(rng.chance(0.5) ? " " + rng.pick(WordBanks.constraints) : "")."
         case 10:
-            return "Explain what \(the) \(rng.pick(WordBanks.programmingLanguages)) code does\(rng.chance(0.5) ? " to " + rng.pick(WordBanks.audiences) : "")."
+            return "\(rng.pick(["Write a reply to", "Draft a response to", "Answer"])) \(the) \(rng.pick(["email", "message", "complaint", "invitation", "letter"])) \(about(&rng))\(generationTail(&rng))."
         case 11:
-            let conversion = rng.choice(WordBanks.conversions)
-            return "Convert \(the) \(conversion.0) from \(conversion.1) to \(conversion.2)."
+            return "\(rng.pick(["Turn", "Convert", "Transform"])) \(the) notes \(about(&rng)) into a \(rng.pick(WordBanks.forms))\(generationTail(&rng))."
         case 12:
-            return "Based on \(the) \(rng.pick(WordBanks.documents)) about \(rng.pick(WordBanks.topics)), write \(rng.pick(WordBanks.counts)) questions that \(rng.pick(WordBanks.questionPurposes))."
+            return "Based on \(the) \(rng.pick(WordBanks.documents)) \(about(&rng)), write \(rng.pick(WordBanks.counts)) questions that \(rng.pick(WordBanks.questionPurposes))."
         case 13:
-            return "Continue \(the) story about \(topic(&rng)) with \(rng.pick(WordBanks.counts)) more sentences\(optionalConstraint(&rng, 0.4))."
+            return "Continue \(the) story \(about(&rng)) with \(rng.pick(WordBanks.counts)) more sentences\(optionalConstraint(&rng, 0.4))."
         case 14:
-            return "Read \(the) \(rng.pick(WordBanks.documents)) about \(rng.pick(WordBanks.topics)), identify its main argument and \(rng.pick(WordBanks.argumentTasks))."
+            return "Read \(the) \(rng.pick(WordBanks.documents)) \(about(&rng)), identify its main argument and \(rng.pick(WordBanks.argumentTasks))\(optionalConstraint(&rng, 0.5))."
         default:
-            return "Calculate the \(rng.pick(WordBanks.aggregateTasks)) of \(the) \(rng.pick(["prices", "numbers", "monthly expenses", "test scores", "daily temperatures"]))."
+            return "\(rng.pick(["Describe", "Explain"])) the tone of \(the) \(rng.pick(WordBanks.documents)) \(about(&rng)) and point out the words that create it\(optionalConstraint(&rng, 0.5))."
         }
     }
 
     // MARK: Classification tasks (labels always named in the text)
 
     static func classification(_ rng: inout SeededRandom) -> String {
-        let the = rng.chance(0.5) ? "the following" : "the given"
+        let the = rng.pick(WordBanks.determiners)
         switch rng.uniform(below: 12) {
         case 0, 1:
-            return "Classify the sentiment of \(the) \(rng.pick(WordBanks.sentimentDocuments)) about \(topic(&rng)) as \(rng.pick(WordBanks.sentimentLabelSets))."
+            return "\(rng.pick(["Classify", "Determine", "Identify", "Judge"])) the sentiment of \(the) \(rng.pick(WordBanks.sentimentDocuments)) \(about(&rng)) as \(rng.pick(WordBanks.sentimentLabelSets))."
         case 2:
             let labels = rng.sample(WordBanks.categories, count: 3 + rng.uniform(below: 3))
-            return "Categorize \(the) \(rng.pick(WordBanks.headlineDocuments)) into one of these categories: \(listPhrase(labels))."
+            return "\(rng.pick(["Categorize", "Classify", "Sort"])) \(the) \(rng.pick(WordBanks.headlineDocuments)) from \(rng.pick(WordBanks.sources)) into one of these categories: \(listPhrase(labels))."
         case 3:
-            return "Determine whether \(the) statement about \(topic(&rng)) is true or false."
+            return "\(rng.pick(["Determine whether", "Decide whether", "Check whether"])) \(the) \(rng.pick(["statement", "claim", "sentence", "fact"])) \(about(&rng)) is true or false."
         case 4:
-            return "Is \(the) sentence about \(rng.pick(WordBanks.topics)) \(rng.pick(WordBanks.sentenceProperties))? Answer yes or no."
+            return "Is \(the) \(rng.pick(["sentence", "message", "comment", "reply"])) \(about(&rng)) \(rng.pick(WordBanks.sentenceProperties))? Answer yes or no."
         case 5:
             let judgement = rng.choice(WordBanks.binaryJudgements)
-            return "\(rng.pick(["Decide whether", "Identify whether", "Tell me whether"])) \(the) \(judgement.1) about \(rng.pick(WordBanks.topics)) is \(judgement.0)."
+            return "\(rng.pick(["Decide whether", "Identify whether", "Tell me whether"])) \(the) \(judgement.1) \(about(&rng)) is \(judgement.0)."
         case 6:
-            return "\(rng.pick(["Identify whether", "Decide whether"])) \(the) number is \(rng.pick(WordBanks.numberProperties))."
-        case 7:
-            return "Classify \(the) animal as a \(WordBanks.animalClasses)."
-        case 8:
-            return "Detect the language of \(the) sentence and answer with \(rng.pick(WordBanks.detectedLanguages))."
+            // Fixed templates with no topic slot: frequent near duplicates, as with real models.
+            switch rng.uniform(below: 4) {
+            case 0: return "\(rng.pick(["Identify whether", "Decide whether"])) \(the) number is \(rng.pick(WordBanks.numberProperties))."
+            case 1: return "Classify \(the) animal as a \(WordBanks.animalClasses)."
+            case 2: return "Detect the language of \(the) sentence and answer with \(rng.pick(WordBanks.detectedLanguages))."
+            default: return "Classify \(the) food as \(rng.pick(WordBanks.foodClasses))."
+            }
+        case 7, 8:
+            return "Classify \(the) \(rng.pick(WordBanks.documents)) \(about(&rng)) as \(rng.pick(WordBanks.documentJudgements))."
         case 9:
-            return "Classify \(the) food as \(rng.pick(WordBanks.foodClasses))."
+            return "Tell me whether \(the) \(rng.pick(WordBanks.sentimentDocuments)) \(about(&rng)) is \(rng.pick(WordBanks.documentJudgements))."
         case 10:
-            return "Classify \(the) customer message about \(rng.pick(WordBanks.topics)) by urgency as \(rng.pick(WordBanks.urgencyLabels))."
+            return "Classify \(the) \(rng.pick(["customer message", "support ticket", "email", "request"])) \(about(&rng)) by urgency as \(rng.pick(WordBanks.urgencyLabels))."
         default:
             let labels = rng.sample(WordBanks.categories, count: 3 + rng.uniform(below: 2))
-            return "Label \(the) \(rng.pick(WordBanks.sentimentDocuments)) with its topic: \(listPhrase(labels))."
+            return "Label \(the) \(rng.pick(WordBanks.sentimentDocuments)) from \(rng.pick(WordBanks.sources)) with its topic: \(listPhrase(labels))."
         }
     }
 

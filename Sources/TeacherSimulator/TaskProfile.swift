@@ -21,7 +21,7 @@ struct TaskProfile: Sendable {
     static let classificationCues = [
         "classify", "categorize", "categorise", "determine whether", "decide whether", "decide if",
         "identify whether", "tell me whether", "tell me if", "answer yes or no", "true or false",
-        "detect the language", "label the", "with its topic", "spam or not", "sentiment",
+        "detect the language", "label the", "with its topic", "spam or not", "sentiment", "one of these categories",
     ]
 
     init(instruction: String) {
@@ -33,7 +33,7 @@ struct TaskProfile: Sendable {
             || lower.hasPrefix("is the following") || lower.hasPrefix("is the given") || lower.hasPrefix("is this")
         isClassification = classification
         labels = classification ? Self.labels(in: lower) : []
-        needsInput = classification || !words.isDisjoint(with: ["following", "given", "below", "this", "these", "provided", "input"])
+        needsInput = classification || !words.isDisjoint(with: ["following", "given", "below", "this", "these", "provided", "attached", "input"])
         fieldName = Self.fieldName(lower: lower, words: words)
         topic = Self.topic(in: instruction, lower: lower)
         family = classification ? .classification : Self.family(lower: lower, words: words)
@@ -106,7 +106,7 @@ struct TaskProfile: Sendable {
 
     private static func fieldName(lower: String, words: Set<String>) -> String {
         // The document being processed follows "the following" / "the given"; look there first.
-        for marker in ["the following ", "the given "] {
+        for marker in ["the following ", "the given ", "this ", "the provided ", "the attached "] {
             if let range = lower.firstRange(of: marker) {
                 let after = lower[range.upperBound...].split { !($0.isLetter) }.prefix(3).map(String.init)
                 for word in after {

@@ -54,6 +54,45 @@ enum WordBanks {
         "in rural areas", "for people over sixty", "in the workplace", "for college students", "in Europe",
         "in South America", "in coastal regions", "for families with young children", "in the next decade",
         "in the 1990s", "for introverts", "for small nonprofits", "in hospitals", "for local governments",
+        "in mountain villages", "on university campuses", "among teenagers", "in island nations", "in Japan",
+        "in West Africa", "in Canada", "during the holidays", "in summer", "at night", "in the countryside",
+        "for working parents", "for people with disabilities", "for first-year teachers", "in public schools",
+        "in the Middle Ages", "in the 1960s", "in modern cities", "for amateur athletes", "for online communities",
+        "in crowded apartments", "for shift workers", "in the food industry", "in the travel industry",
+        "in northern Europe", "in Southeast Asia", "along the Mediterranean", "in Australia", "in Brazil",
+    ]
+
+    static let aboutWords: [String] = ["about", "on", "regarding", "related to", "concerning", "that deals with", "focused on"]
+
+    static let determiners: [String] = ["the following", "the given", "this", "the provided", "the attached"]
+
+    static let purposes: [String] = [
+        "so that it could be printed in a school newsletter", "so that a busy reader gets the point quickly",
+        "so it can be shared with a local club", "to help someone prepare for an exam",
+        "to start a discussion at a dinner party", "for a presentation at work next week",
+        "to include in a weekly email digest", "to post on a community notice board",
+        "for a podcast episode intro", "to help a friend make a decision", "for a classroom activity",
+        "to read aloud at a family gathering", "for a company wiki page", "to encourage people to volunteer",
+        "for a short radio segment", "to open a town hall meeting", "for a student magazine",
+        "to accompany a charity fundraiser", "to use as a conversation starter", "for a travel blog",
+        "to explain a decision to a team", "to convince a skeptical friend", "for a museum audio tour",
+        "to use in a job interview", "for a grant application", "for a neighborhood newsletter",
+    ]
+
+    static let classificationTails: [String] = [
+        "Explain your choice in one sentence.", "Give only the label.", "If you are unsure, pick the closest label.",
+        "Consider the tone as well as the literal meaning.", "Briefly justify your answer.",
+        "Ignore spelling mistakes when deciding.", "Return the label followed by a confidence score.",
+        "Treat sarcasm as the opposite of the literal meaning.", "Base your decision on the main claim only.",
+        "Answer with a single word.", "Point out the words that influenced your decision.",
+        "Do not consider the author's identity.", "Use the label that best fits the overall message.",
+    ]
+
+    static let sources: [String] = [
+        "a customer support forum", "a local newspaper", "a student essay", "an online marketplace",
+        "a travel website", "a company newsletter", "a parenting blog", "a recipe site", "a sports forum",
+        "a product launch page", "a government press release", "a book review site", "a hotel booking site",
+        "a science magazine", "a job board", "a neighborhood chat group", "a university course page",
     ]
 
     static let audiences: [String] = [
@@ -160,7 +199,7 @@ enum WordBanks {
         "for the first day of school", "during a power outage", "at a neighborhood festival", "on a snow day",
     ]
 
-    static let horizons: [String] = ["the next decade", "the next five years", "the next twenty years", "the coming year", "this century"]
+    static let horizons: [String] = ["the next decade", "the next five years", "the next twenty years", "the coming year", "the current century"]
 
     static let programmingLanguages: [String] = ["Python", "JavaScript", "Java", "C++", "Go", "Rust", "Ruby", "TypeScript", "Kotlin", "Swift", "C#", "PHP"]
 
@@ -235,6 +274,13 @@ enum WordBanks {
     ]
 
     static let headlineDocuments: [String] = ["news headline", "article", "question", "tweet", "blog post title", "support ticket"]
+
+    static let documentJudgements: [String] = [
+        "aimed at experts or aimed at beginners", "serious or humorous", "informative or promotional",
+        "urgent or routine", "a complaint or a compliment", "optimistic or pessimistic", "biased or balanced",
+        "a question or a statement", "written by a customer or written by a company", "persuasive or descriptive",
+        "polite, neutral, or rude", "supportive, critical, or neutral",
+    ]
 
     static let sentenceProperties: [String] = [
         "grammatically correct", "sarcastic", "a question", "written in the passive voice", "formal",

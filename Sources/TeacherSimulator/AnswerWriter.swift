@@ -120,8 +120,8 @@ enum AnswerWriter {
         let roll = rng.uniform(below: 100)
         let count = roll < 45 ? 1 : (roll < 85 ? 2 : 3)
         var examples: [(String, String)] = (0..<count).map { _ in
-            let input = "\(profile.fieldName): " + InstanceWriter.input(for: profile, using: &rng)
-            return (input, InstanceWriter.output(for: profile, input: input, using: &rng))
+            let input = InstanceWriter.input(for: profile, using: &rng)
+            return ("\(profile.fieldName): " + input, InstanceWriter.output(for: profile, input: input, using: &rng))
         }
         switch rng.uniform(below: 100) {
         case 0..<2:  // Same input, different output: the whole task is dropped.

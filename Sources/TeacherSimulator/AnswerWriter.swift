@@ -92,7 +92,10 @@ enum AnswerWriter {
     /// `Class label: <label>\n<Field>: <input>\n` blocks for 2–3 labels, with the occasional invalid block.
     static func outputFirst(_ profile: TaskProfile, using rng: inout SeededRandom) -> String {
         let labels = profile.labels.isEmpty ? ["Yes", "No"] : profile.labels
-        let chosen = rng.sample(labels, count: min(labels.count, 2 + rng.uniform(below: 2)))
+        let wanted = 2 + rng.uniform(below: 2)
+        var chosen = rng.sample(labels, count: min(labels.count, wanted))
+        // Two-label tasks sometimes get a second example of one label.
+        if chosen.count < wanted { chosen.append(rng.choice(labels)) }
         var blocks = chosen.map { label -> (String, String) in
             (label, InstanceWriter.input(for: profile, label: label, using: &rng))
         }
@@ -118,7 +121,7 @@ enum AnswerWriter {
             return "Output: " + InstanceWriter.output(for: profile, input: "", using: &rng) + "\n"
         }
         let roll = rng.uniform(below: 100)
-        let count = roll < 45 ? 1 : (roll < 85 ? 2 : 3)
+        let count = roll < 20 ? 1 : (roll < 60 ? 2 : 3)
         var examples: [(String, String)] = (0..<count).map { _ in
             let input = InstanceWriter.input(for: profile, using: &rng)
             return ("\(profile.fieldName): " + input, InstanceWriter.output(for: profile, input: input, using: &rng))

@@ -121,7 +121,9 @@ enum InstanceWriter {
 
     static func document(about topic: String, using rng: inout SeededRandom) -> String {
         let person = rng.pick(WordBanks.people), place = rng.pick(WordBanks.places)
-        return "\(person) from \(place) has spent years studying \(topic). \(rng.pick(WordBanks.neutralSentences).replacingFirst("{t}", with: topic)) According to \(person.split(separator: " ").first!), \(topic) matters because \(rng.pick(WordBanks.reasons))."
+        let opening = "\(person) from \(place) has spent years studying \(topic)."
+        let middle = rng.chance(0.3) ? " " + rng.pick(WordBanks.neutralSentences).replacingFirst("{t}", with: topic) : ""
+        return opening + middle + " \(person.split(separator: " ").first!) says it matters because \(rng.pick(WordBanks.reasons))."
     }
 
     static func question(about topic: String, using rng: inout SeededRandom) -> String {

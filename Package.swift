@@ -23,7 +23,12 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        // No default traits: the simulator needs neither swift-configuration nor full Foundation.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // System libraries: a module map over a shim header each, imported `internal` by one adapter only.
@@ -91,7 +96,28 @@ let package = Package(
         .executableTarget(name: "si-classify", swiftSettings: strict),
         .executableTarget(name: "si-instances", swiftSettings: strict),
         .executableTarget(name: "si-shards", swiftSettings: strict),
-        .executableTarget(name: "si-teacher-sim", swiftSettings: strict),
+        // The deterministic OpenAI-compatible teacher as a library, so tests run it in-process.
+        .target(
+            name: "TeacherSimulator",
+            dependencies: [
+                "SelfInstruct",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "si-teacher-sim",
+            dependencies: [
+                "TeacherSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "SelfInstructTests", dependencies: ["SelfInstruct"], swiftSettings: strict),
         // Runs the built sictl binary end to end.
         .testTarget(name: "SictlTests", dependencies: ["sictl"], swiftSettings: strict),
@@ -106,6 +132,17 @@ let package = Package(
                 "SelfInstruct",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TeacherSimulatorTests",
+            dependencies: [
+                "TeacherSimulator",
+                "SelfInstruct",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),

@@ -1,10 +1,91 @@
-// si-teacher-sim is built by a later issue; until then it says so and exits non-zero rather than pretend to work.
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+// si-teacher-sim: the deterministic OpenAI-compatible teacher as a process. Flags override environment
+// variables; the API key comes only from the environment so it never shows in argv.
+import ArgumentParser
+import Foundation
+import Logging
+import TeacherSimulator
 
-let message = "si-teacher-sim: not implemented yet (the distributed pipeline lands in a later issue)\n"
-_ = message.withCString { write(2, $0, strlen($0)) }
-exit(2)
+@main
+struct TeacherSimCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "si-teacher-sim",
+        abstract: "Serve a deterministic OpenAI-compatible teacher for local runs, tests and benchmarks.",
+        discussion: """
+            Prints the bound address on stdout (`listening http://HOST:PORT`) and stops gracefully on SIGTERM/SIGINT.
+            Environment: SI_SIM_HOST, SI_SIM_PORT, SI_SIM_SEED, SI_SIM_LATENCY, SI_SIM_FAULTS, SI_SIM_MODELS
+            (comma-separated), SI_SIM_CONTEXT_TOKENS, SI_SIM_API_KEY or SI_SIM_API_KEY_FILE, SI_LOG_LEVEL.
+            Example: si-teacher-sim --port 0 --latency lognormal:200:0.5 --faults 429=0.05,503=0.02,first-attempts=2
+            """
+    )
+
+    @Option(help: "Address to bind (env SI_SIM_HOST).")
+    var host: String?
+
+    @Option(help: "Port to bind, 0 for an ephemeral port (env SI_SIM_PORT).")
+    var port: Int?
+
+    @Option(help: "Seed of every answer (env SI_SIM_SEED).")
+    var seed: UInt64?
+
+    @Option(help: "none | fixed:MS | uniform:MIN:MAX | lognormal:MEDIAN_MS:SIGMA (env SI_SIM_LATENCY).")
+    var latency: String?
+
+    @Option(help: "Comma-separated key=value: 429, 500, 503, hang, malformed, truncated, wrong-numbering, retry-after, hang-seconds, first-attempts (env SI_SIM_FAULTS).")
+    var faults: String?
+
+    @Option(name: .customLong("model"), help: "A served model id; repeat for several (env SI_SIM_MODELS).")
+    var models: [String] = []
+
+    @Option(help: "Context window in simulated tokens (env SI_SIM_CONTEXT_TOKENS).")
+    var contextTokens: Int?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = environment["SI_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+            return handler
+        }
+
+        var configuration = SimulatorConfiguration()
+        configuration.seed = try seed ?? environment["SI_SIM_SEED"].map { try Self.parse($0, as: UInt64.self, name: "SI_SIM_SEED") } ?? 42
+        do {
+            if let spec = latency ?? environment["SI_SIM_LATENCY"] { configuration.latency = try LatencyModel(spec: spec) }
+            if let spec = faults ?? environment["SI_SIM_FAULTS"] { configuration.faults = try FaultInjection(spec: spec) }
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let models = models.isEmpty ? (environment["SI_SIM_MODELS"]?.split(separator: ",").map(String.init) ?? []) : models
+        if !models.isEmpty { configuration.models = models }
+        if let tokens = try contextTokens ?? environment["SI_SIM_CONTEXT_TOKENS"].map({ try Self.parse($0, as: Int.self, name: "SI_SIM_CONTEXT_TOKENS") }) {
+            configuration.contextTokens = tokens
+        }
+        if let key = environment["SI_SIM_API_KEY"], !key.isEmpty {
+            configuration.requiredAPIKey = key
+        } else if let path = environment["SI_SIM_API_KEY_FILE"] {
+            guard let key = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ValidationError("SI_SIM_API_KEY_FILE: cannot read the key file")
+            }
+            configuration.requiredAPIKey = key.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let host = host ?? environment["SI_SIM_HOST"] ?? "127.0.0.1"
+        let port = try port ?? environment["SI_SIM_PORT"].map { try Self.parse($0, as: Int.self, name: "SI_SIM_PORT") } ?? 8089
+
+        let logger = Logger(label: "si-teacher-sim")
+        logger.info("configuration", metadata: [
+            "seed": "\(configuration.seed)", "latency": "\(configuration.latency)", "faults": "\(configuration.faults)",
+            "models": "\(configuration.models)", "context_tokens": "\(configuration.contextTokens)",
+            "api_key": "\(configuration.requiredAPIKey == nil ? "none" : "required (redacted)")",
+        ])
+        let simulator = TeacherSimulator(configuration: configuration, logger: logger)
+        try await simulator.runUntilSignalled(host: host, port: port) { boundPort in
+            // Unbuffered, so a parent process reading the pipe sees the address at once.
+            FileHandle.standardOutput.write(Data("listening http://\(host):\(boundPort)\n".utf8))
+        }
+    }
+
+    private static func parse<T: LosslessStringConvertible>(_ text: String, as type: T.Type, name: String) throws -> T {
+        guard let value = T(text) else { throw ValidationError("\(name): '\(text)' is not a valid \(T.self)") }
+        return value
+    }
+}

@@ -43,8 +43,8 @@ let package = Package(
             providers: [.apt(["libpq-dev"])]
         ),
         // Adapters: the only places that touch the C libraries.
-        .target(name: "Broker", dependencies: ["CRabbitMQ"], swiftSettings: strict),
-        .target(name: "Store", dependencies: ["CLibPQ"], swiftSettings: strict),
+        .target(name: "Broker", dependencies: ["CRabbitMQ", "SelfInstruct"], swiftSettings: strict),
+        .target(name: "Store", dependencies: ["CLibPQ", "SelfInstruct"], swiftSettings: strict),
         // Pure domain: no I/O, no C. Prompt texts are versioned resource files embedded at build time.
         .target(
             name: "SelfInstruct",

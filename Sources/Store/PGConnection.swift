@@ -1,3 +1,4 @@
+import SelfInstruct
 internal import CLibPQ
 
 /// One PostgreSQL connection, driven synchronously through libpq.
@@ -203,24 +204,5 @@ func withCStringArray<Result>(_ strings: [String?], _ body: (UnsafePointer<Unsaf
 
 /// Redacts passwords in a URL such as `postgresql://user:secret@host/db?password=…` or a `key=value` string.
 func redactingPassword(in url: String) -> String {
-    var text = redactingUserInfoPassword(in: url)
-    // libpq also accepts `password=` as a URL query parameter or a conninfo keyword.
-    var searchStart = text.startIndex
-    while let match = text[searchStart...].firstRange(of: "password=") {
-        let valueEnd = text[match.upperBound...].firstIndex(where: { $0 == "&" || $0 == " " }) ?? text.endIndex
-        text.replaceSubrange(match.upperBound..<valueEnd, with: "***")
-        searchStart = text.index(match.upperBound, offsetBy: 3)
-    }
-    return text
-}
-
-private func redactingUserInfoPassword(in url: String) -> String {
-    guard let schemeEnd = url.firstRange(of: "://") else { return url }
-    let authorityStart = schemeEnd.upperBound
-    let authorityEnd = url[authorityStart...].firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? url.endIndex
-    let authority = url[authorityStart..<authorityEnd]
-    guard let at = authority.lastIndex(of: "@") else { return url }
-    let userInfo = authority[authority.startIndex..<at]
-    guard let colon = userInfo.firstIndex(of: ":") else { return url }
-    return String(url[..<url.index(after: colon)]) + "***" + String(url[at...])
+    SecretRedaction.redactingPasswords(in: url)
 }

@@ -17,6 +17,9 @@ public struct APIKey: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
 
     public var description: String { "[redacted]" }
     public var debugDescription: String { "[redacted]" }
+
+    /// Only visible ASCII (0x21–0x7E): what an `Authorization: Bearer` header can carry safely.
+    var isPrintableASCII: Bool { value.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F } }
 }
 
 /// A configuration variable that is missing or malformed.
@@ -168,6 +171,12 @@ public struct TeacherConfig: Sendable, Hashable, CustomStringConvertible {
             apiKey = APIKey(trimmed)
         case (true, true):
             apiKey = nil
+        }
+        // The key goes into an HTTP header: a control character or non-ASCII byte would corrupt the request
+        // (or inject headers). The value itself is never echoed.
+        if let key = apiKey, !key.isPrintableASCII {
+            let variable = inlineKey.isEmpty ? Variable.apiKeyFile : Variable.apiKey
+            throw TeacherConfigError(variable: variable, problem: "the API key contains characters other than printable ASCII")
         }
 
         let rpm = try number(Variable.requestsPerMinute)

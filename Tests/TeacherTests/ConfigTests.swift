@@ -110,3 +110,18 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+@Suite struct APIKeyCharacterTests {
+    @Test(arguments: ["sk-abc\r\nX-Injected: 1", "sk-abc def", "sk-ключ"])
+    func keysThatCannotBeAHeaderValueAreRejectedWithoutEchoingThem(key: String) {
+        var environment = ConfigTests.base
+        environment["SI_TEACHER_API_KEY"] = key
+        do {
+            _ = try TeacherConfig(environment: environment)
+            Issue.record("a key with unsafe characters was accepted")
+        } catch {
+            #expect(error.variable == "SI_TEACHER_API_KEY")
+            #expect(!error.description.contains("sk-"))
+        }
+    }
+}

@@ -203,3 +203,20 @@ struct BudgetTests {
         #expect(estimator.tokenCount(of: "🦙") == 4)
     }
 }
+
+@Suite struct RetryAfterHostileInputTests {
+    /// A server controls this header: absurd years must be rejected, not overflow the date arithmetic.
+    @Test(arguments: [
+        "Sun Nov 6 08:49:37 99999999999999999",
+        "Sunday, 06-Nov-9999999999999 08:49:37 GMT",
+        "Sun, 06 Nov 0001 08:49:37 GMT",
+        "Sun Nov 6 08:49:37 10000",
+    ])
+    func absurdDatesAreNotParsed(header: String) {
+        #expect(RetryAfter.parse(header, nowUnixSeconds: 1_700_000_000) == nil)
+    }
+
+    @Test func ordinaryDatesStillParse() {
+        #expect(RetryAfter.parse("Sun Nov  6 08:49:37 1994", nowUnixSeconds: 784_111_770) == .seconds(7))
+    }
+}

@@ -4,9 +4,10 @@
 ///     // sql: "SELECT id FROM runs WHERE name = $1 AND target > $2", binds: [name, minimum]
 ///
 /// Values are sent in text format. `String` binds go out untyped, so PostgreSQL infers their type from the
-/// context (a text, jsonb, timestamptz or enum column all accept them); `Int`, `Int64`, `Int32`, `Double`,
-/// `Bool` and `[UInt8]` carry their type (int8, float8, bool, bytea), so `SELECT \(1) + 1` works without a
-/// cast. An optional that is nil binds SQL NULL. `[UInt8]` travels as bytea hex text (`\x0a1b`).
+/// context (a text, jsonb, timestamptz or enum column all accept them); `Int` and `Int64` (int8), `Int32`
+/// (int4, for functions such as the two-key advisory locks), `Double` (float8), `Bool` and `[UInt8]` (bytea,
+/// sent as hex text `\x0a1b`) carry their type, so `SELECT \(1) + 1` works without a cast. A nil optional
+/// binds SQL NULL (typed like its wrapped type).
 /// Identifiers cannot be parameters: `\(identifier: name)` quotes one safely, `\(unsafeRaw: text)` pastes text
 /// as is (only for text the program itself controls). `description` shows the SQL without values, fit for logs.
 public struct SQLQuery: Sendable, Hashable, ExpressibleByStringInterpolation, CustomStringConvertible,
@@ -99,6 +100,13 @@ public struct SQLQuery: Sendable, Hashable, ExpressibleByStringInterpolation, Cu
             binds.append(value.sqlBind)
         }
 
+        /// An optional value: the wrapped value, or NULL. (An explicit overload, so that the compiler does
+        /// not warn as it does for optionals in ordinary string interpolation.)
+        public mutating func appendInterpolation<Value: SQLBindable>(_ value: Value?) {
+            pieces.append(.bind(binds.count))
+            binds.append(value.sqlBind)
+        }
+
         /// A fragment built elsewhere, inlined with its binds renumbered.
         public mutating func appendInterpolation(fragment: SQLQuery) {
             let offset = binds.count
@@ -136,6 +144,7 @@ public struct SQLBind: Sendable, Hashable {
         case bool = 16
         case bytea = 17
         case int8 = 20
+        case int4 = 23
         case float8 = 701
 
         /// The SQL type name, or `unknown` for an inferred parameter.
@@ -145,6 +154,7 @@ public struct SQLBind: Sendable, Hashable {
             case .bool: "bool"
             case .bytea: "bytea"
             case .int8: "int8"
+            case .int4: "int4"
             case .float8: "float8"
             }
         }
@@ -181,7 +191,7 @@ extension Int64: SQLBindable {
 }
 
 extension Int32: SQLBindable {
-    public var sqlBind: SQLBind { SQLBind(text: String(self), type: .int8) }
+    public var sqlBind: SQLBind { SQLBind(text: String(self), type: .int4) }
 }
 
 extension Double: SQLBindable {
@@ -229,7 +239,8 @@ extension Optional: SQLBindable where Wrapped: SQLBindable {
     private static var nullType: SQLBind.ParameterType {
         // A typed NULL keeps `\(optionalInt) + 1` valid; strings stay inferred like their non-nil values.
         switch Wrapped.self {
-        case is Int.Type, is Int64.Type, is Int32.Type: .int8
+        case is Int.Type, is Int64.Type: .int8
+        case is Int32.Type: .int4
         case is Double.Type: .float8
         case is Bool.Type: .bool
         case is [UInt8].Type: .bytea

@@ -49,6 +49,7 @@ extension Database {
     /// Each migration runs in its own transaction that first takes an advisory lock (per schema), creates
     /// `schema_migrations` if needed and re-checks the recorded versions, so several processes may call this
     /// at once: one applies each version, the others wait and then find it done.
+    @discardableResult
     public func migrate(_ migrations: [Migration] = Migration.all) async throws -> MigrationReport {
         let versions = migrations.map(\.version)
         precondition(versions == versions.sorted() && Set(versions).count == versions.count && versions.allSatisfy { $0 > 0 },

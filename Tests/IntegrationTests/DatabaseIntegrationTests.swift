@@ -441,6 +441,35 @@ struct DatabaseIntegrationTests {
         }
     }
 
+    @Test("with every connection busy, callers wait their turn, and a cancelled waiter leaves the queue")
+    func poolWaitersAndCancellation() async throws {
+        try await withPrivateSchema { schema in
+            try await using(schema.database(poolSize: 1)) { database in
+                let (holding, holdingContinuation) = AsyncStream.makeStream(of: Void.self)
+                let holder = Task {
+                    try await database.transaction { transaction in
+                        holdingContinuation.yield()
+                        try await transaction.execute("SELECT pg_sleep(0.3)")
+                    }
+                }
+                for await _ in holding { break }
+                let clock = ContinuousClock()
+                let started = clock.now
+                let cancelled = Task { try await database.query("SELECT 1") }
+                let patient = Task { try await database.query("SELECT 2 AS n") }
+                try await Task.sleep(for: .milliseconds(50))
+                cancelled.cancel()
+                await #expect(throws: CancellationError.self) { try await cancelled.value }
+                // The cancelled waiter gave up while the only connection was still busy.
+                #expect(clock.now - started < .milliseconds(300))
+                _ = try await holder.value
+                let row = try await patient.value.singleRow()
+                #expect(try row.decode("n", as: Int.self) == 2)
+                #expect(clock.now - started >= .milliseconds(200))
+            }
+        }
+    }
+
     @Test("close fails later calls with kind closed")
     func closeFailsLaterCalls() async throws {
         try await withPrivateSchema { schema in

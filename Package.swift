@@ -44,7 +44,11 @@ let package = Package(
         ),
         // Adapters: the only places that touch the C libraries.
         .target(name: "Broker", dependencies: ["CRabbitMQ", "SelfInstruct"], swiftSettings: strict),
-        .target(name: "Store", dependencies: ["CLibPQ", "SelfInstruct"], swiftSettings: strict),
+        .target(
+            name: "Store",
+            dependencies: ["CLibPQ", "SelfInstruct", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         // Pure domain: no I/O, no C. Prompt texts are versioned resource files embedded at build time.
         .target(
             name: "SelfInstruct",
@@ -79,6 +83,7 @@ let package = Package(
             name: "sictl",
             dependencies: [
                 "SelfInstruct",
+                "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

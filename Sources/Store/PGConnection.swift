@@ -71,6 +71,20 @@ public final class PGConnection {
     public func execute(_ sql: String, _ parameters: [String?] = [], operation: String? = nil) throws(StoreError)
         -> QueryResult
     {
+        try execute(sql, parameters, types: [], operation: operation)
+    }
+
+    /// Runs `query` with its binds as parameters (types announced as the binds say) and returns its rows.
+    @discardableResult
+    public func execute(_ query: SQLQuery, operation: String? = nil) throws(StoreError) -> QueryResult {
+        try execute(query.sql, query.binds.map(\.text), types: query.binds.map(\.type.rawValue), operation: operation)
+    }
+
+    /// The one call into `PQexecParams`; `types` is empty (all inferred) or one OID per parameter (0 = inferred).
+    func execute(_ sql: String, _ parameters: [String?], types: [UInt32], operation: String?) throws(StoreError)
+        -> QueryResult
+    {
+        precondition(types.isEmpty || types.count == parameters.count, "one parameter type per parameter")
         let operation = operation ?? Self.verb(of: sql)
         guard let handle else {
             throw StoreError(kind: .closed, operation: operation, message: "the connection was closed", classification: .fatal)
@@ -81,8 +95,28 @@ public final class PGConnection {
                              classification: .permanent)
         }
         let result = withCStringArray(parameters) { values in
-            PQexecParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+            types.withUnsafeBufferPointer { typeOIDs in
+                PQexecParams(handle, sql, Int32(parameters.count), types.isEmpty ? nil : typeOIDs.baseAddress,
+                             values, nil, nil, 0)
+            }
         }
+        return try finish(result, handle: handle, operation: operation)
+    }
+
+    /// Runs a script of one or more `;`-separated statements without parameters (the simple query protocol,
+    /// which `PQexecParams` does not allow for several statements); returns the last statement's result.
+    ///
+    /// Only for SQL the program itself wrote, such as migrations.
+    @discardableResult
+    func executeScript(_ sql: String, operation: String) throws(StoreError) -> QueryResult {
+        guard let handle else {
+            throw StoreError(kind: .closed, operation: operation, message: "the connection was closed", classification: .fatal)
+        }
+        return try finish(PQexec(handle, sql), handle: handle, operation: operation)
+    }
+
+    /// Copies out or classifies a statement's result, and frees it.
+    private func finish(_ result: OpaquePointer?, handle: OpaquePointer, operation: String) throws(StoreError) -> QueryResult {
         guard let result else {
             throw connectionError(handle: handle, operation: operation)
         }
@@ -128,7 +162,7 @@ public final class PGConnection {
         return StoreError(kind: .server, operation: operation, message: message, classification: .retry)
     }
 
-    private static func validate(url: String, redacted: String) throws(StoreError) {
+    static func validate(url: String, redacted: String) throws(StoreError) {
         var errorMessage: UnsafeMutablePointer<CChar>?
         let options = PQconninfoParse(url, &errorMessage)
         // libpq's parse message can quote the offending part of the URL, password included: free it unread.

@@ -23,9 +23,11 @@ public final class PGConnection {
     public static func connect(url: String, applicationName: String = "self-instruct") throws(StoreError) -> PGConnection {
         let redacted = redactingPassword(in: url)
         try validate(url: url, redacted: redacted)
-        // expand_dbname=1 lets the URL fill every field; the pairs after it only add what the URL leaves unset.
-        let keywords: [String?] = ["dbname", "fallback_application_name", "client_encoding", nil]
-        let values: [String?] = [url, applicationName, "UTF8", nil]
+        // expand_dbname=1 expands the URL in place of `dbname`: keywords before it are defaults the URL may
+        // override (a 10 s connect timeout, so an unreachable server fails instead of waiting for the OS);
+        // keywords after it are fixed.
+        let keywords: [String?] = ["connect_timeout", "dbname", "fallback_application_name", "client_encoding", nil]
+        let values: [String?] = ["10", url, applicationName, "UTF8", nil]
         let handle = withCStringArray(keywords) { keywordPointers in
             withCStringArray(values) { valuePointers in
                 PQconnectdbParams(keywordPointers, valuePointers, 1)

@@ -43,7 +43,11 @@ let package = Package(
             providers: [.apt(["libpq-dev"])]
         ),
         // Adapters: the only places that touch the C libraries.
-        .target(name: "Broker", dependencies: ["CRabbitMQ"], swiftSettings: strict),
+        .target(
+            name: "Broker",
+            dependencies: ["CRabbitMQ", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .target(name: "Store", dependencies: ["CLibPQ"], swiftSettings: strict),
         // Pure domain: no I/O, no C. Prompt texts are versioned resource files embedded at build time.
         .target(
@@ -124,7 +128,11 @@ let package = Package(
         .testTarget(name: "BrokerTests", dependencies: ["Broker"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
         // Against real PostgreSQL and RabbitMQ; gated on SI_TEST_DATABASE_URL / SI_TEST_AMQP_URL.
-        .testTarget(name: "IntegrationTests", dependencies: ["Broker", "Store"], swiftSettings: strict),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["Broker", "Store", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "TeacherTests",
             dependencies: [

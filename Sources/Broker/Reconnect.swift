@@ -20,11 +20,16 @@ public struct Backoff: Sendable, Hashable {
 
     /// The largest delay before retry `attempt` (1-based): `min(cap, base × multiplier^(attempt−1))`.
     public func ceiling(attempt: Int) -> Duration {
-        let exponent = Double(max(attempt, 1) - 1)
         let capSeconds = cap.seconds
-        // Capped in floating point before converting, so a large attempt number cannot overflow Duration.
-        let seconds = min(capSeconds, base.seconds * pow(multiplier, exponent))
-        return .seconds(seconds.isFinite ? seconds : capSeconds)
+        var seconds = base.seconds
+        var remaining = max(attempt, 1) - 1
+        // Multiplied in floating point and stopped at the cap, so a huge attempt number costs nothing and cannot
+        // overflow Duration.
+        while remaining > 0 && seconds > 0 && seconds < capSeconds && multiplier > 1 {
+            seconds *= multiplier
+            remaining -= 1
+        }
+        return .seconds(min(seconds, capSeconds))
     }
 
     /// The delay before retry `attempt` for a uniform `unitRandom` in [0, 1): the ceiling scaled by it.
@@ -32,17 +37,6 @@ public struct Backoff: Sendable, Hashable {
         let fraction = min(max(unitRandom, 0), 1)
         return .seconds(ceiling(attempt: attempt).seconds * fraction)
     }
-}
-
-/// `x^n` for the backoff; avoids importing a math library for one call.
-private func pow(_ base: Double, _ exponent: Double) -> Double {
-    var result = 1.0
-    var remaining = Int(exponent)
-    while remaining > 0 && result.isFinite {
-        result *= base
-        remaining -= 1
-    }
-    return result
 }
 
 extension Duration {

@@ -91,6 +91,8 @@ let package = Package(
             name: "si-bench",
             dependencies: [
                 "SelfInstruct",
+                "Broker",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -43,7 +43,11 @@ let package = Package(
             providers: [.apt(["libpq-dev"])]
         ),
         // Adapters: the only places that touch the C libraries.
-        .target(name: "Broker", dependencies: ["CRabbitMQ", "SelfInstruct"], swiftSettings: strict),
+        .target(
+            name: "Broker",
+            dependencies: ["CRabbitMQ", "SelfInstruct", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .target(
             name: "Store",
             dependencies: ["CLibPQ", "SelfInstruct", .product(name: "Logging", package: "swift-log")],
@@ -92,6 +96,8 @@ let package = Package(
             name: "si-bench",
             dependencies: [
                 "SelfInstruct",
+                "Broker",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -129,7 +135,11 @@ let package = Package(
         .testTarget(name: "BrokerTests", dependencies: ["Broker"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
         // Against real PostgreSQL and RabbitMQ; gated on SI_TEST_DATABASE_URL / SI_TEST_AMQP_URL.
-        .testTarget(name: "IntegrationTests", dependencies: ["Broker", "Store"], swiftSettings: strict),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["Broker", "Store", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "TeacherTests",
             dependencies: [

@@ -197,8 +197,11 @@ struct TeacherOverHTTPTests {
         let wrongKey = "sk-wrong-4f1c9a7e2b66d0"
         let rightKey = "sk-right-0d3e8b91c5a7f2"
         let logs = InMemoryLogHandler()
-        var logger = Logger(label: "teacher", factory: { _ in logs })
-        logger.logLevel = .trace
+        let logger = {
+            var logger = Logger(label: "teacher", factory: { _ in logs })
+            logger.logLevel = .trace
+            return logger
+        }()
         let simulator = SimulatorConfiguration(requiredAPIKey: rightKey)
         try await withSimulator(simulator, transportLogger: logger) { sim in
             let config = sim.config(apiKey: APIKey(wrongKey))
@@ -278,10 +281,10 @@ struct TeacherOverHTTPTests {
             let achieved = Double(sends.count - 1) / first.duration(to: last).seconds
             #expect(abs(achieved - limit) / limit <= 0.05, "achieved \(achieved) requests/s against a limit of \(limit)")
             // No second holds much more than its share (11 with exact pacing and a late window start, +1 slack).
-            for (position, start) in sends.enumerated() {
-                let inWindow = sends[position...].prefix { start.duration(to: $0) < .seconds(1) }.count
-                #expect(inWindow <= Int(limit) + 2)
-            }
+            let busiestSecond = sends.indices.map { position in
+                sends[position...].prefix { sends[position].duration(to: $0) < .seconds(1) }.count
+            }.max() ?? 0
+            #expect(busiestSecond <= Int(limit) + 2)
             #expect(try await sim.stats().requestsTotal == requests)
         }
     }

@@ -150,6 +150,19 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The real TeacherClient + CurlTransport against the in-process simulator over HTTP; one test
+        // against a real OpenAI-compatible server, gated on SI_TEST_REAL_TEACHER_URL.
+        .testTarget(
+            name: "TeacherIntegrationTests",
+            dependencies: [
+                "Teacher",
+                "TeacherSimulator",
+                "SelfInstruct",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "TeacherSimulatorTests",
             dependencies: [

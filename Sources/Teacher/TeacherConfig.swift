@@ -97,6 +97,8 @@ public struct TeacherConfig: Sendable, Hashable, CustomStringConvertible {
         ]
         if let rpm = rateLimits.requestsPerMinute { parts.append("rpm=\(rpm)") }
         if let tpm = rateLimits.tokensPerMinute { parts.append("tpm=\(tpm)") }
+        if let burst = rateLimits.requestBurst { parts.append("rpm_burst=\(burst)") }
+        if let burst = rateLimits.tokenBurst { parts.append("tpm_burst=\(burst)") }
         return "TeacherConfig(" + parts.joined(separator: ", ") + ")"
     }
 
@@ -112,6 +114,10 @@ public struct TeacherConfig: Sendable, Hashable, CustomStringConvertible {
         public static let maxAttempts = "SI_TEACHER_MAX_ATTEMPTS"
         public static let requestsPerMinute = "SI_TEACHER_RPM"
         public static let tokensPerMinute = "SI_TEACHER_TPM"
+        /// Requests allowed back to back before `SI_TEACHER_RPM` applies (default: a minute's worth).
+        public static let requestBurst = "SI_TEACHER_RPM_BURST"
+        /// Tokens allowed at once before `SI_TEACHER_TPM` applies (default: a minute's worth).
+        public static let tokenBurst = "SI_TEACHER_TPM_BURST"
         public static let maxConnections = "SI_TEACHER_MAX_CONNECTIONS"
         public static let promptPricePerMillion = "SI_TEACHER_PRICE_PROMPT_PER_M"
         public static let completionPricePerMillion = "SI_TEACHER_PRICE_COMPLETION_PER_M"
@@ -181,6 +187,8 @@ public struct TeacherConfig: Sendable, Hashable, CustomStringConvertible {
 
         let rpm = try number(Variable.requestsPerMinute)
         let tpm = try number(Variable.tokensPerMinute)
+        let requestBurst = try number(Variable.requestBurst)
+        let tokenBurst = try number(Variable.tokenBurst)
         var prices = PriceTable()
         let promptPrice = try number(Variable.promptPricePerMillion)
         let completionPrice = try number(Variable.completionPricePerMillion)
@@ -194,7 +202,8 @@ public struct TeacherConfig: Sendable, Hashable, CustomStringConvertible {
             requestTimeout: .seconds(try integer(Variable.timeoutSeconds, default: 300, range: 1...86_400)),
             retry: RetryPolicy(maximumAttempts: try integer(Variable.maxAttempts, default: 6, range: 1...100)),
             rateLimits: RateLimits(
-                requestsPerMinute: rpm.flatMap { $0 > 0 ? $0 : nil }, tokensPerMinute: tpm.flatMap { $0 > 0 ? $0 : nil }),
+                requestsPerMinute: rpm.flatMap { $0 > 0 ? $0 : nil }, tokensPerMinute: tpm.flatMap { $0 > 0 ? $0 : nil },
+                requestBurst: requestBurst.flatMap { $0 > 0 ? $0 : nil }, tokenBurst: tokenBurst.flatMap { $0 > 0 ? $0 : nil }),
             maximumConnections: try integer(Variable.maxConnections, default: 32, range: 1...1024),
             prices: prices)
     }

@@ -138,6 +138,18 @@ struct TokenBucketTests {
         #expect(started.duration(to: .now) >= .milliseconds(140))
     }
 
+    @Test func limiterBurstBoundsTheBackToBackRequests() async throws {
+        // 600/min with a burst of 2: two requests at once, then one every 100 ms (a third waits ~100 ms).
+        let limiter = RateLimiter(limits: RateLimits(requestsPerMinute: 600, requestBurst: 2), clock: ContinuousClock())
+        let started = ContinuousClock.now
+        try await limiter.acquire(estimatedTokens: 1)
+        try await limiter.acquire(estimatedTokens: 1)
+        let afterBurst = started.duration(to: .now)
+        try await limiter.acquire(estimatedTokens: 1)
+        #expect(afterBurst < .milliseconds(80))
+        #expect(started.duration(to: .now) >= .milliseconds(90))
+    }
+
     @Test func limiterWithoutLimitsNeverWaits() async throws {
         let limiter = RateLimiter(limits: .unlimited, clock: ContinuousClock())
         let started = ContinuousClock.now

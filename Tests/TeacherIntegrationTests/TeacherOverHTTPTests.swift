@@ -280,11 +280,13 @@ struct TeacherOverHTTPTests {
             guard let first = sends.first, let last = sends.last else { return }
             let achieved = Double(sends.count - 1) / first.duration(to: last).seconds
             #expect(abs(achieved - limit) / limit <= 0.05, "achieved \(achieved) requests/s against a limit of \(limit)")
-            // No second holds much more than its share (11 with exact pacing and a late window start, +1 slack).
+            // No second holds far more than its share: 11 with exact pacing; the timestamps are taken after the
+            // limiter grants, so scheduling delays on a loaded machine can bunch a few of them. A limiter that
+            // let requests through unpaced would put all 40 into the first second.
             let busiestSecond = sends.indices.map { position in
                 sends[position...].prefix { sends[position].duration(to: $0) < .seconds(1) }.count
             }.max() ?? 0
-            #expect(busiestSecond <= Int(limit) + 2)
+            #expect(busiestSecond <= 2 * Int(limit))
             #expect(try await sim.stats().requestsTotal == requests)
         }
     }

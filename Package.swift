@@ -83,11 +83,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Operator logic over the Store: run lifecycle, progress and the audit; sictl is a thin CLI over it.
+        .target(name: "Operations", dependencies: ["SelfInstruct", "Store"], swiftSettings: strict),
         .executableTarget(
             name: "sictl",
             dependencies: [
                 "SelfInstruct",
                 "Store",
+                "Operations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -137,7 +140,7 @@ let package = Package(
         // Against real PostgreSQL and RabbitMQ; gated on SI_TEST_DATABASE_URL / SI_TEST_AMQP_URL.
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Broker", "Store", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Broker", "Store", "Operations", "SelfInstruct", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -134,7 +134,7 @@ let package = Package(
         ),
         .testTarget(name: "SelfInstructTests", dependencies: ["SelfInstruct"], swiftSettings: strict),
         // Runs the built sictl binary end to end.
-        .testTarget(name: "SictlTests", dependencies: ["sictl"], swiftSettings: strict),
+        .testTarget(name: "SictlTests", dependencies: ["sictl", "Store"], swiftSettings: strict),
         .testTarget(name: "BrokerTests", dependencies: ["Broker"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
         // Against real PostgreSQL and RabbitMQ; gated on SI_TEST_DATABASE_URL / SI_TEST_AMQP_URL.

@@ -177,7 +177,7 @@ struct RunFile {
                 guard let number = Double(text) else { throw fail("a number") }
                 file.threshold = number
             case ("name", _), ("recipe", _), ("model", _), ("seeds", _): throw fail("a string")
-            default: throw fail("a number")
+            default: throw fail(key == "threshold" ? "a number" : "an integer")
             }
         }
         return file

@@ -1,3 +1,4 @@
+import Foundation
 public import Store
 import SelfInstruct
 
@@ -48,11 +49,14 @@ public struct RunAudit: Sendable {
     public let database: Database
     /// The `reject_reason` the admission filter writes for a candidate too similar to the pool.
     public var noveltyRejectReason: String
+    /// Where relative shard paths live (SI_SHARDS_DIR); nil skips reading shard files.
+    public var shardsDirectory: String?
     public static let exampleLimit = 5
 
-    public init(database: Database, noveltyRejectReason: String = "too_similar") {
+    public init(database: Database, noveltyRejectReason: String = "too_similar", shardsDirectory: String? = nil) {
         self.database = database
         self.noveltyRejectReason = noveltyRejectReason
+        self.shardsDirectory = shardsDirectory
     }
 
     /// Runs every check on run `runID`.
@@ -98,6 +102,7 @@ public struct RunAudit: Sendable {
             detail: "every admitted instruction has an instance-generation outcome"))
         checks.append(try await sharded(runID: runID))
         checks.append(try await shardCounts(runID: runID))
+        checks.append(try await shardFiles(runID: runID))
         checks.append(try await llmUsage(runID: runID))
         checks.append(try await deadLetters(runID: runID))
         return AuditReport(runID: runID, name: try run.decode("name"), recipe: recipe,
@@ -274,6 +279,40 @@ public struct RunAudit: Sendable {
         }
         return Self.check("shard_record_counts", checked: rows.count, violations: problems,
                           detail: "per format, shard record counts equal the sharded instances (\(rows.count) formats)")
+    }
+
+    /// Each shard file has the size and sha256 its row promises, and a JSON Lines file the record count.
+    private func shardFiles(runID: Int64) async throws -> AuditCheck {
+        guard let shardsDirectory else {
+            return Self.check("shard_files_match", checked: 0, violations: [],
+                              detail: "skipped: no shards directory given (SI_SHARDS_DIR or --shards-dir)")
+        }
+        let rows = try await database.query("""
+            SELECT path, format, record_count, byte_count, sha256 FROM shards WHERE run_id = \(runID) ORDER BY id
+            """).decodableRows
+        var problems: [String] = []
+        for row in rows {
+            let path = try row.decode("path", as: String.self)
+            let full = path.hasPrefix("/") ? path : shardsDirectory + "/" + path
+            guard let data = FileManager.default.contents(atPath: full) else {
+                problems.append("\(path): missing or unreadable")
+                continue
+            }
+            let bytes = [UInt8](data)
+            let digest = SHA256.hexDigest(ofBytes: bytes)
+            var mismatches: [String] = []
+            let byteCount = try row.decode("byte_count", as: Int.self)
+            if bytes.count != byteCount { mismatches.append("\(bytes.count) bytes, manifest \(byteCount)") }
+            if digest != (try row.decode("sha256", as: String.self)) { mismatches.append("sha256 differs") }
+            if try row.decode("format", as: String.self) == "jsonl" {
+                let lines = bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } + (bytes.last.map { $0 == 0x0A ? 0 : 1 } ?? 0)
+                let records = try row.decode("record_count", as: Int.self)
+                if lines != records { mismatches.append("\(lines) records, manifest \(records)") }
+            }
+            if !mismatches.isEmpty { problems.append("\(path): " + mismatches.joined(separator: ", ")) }
+        }
+        return Self.check("shard_files_match", checked: rows.count, violations: problems,
+                          detail: "shard files match their manifest rows (size, sha256, JSON Lines record count)")
     }
 
     private func llmUsage(runID: Int64) async throws -> AuditCheck {

@@ -116,12 +116,16 @@ struct Audit: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The reject reason the admission filter records for a too-similar candidate.", valueName: "reason"))
     var noveltyReason = "too_similar"
 
+    @Option(name: .long, help: ArgumentHelp("Directory of relative shard paths, to check shard files against their manifest rows (default: SI_SHARDS_DIR; without either the file check is skipped).", valueName: "dir"))
+    var shardsDir: String?
+
     func run() async throws {
         let report: AuditReport
         do {
             report = try await DatabaseAccess.with(application: "sictl-audit") { database in
                 let runID = try await RunControl(database: database).resolve(run)
-                return try await RunAudit(database: database, noveltyRejectReason: noveltyReason).audit(runID: runID)
+                return try await RunAudit(database: database, noveltyRejectReason: noveltyReason,
+                                      shardsDirectory: shardsDir ?? ProcessInfo.processInfo.environment["SI_SHARDS_DIR"]).audit(runID: runID)
             }
         } catch {
             Console.error("sictl audit: \(error)")

@@ -23,6 +23,23 @@ func withMigratedSchema(_ body: (Database) async throws -> Void) async throws {
     }
 }
 
+/// A fresh directory for one test's shard files.
+func temporaryShardsDirectory() throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("si-audit-\(uniqueSuffix())").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+extension Data {
+    /// Appends these bytes to the file at `path`.
+    func append(toFile path: String) throws {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: self)
+    }
+}
+
 /// A small, complete self-instruct run written directly with SQL: the shape the daemons leave behind.
 enum SmallRun {
     static let seeds = [
@@ -42,8 +59,9 @@ enum SmallRun {
     /// Rejected as too similar to admission #2.
     static let similar = "Suggest a good name for a new coffee shop downtown."
 
-    /// Creates the run (target 4) and everything a finished run holds; returns its id.
-    static func build(_ database: Database) async throws -> Int64 {
+    /// Creates the run (target 4) and everything a finished run holds, its shard file in `shardsDirectory`;
+    /// returns its id.
+    static func build(_ database: Database, shardsDirectory: String) async throws -> Int64 {
         let runID = try await RunControl(database: database).create(RunDefinition(
             name: "audit-\(uniqueSuffix())", recipe: .selfInstruct, target: admitted.count, seed: 7, threshold: 0.7,
             concurrency: 2, teacherModel: "sim", seeds: seeds))
@@ -70,9 +88,11 @@ enum SmallRun {
             VALUES (\(runID), 10, \(similar), 'rejected', 'too_similar', \(admitted[1]), \(similarScore), now()),
                    (\(runID), 11, 'Write.', 'rejected', 'too_short', NULL, NULL, now())
             """)
+        let shard = Array((0..<4).map { #"{"instruction": "i\#($0)", "input": "", "output": "output \#($0)"}"# + "\n" }.joined().utf8)
+        try Data(shard).write(to: URL(fileURLWithPath: shardsDirectory + "/train-00000.jsonl"))
         try await database.execute("""
             INSERT INTO shards (run_id, split, shard_no, format, path, record_count, byte_count, sha256)
-            VALUES (\(runID), 'train', 0, 'jsonl', '/tmp/train-00000.jsonl', 4, 400, \(String(repeating: "ab", count: 32)))
+            VALUES (\(runID), 'train', 0, 'jsonl', 'train-00000.jsonl', 4, \(shard.count), \(SHA256.hexDigest(ofBytes: shard)))
             """)
         try await database.execute("""
             INSERT INTO llm_calls (run_id, stage, model, prompt_tokens, completion_tokens, latency_ms, cost_usd, error_kind)
@@ -94,14 +114,16 @@ struct RunAuditIntegrationTests {
     static let allChecks = [
         "admitted_equals_target", "admitted_text_unique", "admission_seq_contiguous", "novelty_pairs_below_threshold",
         "greedy_replay", "admitted_classified", "admitted_have_instance_outcome", "valid_instances_sharded",
-        "shard_record_counts", "llm_usage_totals", "dead_letters_resolved",
+        "shard_record_counts", "shard_files_match", "llm_usage_totals", "dead_letters_resolved",
     ]
 
     @Test("a valid run passes every check")
     func validRunPasses() async throws {
         try await withMigratedSchema { database in
-            let runID = try await SmallRun.build(database)
-            let report = try await RunAudit(database: database).audit(runID: runID)
+            let directory = try temporaryShardsDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let runID = try await SmallRun.build(database, shardsDirectory: directory)
+            let report = try await RunAudit(database: database, shardsDirectory: directory).audit(runID: runID)
             #expect(report.checks.map(\.name) == Self.allChecks)
             for check in report.checks {
                 #expect(check.passed, "\(check.name): \(check.examples)")
@@ -117,6 +139,8 @@ struct RunAuditIntegrationTests {
         let label: String
         let sql: [String]
         let failing: Set<String>
+        /// Applied to the shard file after the run is built.
+        var file: (@Sendable (String) throws -> Void)? = nil
         var testDescription: String { label }
     }
 
@@ -164,16 +188,25 @@ struct RunAuditIntegrationTests {
         Corruption(label: "an unresolved dead letter", sql: [
             "INSERT INTO dead_letters (run_id, stage, message_id, attempts, last_error) VALUES ($RUN, 'generate', 'm-dead', 5, 'parse failure')",
         ], failing: ["dead_letters_resolved"]),
+        Corruption(label: "a shard file that differs from its manifest", sql: [], failing: ["shard_files_match"], file: { path in
+            try Data(#"{"instruction": "extra", "input": "", "output": "x"}"#.utf8 + [0x0A]).append(toFile: path)
+        }),
+        Corruption(label: "a missing shard file", sql: [], failing: ["shard_files_match"], file: { path in
+            try FileManager.default.removeItem(atPath: path)
+        }),
     ]
 
     @Test("each corruption fails exactly its checks", arguments: corruptions)
     func corruptionFailsItsChecks(corruption: Corruption) async throws {
         try await withMigratedSchema { database in
-            let runID = try await SmallRun.build(database)
+            let directory = try temporaryShardsDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let runID = try await SmallRun.build(database, shardsDirectory: directory)
+            try corruption.file?(directory + "/train-00000.jsonl")
             for statement in corruption.sql {
                 try await database.execute(SQLQuery(unsafeSQL: statement.replacingOccurrences(of: "$RUN", with: String(runID))))
             }
-            let report = try await RunAudit(database: database).audit(runID: runID)
+            let report = try await RunAudit(database: database, shardsDirectory: directory).audit(runID: runID)
             let failed = Set(report.checks.filter { !$0.passed }.map(\.name))
             #expect(failed == corruption.failing)
             #expect(!report.passed)
@@ -255,7 +288,9 @@ struct RunControlIntegrationTests {
     @Test("status reports counts, tokens and rejection reasons from the views")
     func progressReport() async throws {
         try await withMigratedSchema { database in
-            let runID = try await SmallRun.build(database)
+            let directory = try temporaryShardsDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let runID = try await SmallRun.build(database, shardsDirectory: directory)
             let reports = try await RunProgress(database: database).reports(runID: runID)
             let report = try #require(reports.first)
             #expect(reports.count == 1)

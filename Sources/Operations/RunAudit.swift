@@ -229,7 +229,7 @@ public struct RunAudit: Sendable {
     private func listCheck(_ name: String, _ base: SQLQuery, violating: String, detail: String) async throws -> AuditCheck {
         let total = try await database.query("SELECT count(*) AS n FROM (\(fragment: base)) AS b").singleRow().decode("n", as: Int.self)
         let bad = try await database.query("""
-            \(fragment: base) AND \(unsafeRaw: violating) ORDER BY 2 LIMIT \(Self.exampleLimit)
+            \(fragment: base) AND \(unsafeRaw: violating) ORDER BY 1 LIMIT \(Self.exampleLimit)
             """)
         let badCount = try await database.query("""
             SELECT count(*) AS n FROM (\(fragment: base) AND \(unsafeRaw: violating)) AS b

@@ -1,0 +1,269 @@
+import Broker
+import Logging
+import SelfInstruct
+import Store
+import Teacher
+import TeacherSimulator
+import Testing
+import Worker
+
+/// si-generate and si-filter in-process against real PostgreSQL and RabbitMQ and the simulator over HTTP.
+@Suite("Worker runtime: generate + filter end to end", .timeLimit(.minutes(5)))
+struct WorkerPipelineTests {
+    static let quiet = Logger(label: "si.test.worker", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    static let seeds = [
+        "Plan a two-day weekend trip to a city you have never visited, with a budget of 300 dollars.",
+        "Classify the tone of the email as formal or informal.",
+        "Sort the given numbers in ascending order.",
+        "Explain photosynthesis to a ten-year-old in three sentences.",
+        "Decide whether the message is spam.",
+        "Rewrite the sentence in the active voice.",
+        "Suggest a substitute for eggs in a cake recipe and say how much to use.",
+        "Tell whether the statement is a fact or an opinion.",
+        "Summarize the paragraph in one sentence.",
+        "Write three questions a hiring manager might ask a candidate for a junior accountant role.",
+        "Translate the sentence into French.",
+        "Label the sentiment of the product review as positive, negative or neutral.",
+        "Write a short birthday message for a coworker you do not know well.",
+        "Find the word that does not belong with the others.",
+        "Correct the grammar mistakes in the sentence.",
+        "List two advantages and two disadvantages of working from home.",
+    ]
+
+    /// Everything one pipeline test needs, torn down by `withPipeline`.
+    struct Pipeline {
+        let database: Database
+        let topology: Topology
+        let settings: BrokerSettings
+        let publisher: BrokerPublisher
+        let relay: OutboxRelay
+        let generate: StageService<GenerateHandler>
+        let filter: StageService<FilterInstructionsHandler>
+
+        func count(_ sql: SQLQuery) async throws -> Int {
+            try await database.query(sql).singleRow().decode("n", as: Int.self)
+        }
+    }
+
+    private func withPipeline(_ body: (Pipeline) async throws -> Void) async throws {
+        // PostgreSQL: a private schema with the real migrations.
+        let admin = try ServiceGate.database()
+        defer { admin.close() }
+        let schema = "si_test_\(uniqueSuffix())"
+        try admin.execute("CREATE SCHEMA \(schema)")
+        defer { _ = try? admin.execute("DROP SCHEMA \(schema) CASCADE") }
+        let database = try Database(configuration: .init(
+            url: try ServiceGate.databaseURL(), poolSize: 8, applicationName: "si-worker-tests", searchPath: [schema]))
+        try await database.migrate()
+
+        // RabbitMQ: a namespace of its own.
+        let topology = Topology(namespace: "si-test-\(uniqueSuffix())")
+        let broker = try ServiceGate.broker()
+        defer {
+            try? topology.delete(on: broker)
+            broker.close()
+        }
+        try topology.declare(on: broker)
+        let settings = BrokerSettings(url: try ServiceGate.brokerURL(), logger: Self.quiet, heartbeat: .seconds(5),
+                                      topology: topology, backoff: Backoff(base: .milliseconds(50), cap: .seconds(1)),
+                                      maxConsecutiveFailures: 20)
+
+        var simulatorLogger = Logger(label: "teacher-sim")
+        simulatorLogger.logLevel = .critical
+        let simulator = TeacherSimulator(configuration: SimulatorConfiguration(seed: 7), logger: simulatorLogger)
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        try await withThrowingTaskGroup(of: Void.self) { servers in
+            servers.addTask { try await simulator.run(host: "127.0.0.1", port: 0) { portContinuation.yield($0) } }
+            var portIterator = ports.makeAsyncIterator()
+            let port = try #require(await portIterator.next())
+            let transport = try CurlTransport(logger: Self.quiet)
+            let teacherConfig = TeacherConfig(
+                baseURL: "http://127.0.0.1:\(port)", model: "si-sim-1", contextTokens: 8192,
+                retry: RetryPolicy(maximumAttempts: 4, backoff: BackoffPolicy(base: .milliseconds(20), cap: .milliseconds(100))))
+            let teacher = TeacherClient(
+                config: teacherConfig, transport: transport,
+                recorder: DatabaseCallRecorder(database: database, logger: Self.quiet), jitterSeed: 3)
+            let publisher = try await BrokerPublisher.connect(settings: settings)
+            let relay = OutboxRelay(database: database, publisher: publisher, exchange: topology.exchange,
+                                    pollInterval: .milliseconds(50), logger: Self.quiet)
+            let catalog = RunCatalog(database: database)
+            let generate = StageService(
+                handler: GenerateHandler(database: database, teacher: teacher, catalog: catalog), database: database,
+                settings: settings, topology: topology, concurrency: 2, retryDelay: .milliseconds(20), relay: relay,
+                logger: Self.quiet)
+            let filter = StageService(
+                handler: FilterInstructionsHandler(database: database, catalog: catalog), database: database,
+                settings: settings, topology: topology, concurrency: 2, retryDelay: .milliseconds(20), relay: relay,
+                logger: Self.quiet)
+            let pipeline = Pipeline(database: database, topology: topology, settings: settings, publisher: publisher,
+                                    relay: relay, generate: generate, filter: filter)
+            try await withThrowingTaskGroup(of: Void.self) { services in
+                services.addTask { try await relay.run() }
+                services.addTask { try await generate.run() }
+                services.addTask { try await filter.run() }
+                defer {
+                    generate.stop()
+                    filter.stop()
+                    relay.stop()
+                }
+                try await body(pipeline)
+                generate.stop()
+                filter.stop()
+                relay.stop()
+                try await services.waitForAll()
+            }
+            await publisher.close()
+            await transport.shutdown()
+            await database.close()
+            servers.cancelAll()
+        }
+    }
+
+    /// Inserts a running self-instruct run with the seeds and returns its id.
+    private func createRun(_ database: Database, target: Int, tokens: Int) async throws -> Int64 {
+        try await database.transaction { transaction in
+            let row = try await transaction.query("""
+                INSERT INTO runs (name, recipe, status, target, seed, concurrency, started_at)
+                VALUES (\("wk-\(uniqueSuffix())"), 'self-instruct', 'running', \(Int32(target)), \(Int64(20_251_129)),
+                        \(Int32(tokens)), now())
+                RETURNING id
+                """).singleRow()
+            let runID = try row.decode("id", as: Int64.self)
+            for (position, instruction) in Self.seeds.enumerated() {
+                try await transaction.execute("""
+                    INSERT INTO seed_tasks (run_id, id, position, instruction)
+                    VALUES (\(runID), \("seed_task_\(position)"), \(Int32(position)), \(instruction))
+                    """)
+            }
+            return runID
+        }
+    }
+
+    /// Waits until every generation request has been generated and filtered and nothing is left to publish.
+    private func waitForQuiescence(_ pipeline: Pipeline, runID: Int64, timeout: Duration) async throws {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while ContinuousClock.now < deadline {
+            let requests = try await pipeline.count("SELECT count(*) AS n FROM generation_requests WHERE run_id = \(runID)")
+            let generated = try await pipeline.count(
+                "SELECT count(*) AS n FROM processed_messages WHERE run_id = \(runID) AND stage = 'generate'")
+            let filtered = try await pipeline.count(
+                "SELECT count(*) AS n FROM processed_messages WHERE run_id = \(runID) AND stage = 'filter.instructions'")
+            let unsent = try await pipeline.count("SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL")
+            let dead = try await pipeline.count("SELECT count(*) AS n FROM dead_letters")
+            if dead > 0 { return }
+            if requests > 0, generated == requests, filtered == requests, unsent == 0 { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("the pipeline did not settle within \(timeout)")
+    }
+
+    @Test("a run reaches exactly its target; admission is contiguous, unique and greedy-consistent; redelivery is a no-op")
+    func runReachesTarget() async throws {
+        try await withPipeline { pipeline in
+            let target = 30
+            let started = ContinuousClock.now
+            let runID = try await createRun(pipeline.database, target: target, tokens: 3)
+            #expect(try await GenerationTokens.issueInitial(runID: runID, topology: pipeline.topology, database: pipeline.database) == 3)
+            // Issuing again owes nothing new.
+            try await GenerationTokens.issueInitial(runID: runID, topology: pipeline.topology, database: pipeline.database)
+            #expect(try await pipeline.count("SELECT count(*) AS n FROM outbox") == 3)
+            pipeline.relay.nudge()
+            try await waitForQuiescence(pipeline, runID: runID, timeout: .seconds(120))
+            let elapsed = ContinuousClock.now - started
+
+            let database = pipeline.database
+            #expect(try await pipeline.count("SELECT count(*) AS n FROM dead_letters") == 0)
+            let admitted = try await database.query("""
+                SELECT admission_seq, text FROM instructions WHERE run_id = \(runID) AND status = 'admitted' ORDER BY admission_seq
+                """).decodableRows.map { (try $0.decode("admission_seq", as: Int.self), try $0.decode("text", as: String.self)) }
+            #expect(admitted.count == target)
+            #expect(admitted.map(\.0) == Array(1...target))
+            #expect(Set(admitted.map(\.1)).count == admitted.count)
+            #expect(try await pipeline.count(
+                "SELECT count(*) AS n FROM instructions WHERE run_id = \(runID) AND status = 'candidate'") == 0)
+            #expect(try await pipeline.count(
+                "SELECT count(*) AS n FROM instructions WHERE status = 'rejected' AND reject_reason IS NULL") == 0)
+
+            // Replaying admissions in order through a fresh pool keeps every one: no admitted pair is too similar,
+            // and none is too similar to a seed.
+            var replay = AdmissionPool(threshold: 0.7, seedInstructions: Self.seeds)
+            for (sequence, text) in admitted {
+                #expect(replay.evaluate(text).keep, "admission \(sequence) is too similar to an earlier member")
+                try replay.admit(text, sequence: Int64(sequence))
+            }
+
+            // Every generation is in llm_calls; no request is left pending.
+            let requests = try await pipeline.count("SELECT count(*) AS n FROM generation_requests WHERE run_id = \(runID)")
+            #expect(try await pipeline.count(
+                "SELECT count(*) AS n FROM generation_requests WHERE run_id = \(runID) AND status = 'done'") == requests)
+            let calls = try await pipeline.count(
+                "SELECT count(*) AS n FROM llm_calls WHERE run_id = \(runID) AND stage = 'generate' AND error_kind IS NULL")
+            #expect(calls == requests)
+            print("worker pipeline: target \(target) reached in \(elapsed) with \(requests) generations, "
+                  + "\(try await pipeline.count("SELECT count(*) AS n FROM instructions WHERE run_id = \(runID)")) decided rows")
+
+            // Redeliver a generate and a filter message that were processed: nothing changes.
+            let firstRequest = try await database.query(
+                "SELECT min(id) AS id FROM generation_requests WHERE run_id = \(runID)").singleRow().decode("id", as: Int64.self)
+            let snapshot = try await tableCounts(pipeline)
+            let duplicatesBefore = pipeline.generate.counts.duplicates + pipeline.filter.counts.duplicates
+            for (stage, kind) in [(Topology.Stage.generate, StageMessage.Kind.generationToken),
+                                  (.filterInstructions, .instructionCandidates)] {
+                let message = StageMessage(runID: runID, entityID: firstRequest, kind: kind, attempt: 2)
+                try await pipeline.publisher.publish(
+                    exchange: pipeline.topology.exchange, routingKey: pipeline.topology.routingKey(stage),
+                    body: message.jsonBytes, messageID: message.messageID(stage: stage.rawValue))
+            }
+            let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+            while pipeline.generate.counts.duplicates + pipeline.filter.counts.duplicates < duplicatesBefore + 2,
+                  ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(pipeline.generate.counts.duplicates + pipeline.filter.counts.duplicates == duplicatesBefore + 2)
+            #expect(try await tableCounts(pipeline) == snapshot)
+        }
+    }
+
+    @Test("a message that cannot succeed is dead-lettered with its reason and acked, not dropped or retried forever")
+    func poisonMessageIsDeadLettered() async throws {
+        try await withPipeline { pipeline in
+            let runID = try await createRun(pipeline.database, target: 5, tokens: 1)
+            // A generation request that does not exist: permanent. An unparsable body: permanent too.
+            let missing = StageMessage(runID: runID, entityID: 987_654, kind: .generationToken)
+            try await pipeline.publisher.publish(
+                exchange: pipeline.topology.exchange, routingKey: pipeline.topology.routingKey(.generate),
+                body: missing.jsonBytes, messageID: missing.messageID(stage: "generate"))
+            try await pipeline.publisher.publish(
+                exchange: pipeline.topology.exchange, routingKey: pipeline.topology.routingKey(.filterInstructions),
+                body: Array("not json".utf8), messageID: "garbage-1")
+            let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+            while try await pipeline.count("SELECT count(*) AS n FROM dead_letters") < 2, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let rows = try await pipeline.database.query(
+                "SELECT stage, message_id, error_kind, last_error, attempts, run_id FROM dead_letters ORDER BY stage").decodableRows
+            #expect(rows.count == 2)
+            let byStage = Dictionary(uniqueKeysWithValues: try rows.map { (try $0.decode("stage", as: String.self), $0) })
+            let generate = try #require(byStage["generate"])
+            #expect(try generate.decode("error_kind", as: String.self) == "unknown_entity")
+            #expect(try generate.decode("message_id", as: String.self) == missing.messageID(stage: "generate"))
+            #expect(try generate.decode("run_id", as: Int64?.self) == runID)
+            #expect(try generate.decode("attempts", as: Int.self) == 1)
+            let filter = try #require(byStage["filter.instructions"])
+            #expect(try filter.decode("error_kind", as: String.self) == "invalid_message")
+            #expect(try filter.decode("last_error", as: String.self).isEmpty == false)
+            #expect(pipeline.generate.counts.deadLettered + pipeline.filter.counts.deadLettered == 2)
+            #expect(try await pipeline.count("SELECT count(*) AS n FROM processed_messages") == 0)
+        }
+    }
+
+    private func tableCounts(_ pipeline: Pipeline) async throws -> [Int] {
+        var counts: [Int] = []
+        for table in ["instructions", "generation_requests", "llm_calls", "outbox", "processed_messages", "dead_letters"] {
+            counts.append(try await pipeline.count("SELECT count(*) AS n FROM \(unsafeRaw: table)"))
+        }
+        counts.append(try await pipeline.count("SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL"))
+        return counts
+    }
+}

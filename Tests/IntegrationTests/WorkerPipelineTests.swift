@@ -38,15 +38,22 @@ struct WorkerPipelineTests {
         let settings: BrokerSettings
         let publisher: BrokerPublisher
         let relay: OutboxRelay
-        let generate: StageService<GenerateHandler>
-        let filter: StageService<FilterInstructionsHandler>
+        /// Replicas of each stage, each with its own caches, as separate processes would have.
+        let generators: [StageService<GenerateHandler>]
+        let filters: [StageService<FilterInstructionsHandler>]
+
+        var duplicates: Int { (generators.map(\.counts.duplicates) + filters.map(\.counts.duplicates)).reduce(0, +) }
+        var deadLettered: Int { (generators.map(\.counts.deadLettered) + filters.map(\.counts.deadLettered)).reduce(0, +) }
 
         func count(_ sql: SQLQuery) async throws -> Int {
             try await database.query(sql).singleRow().decode("n", as: Int.self)
         }
     }
 
-    private func withPipeline(_ body: (Pipeline) async throws -> Void) async throws {
+    private func withPipeline(
+        replicas: Int = 1, promptsPerRequest: Int = SamplingParameters.referencePromptsPerRequest,
+        _ body: (Pipeline) async throws -> Void
+    ) async throws {
         // PostgreSQL: a private schema with the real migrations.
         let admin = try ServiceGate.database()
         defer { admin.close() }
@@ -87,30 +94,33 @@ struct WorkerPipelineTests {
             let publisher = try await BrokerPublisher.connect(settings: settings)
             let relay = OutboxRelay(database: database, publisher: publisher, exchange: topology.exchange,
                                     pollInterval: .milliseconds(50), logger: Self.quiet)
-            let catalog = RunCatalog(database: database)
-            let generate = StageService(
-                handler: GenerateHandler(database: database, teacher: teacher, catalog: catalog), database: database,
-                settings: settings, topology: topology, concurrency: 2, retryDelay: .milliseconds(20), relay: relay,
-                logger: Self.quiet)
-            let filter = StageService(
-                handler: FilterInstructionsHandler(database: database, catalog: catalog), database: database,
-                settings: settings, topology: topology, concurrency: 2, retryDelay: .milliseconds(20), relay: relay,
-                logger: Self.quiet)
+            let generators = (0..<replicas).map { _ in
+                StageService(
+                    handler: GenerateHandler(database: database, teacher: teacher, catalog: RunCatalog(database: database),
+                                             promptsPerRequest: promptsPerRequest),
+                    database: database, settings: settings, topology: topology, concurrency: 2,
+                    retryDelay: .milliseconds(20), relay: relay, logger: Self.quiet)
+            }
+            let filters = (0..<replicas).map { _ in
+                StageService(
+                    handler: FilterInstructionsHandler(database: database, catalog: RunCatalog(database: database)),
+                    database: database, settings: settings, topology: topology, concurrency: 2,
+                    retryDelay: .milliseconds(20), relay: relay, logger: Self.quiet)
+            }
             let pipeline = Pipeline(database: database, topology: topology, settings: settings, publisher: publisher,
-                                    relay: relay, generate: generate, filter: filter)
+                                    relay: relay, generators: generators, filters: filters)
+            let stopAll = {
+                generators.forEach { $0.stop() }
+                filters.forEach { $0.stop() }
+                relay.stop()
+            }
             try await withThrowingTaskGroup(of: Void.self) { services in
                 services.addTask { try await relay.run() }
-                services.addTask { try await generate.run() }
-                services.addTask { try await filter.run() }
-                defer {
-                    generate.stop()
-                    filter.stop()
-                    relay.stop()
-                }
+                for service in generators { services.addTask { try await service.run() } }
+                for service in filters { services.addTask { try await service.run() } }
+                defer { stopAll() }
                 try await body(pipeline)
-                generate.stop()
-                filter.stop()
-                relay.stop()
+                stopAll()
                 try await services.waitForAll()
             }
             await publisher.close()
@@ -158,9 +168,11 @@ struct WorkerPipelineTests {
         Issue.record("the pipeline did not settle within \(timeout)")
     }
 
-    @Test("a run reaches exactly its target; admission is contiguous, unique and greedy-consistent; redelivery is a no-op")
-    func runReachesTarget() async throws {
-        try await withPipeline { pipeline in
+    @Test("a run reaches exactly its target; admission is contiguous, unique and greedy-consistent; redelivery is a no-op",
+          arguments: [1, 2])
+    func runReachesTarget(replicas: Int) async throws {
+        // One prompt per request keeps generations small, so tokens circulate for several rounds.
+        try await withPipeline(replicas: replicas, promptsPerRequest: 1) { pipeline in
             let target = 30
             let started = ContinuousClock.now
             let runID = try await createRun(pipeline.database, target: target, tokens: 3)
@@ -200,6 +212,14 @@ struct WorkerPipelineTests {
             let calls = try await pipeline.count(
                 "SELECT count(*) AS n FROM llm_calls WHERE run_id = \(runID) AND stage = 'generate' AND error_kind IS NULL")
             #expect(calls == requests)
+            // Tokens went round again, and later rounds sampled admitted machine instructions.
+            #expect(try await pipeline.count(
+                "SELECT count(*) AS n FROM generation_requests WHERE run_id = \(runID) AND round > 0") > 0)
+            #expect(try await pipeline.count(
+                "SELECT count(*) AS n FROM generation_requests WHERE run_id = \(runID) AND pool_size > 0") > 0)
+            // No token runs on past the target: every request after it was issued by a filter below target.
+            #expect(try await pipeline.count(
+                "SELECT count(DISTINCT token) AS n FROM generation_requests WHERE run_id = \(runID)") == 3)
             print("worker pipeline: target \(target) reached in \(elapsed) with \(requests) generations, "
                   + "\(try await pipeline.count("SELECT count(*) AS n FROM instructions WHERE run_id = \(runID)")) decided rows")
 
@@ -207,7 +227,7 @@ struct WorkerPipelineTests {
             let firstRequest = try await database.query(
                 "SELECT min(id) AS id FROM generation_requests WHERE run_id = \(runID)").singleRow().decode("id", as: Int64.self)
             let snapshot = try await tableCounts(pipeline)
-            let duplicatesBefore = pipeline.generate.counts.duplicates + pipeline.filter.counts.duplicates
+            let duplicatesBefore = pipeline.duplicates
             for (stage, kind) in [(Topology.Stage.generate, StageMessage.Kind.generationToken),
                                   (.filterInstructions, .instructionCandidates)] {
                 let message = StageMessage(runID: runID, entityID: firstRequest, kind: kind, attempt: 2)
@@ -216,11 +236,11 @@ struct WorkerPipelineTests {
                     body: message.jsonBytes, messageID: message.messageID(stage: stage.rawValue))
             }
             let deadline = ContinuousClock.now.advanced(by: .seconds(20))
-            while pipeline.generate.counts.duplicates + pipeline.filter.counts.duplicates < duplicatesBefore + 2,
+            while pipeline.duplicates < duplicatesBefore + 2,
                   ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(50))
             }
-            #expect(pipeline.generate.counts.duplicates + pipeline.filter.counts.duplicates == duplicatesBefore + 2)
+            #expect(pipeline.duplicates == duplicatesBefore + 2)
             #expect(try await tableCounts(pipeline) == snapshot)
         }
     }
@@ -253,7 +273,7 @@ struct WorkerPipelineTests {
             let filter = try #require(byStage["filter.instructions"])
             #expect(try filter.decode("error_kind", as: String.self) == "invalid_message")
             #expect(try filter.decode("last_error", as: String.self).isEmpty == false)
-            #expect(pipeline.generate.counts.deadLettered + pipeline.filter.counts.deadLettered == 2)
+            #expect(pipeline.deadLettered == 2)
             #expect(try await pipeline.count("SELECT count(*) AS n FROM processed_messages") == 0)
         }
     }

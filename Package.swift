@@ -156,6 +156,7 @@ let package = Package(
             dependencies: [
                 "Broker", "Store", "Worker", "Teacher", "TeacherSimulator", "SelfInstruct",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),

@@ -1,5 +1,6 @@
 import Broker
 import Logging
+import ServiceLifecycle
 import SelfInstruct
 import Store
 import Teacher
@@ -31,28 +32,66 @@ struct WorkerPipelineTests {
         "List two advantages and two disadvantages of working from home.",
     ]
 
-    /// Everything one pipeline test needs, torn down by `withPipeline`.
-    struct Pipeline {
+    /// The servers and clients of one test: a private schema, a private broker namespace, a simulator.
+    struct Infrastructure {
         let database: Database
         let topology: Topology
         let settings: BrokerSettings
         let publisher: BrokerPublisher
+        let teacher: TeacherClient
+
+        func count(_ sql: SQLQuery) async throws -> Int {
+            try await database.query(sql).singleRow().decode("n", as: Int.self)
+        }
+
+        /// A fresh set of services, with caches of their own as new processes would have.
+        func services(replicas: Int, promptsPerRequest: Int) -> Pipeline {
+            let relay = OutboxRelay(database: database, publisher: publisher, exchange: topology.exchange,
+                                    pollInterval: .milliseconds(50), logger: quiet)
+            let generators = (0..<replicas).map { _ in
+                StageService(
+                    handler: GenerateHandler(database: database, teacher: teacher, catalog: RunCatalog(database: database),
+                                             promptsPerRequest: promptsPerRequest),
+                    database: database, settings: settings, topology: topology, concurrency: 2,
+                    retryDelay: .milliseconds(20), relay: relay, logger: quiet)
+            }
+            let filters = (0..<replicas).map { _ in
+                StageService(
+                    handler: FilterInstructionsHandler(database: database, catalog: RunCatalog(database: database)),
+                    database: database, settings: settings, topology: topology, concurrency: 2,
+                    retryDelay: .milliseconds(20), relay: relay, logger: quiet)
+            }
+            return Pipeline(infrastructure: self, relay: relay, generators: generators, filters: filters)
+        }
+    }
+
+    /// One set of running services over the infrastructure.
+    struct Pipeline {
+        let infrastructure: Infrastructure
         let relay: OutboxRelay
         /// Replicas of each stage, each with its own caches, as separate processes would have.
         let generators: [StageService<GenerateHandler>]
         let filters: [StageService<FilterInstructionsHandler>]
 
+        var database: Database { infrastructure.database }
+        var topology: Topology { infrastructure.topology }
+        var publisher: BrokerPublisher { infrastructure.publisher }
         var duplicates: Int { (generators.map(\.counts.duplicates) + filters.map(\.counts.duplicates)).reduce(0, +) }
         var deadLettered: Int { (generators.map(\.counts.deadLettered) + filters.map(\.counts.deadLettered)).reduce(0, +) }
+        /// In the order a daemon lists them; a ServiceGroup shuts them down in reverse (stages, then the relay).
+        var all: [any Service] { [relay] + generators.map { $0 as any Service } + filters.map { $0 as any Service } }
 
-        func count(_ sql: SQLQuery) async throws -> Int {
-            try await database.query(sql).singleRow().decode("n", as: Int.self)
+        func count(_ sql: SQLQuery) async throws -> Int { try await infrastructure.count(sql) }
+
+        func stop() {
+            generators.forEach { $0.stop() }
+            filters.forEach { $0.stop() }
+            relay.stop()
         }
     }
 
-    private func withPipeline(
-        replicas: Int = 1, promptsPerRequest: Int = SamplingParameters.referencePromptsPerRequest,
-        _ body: (Pipeline) async throws -> Void
+    private func withInfrastructure(
+        faults: FaultInjection = .none, _ body: (Infrastructure) async throws -> Void
     ) async throws {
         // PostgreSQL: a private schema with the real migrations.
         let admin = try ServiceGate.database()
@@ -78,7 +117,7 @@ struct WorkerPipelineTests {
 
         var simulatorLogger = Logger(label: "teacher-sim")
         simulatorLogger.logLevel = .critical
-        let simulator = TeacherSimulator(configuration: SimulatorConfiguration(seed: 7), logger: simulatorLogger)
+        let simulator = TeacherSimulator(configuration: SimulatorConfiguration(seed: 7, faults: faults), logger: simulatorLogger)
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         try await withThrowingTaskGroup(of: Void.self) { servers in
             servers.addTask { try await simulator.run(host: "127.0.0.1", port: 0) { portContinuation.yield($0) } }
@@ -92,41 +131,42 @@ struct WorkerPipelineTests {
                 config: teacherConfig, transport: transport,
                 recorder: DatabaseCallRecorder(database: database, logger: Self.quiet), jitterSeed: 3)
             let publisher = try await BrokerPublisher.connect(settings: settings)
-            let relay = OutboxRelay(database: database, publisher: publisher, exchange: topology.exchange,
-                                    pollInterval: .milliseconds(50), logger: Self.quiet)
-            let generators = (0..<replicas).map { _ in
-                StageService(
-                    handler: GenerateHandler(database: database, teacher: teacher, catalog: RunCatalog(database: database),
-                                             promptsPerRequest: promptsPerRequest),
-                    database: database, settings: settings, topology: topology, concurrency: 2,
-                    retryDelay: .milliseconds(20), relay: relay, logger: Self.quiet)
-            }
-            let filters = (0..<replicas).map { _ in
-                StageService(
-                    handler: FilterInstructionsHandler(database: database, catalog: RunCatalog(database: database)),
-                    database: database, settings: settings, topology: topology, concurrency: 2,
-                    retryDelay: .milliseconds(20), relay: relay, logger: Self.quiet)
-            }
-            let pipeline = Pipeline(database: database, topology: topology, settings: settings, publisher: publisher,
-                                    relay: relay, generators: generators, filters: filters)
-            let stopAll = {
-                generators.forEach { $0.stop() }
-                filters.forEach { $0.stop() }
-                relay.stop()
-            }
-            try await withThrowingTaskGroup(of: Void.self) { services in
-                services.addTask { try await relay.run() }
-                for service in generators { services.addTask { try await service.run() } }
-                for service in filters { services.addTask { try await service.run() } }
-                defer { stopAll() }
-                try await body(pipeline)
-                stopAll()
-                try await services.waitForAll()
+            let infrastructure = Infrastructure(
+                database: database, topology: topology, settings: settings, publisher: publisher, teacher: teacher)
+            do {
+                try await body(infrastructure)
+            } catch {
+                await publisher.close()
+                await transport.shutdown()
+                await database.close()
+                servers.cancelAll()
+                throw error
             }
             await publisher.close()
             await transport.shutdown()
             await database.close()
             servers.cancelAll()
+        }
+    }
+
+    /// Runs `body` while one set of services consumes; stops them and waits for them afterwards.
+    private func run(_ pipeline: Pipeline, _ body: () async throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { services in
+            for service in pipeline.all { services.addTask { try await service.run() } }
+            defer { pipeline.stop() }
+            try await body()
+            pipeline.stop()
+            try await services.waitForAll()
+        }
+    }
+
+    private func withPipeline(
+        replicas: Int = 1, promptsPerRequest: Int = SamplingParameters.referencePromptsPerRequest,
+        _ body: (Pipeline) async throws -> Void
+    ) async throws {
+        try await withInfrastructure { infrastructure in
+            let pipeline = infrastructure.services(replicas: replicas, promptsPerRequest: promptsPerRequest)
+            try await run(pipeline) { try await body(pipeline) }
         }
     }
 
@@ -151,7 +191,7 @@ struct WorkerPipelineTests {
     }
 
     /// Waits until every generation request has been generated and filtered and nothing is left to publish.
-    private func waitForQuiescence(_ pipeline: Pipeline, runID: Int64, timeout: Duration) async throws {
+    private func waitForQuiescence(_ pipeline: Infrastructure, runID: Int64, timeout: Duration) async throws {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         while ContinuousClock.now < deadline {
             let requests = try await pipeline.count("SELECT count(*) AS n FROM generation_requests WHERE run_id = \(runID)")
@@ -181,7 +221,7 @@ struct WorkerPipelineTests {
             try await GenerationTokens.issueInitial(runID: runID, topology: pipeline.topology, database: pipeline.database)
             #expect(try await pipeline.count("SELECT count(*) AS n FROM outbox") == 3)
             pipeline.relay.nudge()
-            try await waitForQuiescence(pipeline, runID: runID, timeout: .seconds(120))
+            try await waitForQuiescence(pipeline.infrastructure, runID: runID, timeout: .seconds(120))
             let elapsed = ContinuousClock.now - started
 
             let database = pipeline.database
@@ -275,6 +315,61 @@ struct WorkerPipelineTests {
             #expect(try filter.decode("last_error", as: String.self).isEmpty == false)
             #expect(pipeline.deadLettered == 2)
             #expect(try await pipeline.count("SELECT count(*) AS n FROM processed_messages") == 0)
+        }
+    }
+
+    @Test("a graceful shutdown mid-run loses nothing: fresh workers finish at exactly the target despite teacher faults")
+    func gracefulShutdownThenRestart() async throws {
+        let faults = FaultInjection(rate500: 0.2, rate503: 0.1, rateTruncated: 0.1, faultsOnlyOnFirstAttempts: 1)
+        try await withInfrastructure(faults: faults) { infrastructure in
+            // Far enough that the in-flight work finished during the shutdown cannot complete the run.
+            let target = 150
+            let runID = try await createRun(infrastructure.database, target: target, tokens: 4)
+            try await GenerationTokens.issueInitial(runID: runID, topology: infrastructure.topology,
+                                                    database: infrastructure.database)
+            let admittedSQL: SQLQuery = "SELECT count(*) AS n FROM instructions WHERE run_id = \(runID) AND status = 'admitted'"
+
+            // Phase 1: two replicas per stage in a ServiceGroup, shut down gracefully part-way.
+            let first = infrastructure.services(replicas: 2, promptsPerRequest: 1)
+            let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+                services: first.all.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }, logger: Self.quiet))
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                let deadline = ContinuousClock.now.advanced(by: .seconds(60))
+                while try await infrastructure.count(admittedSQL) < 10, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+            }
+            let admittedAtStop = try await infrastructure.count(admittedSQL)
+            #expect(admittedAtStop >= 10)
+            #expect(admittedAtStop < target, "phase 1 finished the run; the restart proves nothing")
+            #expect(first.deadLettered == 0)
+
+            // Phase 2: new workers (empty caches) pick up requeued deliveries and unsent outbox rows.
+            let second = infrastructure.services(replicas: 1, promptsPerRequest: 1)
+            try await run(second) {
+                second.relay.nudge()
+                try await waitForQuiescence(infrastructure, runID: runID, timeout: .seconds(120))
+            }
+            #expect(try await infrastructure.count("SELECT count(*) AS n FROM dead_letters") == 0)
+            let sequences = try await infrastructure.database.query("""
+                SELECT admission_seq, text FROM instructions WHERE run_id = \(runID) AND status = 'admitted' ORDER BY admission_seq
+                """).decodableRows.map { (try $0.decode("admission_seq", as: Int.self), try $0.decode("text", as: String.self)) }
+            #expect(sequences.map(\.0) == Array(1...target))
+            #expect(Set(sequences.map(\.1)).count == target)
+            let requests = try await infrastructure.count("SELECT count(*) AS n FROM generation_requests WHERE run_id = \(runID)")
+            #expect(try await infrastructure.count(
+                "SELECT count(*) AS n FROM generation_requests WHERE run_id = \(runID) AND status = 'done'") == requests)
+            #expect(try await infrastructure.count("SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL") == 0)
+            // Failed attempts are accounted as well as successful ones.
+            #expect(try await infrastructure.count(
+                "SELECT count(*) AS n FROM llm_calls WHERE run_id = \(runID) AND error_kind IS NOT NULL") > 0)
+            #expect(try await infrastructure.count(
+                "SELECT count(*) AS n FROM llm_calls WHERE run_id = \(runID) AND error_kind IS NULL") == requests)
+            print("worker restart: \(admittedAtStop) admitted at the graceful stop, \(target) after the restart, "
+                  + "\(requests) generations")
         }
     }
 

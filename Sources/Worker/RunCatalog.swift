@@ -87,6 +87,60 @@ public enum GenerationTokens {
         }
     }
 
+    /// Puts parked tokens back into circulation (after `paused` → `running`, or once a dead-lettered generation
+    /// was dealt with): for each of the run's tokens whose latest request has been generated and filtered (or
+    /// retired), the next round is issued while the run is running and below target. A token with no request yet
+    /// gets round 0. Tokens still in flight are left alone. Idempotent; returns the number of tokens re-issued.
+    @discardableResult
+    public static func reissueParked(runID: Int64, topology: Topology, database: Database) async throws -> Int {
+        try await database.transaction { transaction in
+            // The filters issue next rounds under this lock; holding it keeps the view below stable.
+            try await transaction.advisoryLock(.admission(runID: runID))
+            let run = try await transaction.query("""
+                SELECT status, target, concurrency,
+                       (SELECT count(*) FROM instructions WHERE run_id = runs.id AND status = 'admitted') AS admitted
+                FROM runs WHERE id = \(runID)
+                """, operation: "run_for_reissue")
+            guard let row = run.decodableRows.first else {
+                throw PermanentStageError(kind: "unknown_run", message: "run \(runID) does not exist")
+            }
+            guard try row.decode("status", as: String.self) == "running",
+                  try row.decode("admitted", as: Int.self) < row.decode("target", as: Int.self)
+            else { return 0 }
+            var messages: [OutgoingMessage] = []
+            for token in 0..<(try row.decode("concurrency", as: Int.self)) {
+                let latest = try await transaction.query("""
+                    SELECT id, round, status FROM generation_requests WHERE run_id = \(runID) AND token = \(Int32(token))
+                    ORDER BY round DESC LIMIT 1
+                    """, operation: "latest_request")
+                var nextRound = 0
+                if let request = latest.decodableRows.first {
+                    let id = try request.decode("id", as: Int64.self)
+                    switch try request.decode("status", as: String.self) {
+                    case "done":
+                        let filterID = StageMessage.messageID(
+                            stage: Topology.Stage.filterInstructions.rawValue, kind: .instructionCandidates, entityID: id)
+                        let filtered = try await transaction.query("""
+                            SELECT 1 FROM processed_messages WHERE stage = \(Topology.Stage.filterInstructions.rawValue)
+                            AND message_id = \(filterID)
+                            """, operation: "filtered_lookup")
+                        if filtered.rows.isEmpty { continue }  // still on its way through the filter
+                    case "cancelled", "failed":
+                        break
+                    default:
+                        continue  // pending: in flight (or dead-lettered, which `sictl dlq replay` handles)
+                    }
+                    nextRound = try request.decode("round", as: Int.self) + 1
+                }
+                let requestID = try await request(runID: runID, token: token, round: nextRound, in: transaction)
+                messages.append(OutgoingMessage(
+                    stage: .generate, message: StageMessage(runID: runID, entityID: requestID, kind: .generationToken)))
+            }
+            try await Outbox.insert(messages, topology: topology, into: transaction)
+            return messages.count
+        }
+    }
+
     /// The id of the request row for (run, token, round), created if absent.
     static func request(runID: Int64, token: Int, round: Int, in transaction: Transaction) async throws -> Int64 {
         let inserted = try await transaction.query("""

@@ -373,6 +373,37 @@ struct WorkerPipelineTests {
         }
     }
 
+    @Test("pausing parks every token; resuming re-issues them and the run still stops exactly at its target")
+    func pauseAndResume() async throws {
+        try await withPipeline(promptsPerRequest: 1) { pipeline in
+            let target = 120
+            let runID = try await createRun(pipeline.database, target: target, tokens: 3)
+            try await GenerationTokens.issueInitial(runID: runID, topology: pipeline.topology, database: pipeline.database)
+            let admittedSQL: SQLQuery = "SELECT count(*) AS n FROM instructions WHERE run_id = \(runID) AND status = 'admitted'"
+            let deadline = ContinuousClock.now.advanced(by: .seconds(60))
+            while try await pipeline.count(admittedSQL) < 10, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            // While the tokens circulate there is nothing to re-issue: each filter issued its next round atomically.
+            #expect(try await GenerationTokens.reissueParked(runID: runID, topology: pipeline.topology, database: pipeline.database) == 0)
+            try await pipeline.database.execute("UPDATE runs SET status = 'paused' WHERE id = \(runID)")
+            try await waitForQuiescence(pipeline.infrastructure, runID: runID, timeout: .seconds(60))
+            let parkedAt = try await pipeline.count(admittedSQL)
+            #expect(parkedAt < target)
+            // Paused: a re-issue does nothing.
+            #expect(try await GenerationTokens.reissueParked(runID: runID, topology: pipeline.topology, database: pipeline.database) == 0)
+
+            try await pipeline.database.execute("UPDATE runs SET status = 'running' WHERE id = \(runID)")
+            #expect(try await GenerationTokens.reissueParked(runID: runID, topology: pipeline.topology, database: pipeline.database) == 3)
+            pipeline.relay.nudge()
+            try await waitForQuiescence(pipeline.infrastructure, runID: runID, timeout: .seconds(120))
+            #expect(try await pipeline.count(admittedSQL) == target)
+            #expect(try await pipeline.count(
+                "SELECT count(DISTINCT admission_seq) AS n FROM instructions WHERE run_id = \(runID) AND admission_seq <= \(Int32(target))") == target)
+            print("worker pause/resume: parked at \(parkedAt) admitted, resumed to \(target)")
+        }
+    }
+
     private func tableCounts(_ pipeline: Pipeline) async throws -> [Int] {
         var counts: [Int] = []
         for table in ["instructions", "generation_requests", "llm_calls", "outbox", "processed_messages", "dead_letters"] {

@@ -154,7 +154,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Broker", "Store", "Worker", "Teacher", "TeacherSimulator", "SelfInstruct",
+                "Broker", "Store", "Worker", "Teacher", "TeacherSimulator", "SelfInstruct", "si-generate", "si-filter",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -145,6 +145,12 @@ public final class StageService<Handler: StageHandler>: Service {
                                  attempts: attempt, error: error, kind: error.kind, logger: logger)
                 return
             } catch {
+                if Task.isCancelled {
+                    // Shutdown ran past its deadline: not the message's fault, so back to the queue, not the dead letters.
+                    logger.info("cancelled in flight; requeueing", metadata: ["error": "\(error)"])
+                    try? await consumer.nack(delivery, requeue: true)
+                    return
+                }
                 counters.withLock { $0.failedAttempts += 1 }
                 if attempt >= maxAttempts {
                     await deadLetter(delivery, consumer: consumer, runID: message.runID, messageID: messageID,

@@ -404,6 +404,49 @@ struct WorkerPipelineTests {
         }
     }
 
+    /// Holds every message until its task is cancelled.
+    struct StallingHandler: StageHandler {
+        let stage = Topology.Stage.classify
+        let started: AsyncStream<Void>.Continuation
+
+        func handle(_ message: StageMessage, logger: Logger) async throws -> StageWork {
+            started.yield()
+            try await Task.sleep(for: .seconds(60))
+            return .emit([])
+        }
+    }
+
+    @Test("work cancelled in flight (shutdown past its deadline) goes back to the queue, not to the dead letters")
+    func cancelledInFlightIsRequeued() async throws {
+        try await withInfrastructure { infrastructure in
+            let runID = try await createRun(infrastructure.database, target: 5, tokens: 1)
+            let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
+            let service = StageService(
+                handler: StallingHandler(started: startedContinuation), database: infrastructure.database,
+                settings: infrastructure.settings, topology: infrastructure.topology, concurrency: 1,
+                retryDelay: .milliseconds(1), logger: Self.quiet)
+            let task = Task { try await service.run() }
+            let message = StageMessage(runID: runID, entityID: 1, kind: .admittedInstruction)
+            try await infrastructure.publisher.publish(
+                exchange: infrastructure.topology.exchange, routingKey: infrastructure.topology.routingKey(.classify),
+                body: message.jsonBytes, messageID: message.messageID(stage: "classify"))
+            var iterator = started.makeAsyncIterator()
+            _ = await iterator.next()
+            task.cancel()
+            _ = try? await task.value
+            #expect(service.counts.deadLettered == 0)
+            #expect(try await infrastructure.count("SELECT count(*) AS n FROM dead_letters") == 0)
+            let admin = try ServiceGate.broker()
+            defer { admin.close() }
+            var ready = try admin.inspectQueue(infrastructure.topology.queue(.classify)).messageCount
+            for _ in 0..<50 where ready != 1 {
+                try await Task.sleep(for: .milliseconds(100))
+                ready = try admin.inspectQueue(infrastructure.topology.queue(.classify)).messageCount
+            }
+            #expect(ready == 1)
+        }
+    }
+
     private func tableCounts(_ pipeline: Pipeline) async throws -> [Int] {
         var counts: [Int] = []
         for table in ["instructions", "generation_requests", "llm_calls", "outbox", "processed_messages", "dead_letters"] {

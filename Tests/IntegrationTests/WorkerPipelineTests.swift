@@ -162,9 +162,9 @@ struct WorkerPipelineTests {
 
     private func withPipeline(
         replicas: Int = 1, promptsPerRequest: Int = SamplingParameters.referencePromptsPerRequest,
-        _ body: (Pipeline) async throws -> Void
+        faults: FaultInjection = .none, _ body: (Pipeline) async throws -> Void
     ) async throws {
-        try await withInfrastructure { infrastructure in
+        try await withInfrastructure(faults: faults) { infrastructure in
             let pipeline = infrastructure.services(replicas: replicas, promptsPerRequest: promptsPerRequest)
             try await run(pipeline) { try await body(pipeline) }
         }
@@ -208,12 +208,29 @@ struct WorkerPipelineTests {
         Issue.record("the pipeline did not settle within \(timeout)")
     }
 
+    /// One case of the end-to-end test.
+    struct RunCase: Sendable, CustomTestStringConvertible {
+        var replicas: Int
+        var target: Int
+        var promptsPerRequest: Int
+        var faults: FaultInjection
+        var testDescription: String {
+            "\(replicas) replica(s), target \(target), \(promptsPerRequest) prompt(s)/request\(faults == .none ? "" : ", teacher faults")"
+        }
+    }
+
     @Test("a run reaches exactly its target; admission is contiguous, unique and greedy-consistent; redelivery is a no-op",
-          arguments: [1, 2])
-    func runReachesTarget(replicas: Int) async throws {
-        // One prompt per request keeps generations small, so tokens circulate for several rounds.
-        try await withPipeline(replicas: replicas, promptsPerRequest: 1) { pipeline in
-            let target = 30
+          arguments: [
+            // One prompt per request keeps generations small, so tokens circulate for several rounds.
+            RunCase(replicas: 1, target: 30, promptsPerRequest: 1, faults: .none),
+            RunCase(replicas: 2, target: 30, promptsPerRequest: 1, faults: .none),
+            RunCase(replicas: 2, target: 300, promptsPerRequest: SamplingParameters.referencePromptsPerRequest,
+                    faults: FaultInjection(rate500: 0.1, rate503: 0.05, rateTruncated: 0.1, faultsOnlyOnFirstAttempts: 1)),
+          ])
+    func runReachesTarget(_ runCase: RunCase) async throws {
+        try await withPipeline(replicas: runCase.replicas, promptsPerRequest: runCase.promptsPerRequest,
+                               faults: runCase.faults) { pipeline in
+            let target = runCase.target
             let started = ContinuousClock.now
             let runID = try await createRun(pipeline.database, target: target, tokens: 3)
             #expect(try await GenerationTokens.issueInitial(runID: runID, topology: pipeline.topology, database: pipeline.database) == 3)

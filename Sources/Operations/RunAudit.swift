@@ -1,6 +1,6 @@
 import Foundation
 public import Store
-import SelfInstruct
+public import SelfInstruct
 
 /// The result of one invariant check.
 public struct AuditCheck: Sendable, Hashable, Codable {
@@ -53,7 +53,7 @@ public struct RunAudit: Sendable {
     public var shardsDirectory: String?
     public static let exampleLimit = 5
 
-    public init(database: Database, noveltyRejectReason: String = "too_similar", shardsDirectory: String? = nil) {
+    public init(database: Database, noveltyRejectReason: String = AdmissionRejection.tooSimilar, shardsDirectory: String? = nil) {
         self.database = database
         self.noveltyRejectReason = noveltyRejectReason
         self.shardsDirectory = shardsDirectory

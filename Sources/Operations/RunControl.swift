@@ -212,10 +212,12 @@ public struct RunControl: Sendable {
                 """, operation: "issue_generation_token")
             guard let row = inserted.decodableRows.first else { continue }
             let requestID = try row.decode("id", as: Int64.self)
-            let body = "{\"run_id\": \(runID), \"request_id\": \(requestID), \"token\": \(token), \"round\": 0}"
+            // The same envelope and message id the stage workers emit (Worker's GenerationTokens), so a token
+            // issued here and one re-issued by a worker are the same message.
+            let message = StageMessage(runID: runID, entityID: requestID, kind: .generationToken)
             try await tx.execute("""
                 INSERT INTO outbox (message_id, run_id, routing_key, body)
-                VALUES (\("generate:\(runID):\(token):0"), \(runID), \(generateRoutingKey), \(body))
+                VALUES (\(message.messageID(stage: "generate")), \(runID), \(generateRoutingKey), \(message.jsonText))
                 ON CONFLICT (message_id) DO NOTHING
                 """, operation: "outbox_generation_token")
             issued += 1

@@ -17,12 +17,9 @@ public struct FilterInstructionsHandler: StageHandler {
 
     /// Rejection codes this stage writes.
     public enum Reason {
-        /// ROUGE-L F against some pool member above the run's threshold.
-        public static let tooSimilar = "rouge_too_similar"
-        /// The same text was admitted before (ROUGE cannot see it when the text has no tokens).
-        public static let duplicateText = "duplicate_text"
-        /// The run had its target when this candidate's turn came.
-        public static let targetReached = "target_reached"
+        public static let tooSimilar = AdmissionRejection.tooSimilar
+        public static let duplicateText = AdmissionRejection.duplicateText
+        public static let targetReached = AdmissionRejection.targetReached
     }
 
     public init(database: Database, catalog: RunCatalog) {

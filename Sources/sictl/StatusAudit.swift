@@ -1,3 +1,4 @@
+import SelfInstruct
 import ArgumentParser
 import Foundation
 import Operations
@@ -114,7 +115,7 @@ struct Audit: AsyncParsableCommand {
     var run: String
 
     @Option(name: .long, help: ArgumentHelp("The reject reason the admission filter records for a too-similar candidate.", valueName: "reason"))
-    var noveltyReason = "too_similar"
+    var noveltyReason = AdmissionRejection.tooSimilar
 
     @Option(name: .long, help: ArgumentHelp("Directory of relative shard paths, to check shard files against their manifest rows (default: SI_SHARDS_DIR; without either the file check is skipped).", valueName: "dir"))
     var shardsDir: String?

@@ -85,7 +85,7 @@ enum SmallRun {
         let similarScore = RougeL.score(target: admitted[1], prediction: similar).fmeasure
         try await database.execute("""
             INSERT INTO instructions (run_id, position, text, status, reject_reason, nearest_match, nearest_score, decided_at)
-            VALUES (\(runID), 10, \(similar), 'rejected', 'too_similar', \(admitted[1]), \(similarScore), now()),
+            VALUES (\(runID), 10, \(similar), 'rejected', 'rouge_too_similar', \(admitted[1]), \(similarScore), now()),
                    (\(runID), 11, 'Write.', 'rejected', 'too_short', NULL, NULL, now())
             """)
         let shard = Array((0..<4).map { #"{"instruction": "i\#($0)", "input": "", "output": "output \#($0)"}"# + "\n" }.joined().utf8)
@@ -156,7 +156,7 @@ struct RunAuditIntegrationTests {
             "UPDATE instructions SET text = 'Write a short poem about the ocean.' WHERE admission_seq = 3 AND run_id = $RUN",
         ], failing: ["novelty_pairs_below_threshold", "greedy_replay"]),
         Corruption(label: "a rejection the greedy filter does not reproduce", sql: [
-            "UPDATE instructions SET text = 'Describe the water cycle in three sentences.' WHERE reject_reason = 'too_similar' AND run_id = $RUN",
+            "UPDATE instructions SET text = 'Describe the water cycle in three sentences.' WHERE reject_reason = 'rouge_too_similar' AND run_id = $RUN",
         ], failing: ["greedy_replay"]),
         Corruption(label: "recorded nearest score differs from the replay", sql: [
             "UPDATE instructions SET nearest_score = 0.9 WHERE admission_seq = 2 AND run_id = $RUN",
@@ -236,10 +236,15 @@ struct RunControlIntegrationTests {
 
             let started = try await control.apply(.start, to: "lifecycle")
             #expect(started.from == .created && started.to == .running && started.tokensIssued == 3)
-            let outbox = try await database.query(
-                "SELECT routing_key, body::jsonb->>'token' AS token FROM outbox WHERE run_id = \(runID) ORDER BY id")
+            // One stage envelope per token, pointing at its generation request (the workers' format).
+            let outbox = try await database.query("""
+                SELECT o.routing_key, o.body::jsonb->>'kind' AS kind, r.token
+                FROM outbox o JOIN generation_requests r ON r.id = (o.body::jsonb->>'entity_id')::bigint
+                WHERE o.run_id = \(runID) ORDER BY r.token
+                """)
             #expect(outbox.rows.map { $0[0] } == Array(repeating: RunControl.generateRoutingKey, count: 3))
-            #expect(outbox.rows.map { $0[1] } == ["0", "1", "2"])
+            #expect(outbox.rows.map { $0[1] } == Array(repeating: StageMessage.Kind.generationToken.rawValue, count: 3))
+            #expect(outbox.rows.map { $0[2] } == ["0", "1", "2"])
             let requests = try await database.query("SELECT count(*) AS n FROM generation_requests WHERE run_id = \(runID)")
             #expect(try requests.singleRow().decode("n", as: Int.self) == 3)
             #expect(try await database.query("SELECT started_at FROM runs WHERE id = \(runID)").singleRow()
@@ -299,7 +304,7 @@ struct RunControlIntegrationTests {
             #expect(report.pctComplete == 100)
             #expect(report.promptTokens == 1020 && report.completionTokens == 302)
             #expect(abs(report.costUSD - 0.0022) < 1e-12)
-            #expect(Set(report.topRejections.map(\.reason)) == ["too_similar", "too_short"])
+            #expect(Set(report.topRejections.map(\.reason)) == ["rouge_too_similar", "too_short"])
             #expect(report.unresolvedDeadLetters == 0)
         }
     }

@@ -87,7 +87,10 @@ let package = Package(
             name: "si-bench",
             dependencies: [
                 "SelfInstruct",
+                "Teacher",
+                "TeacherSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

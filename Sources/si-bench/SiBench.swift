@@ -3,12 +3,15 @@ import Foundation
 import SelfInstruct
 
 @main
-struct SiBench: ParsableCommand {
+struct SiBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "si-bench",
         abstract: "Benchmarks that compare an implementation with its baseline in the same process.",
         discussion: "Build in release mode for meaningful numbers: swift run -c release si-bench dedup --help",
-        subcommands: [DedupBenchmark.self]
+        subcommands: [
+            DedupBenchmark.self, TeacherConcurrencyBenchmark.self, SimulatorThroughputBenchmark.self,
+            CollectInstructions.self,
+        ]
     )
 }
 

@@ -25,13 +25,16 @@ private let curlGlobalInitResult: CURLcode = curl_global_init(Int(CURL_GLOBAL_AL
 public final class CurlTransport: HTTPTransport {
     /// Settings shared by all transfers.
     public struct Configuration: Sendable, Hashable {
-        /// Most parallel connections to one host (libcurl queues the rest).
+        /// Most parallel connections to one host (libcurl queues the rest, so keep it at or above the in-flight count).
         public var maximumConnectionsPerHost: Int
         /// Largest response body accepted; bigger ones fail instead of filling memory.
         public var maximumResponseBytes: Int
         public var userAgent: String
 
-        public init(maximumConnectionsPerHost: Int = 32, maximumResponseBytes: Int = 64 << 20, userAgent: String = "self-instruct-teacher/1") {
+        public init(
+            maximumConnectionsPerHost: Int = TeacherConfig.defaultMaximumConnections, maximumResponseBytes: Int = 64 << 20,
+            userAgent: String = "self-instruct-teacher/1"
+        ) {
             self.maximumConnectionsPerHost = maximumConnectionsPerHost
             self.maximumResponseBytes = maximumResponseBytes
             self.userAgent = userAgent

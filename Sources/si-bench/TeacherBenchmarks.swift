@@ -161,8 +161,9 @@ struct SimulatorThroughputBenchmark: AsyncParsableCommand {
         print("simulator-throughput: \(requests) requests of \(promptsPerRequest) prompts per run, \(inFlight) in flight, "
             + "latency 0, max connections \(maxConnections.map(String.init) ?? "default")")
         for (name, outcome) in [("client+simulator", full), ("transport only", transportOnly), ("client only", clientOnly)] {
-            print(String(format: "%-17@ %9.1f requests/s  %7.3f ms CPU per request  p50 %6.2f ms  p99 %6.2f ms  failed %@",
-                         name as NSString, outcome.requestsPerSecond, 1000 * outcome.cpuSeconds / Double(max(1, outcome.succeeded)),
+            print(name.padding(toLength: 17, withPad: " ", startingAt: 0) + String(
+                format: " %9.1f requests/s  %7.3f ms CPU per request  p50 %6.2f ms  p99 %6.2f ms  failed %@",
+                         outcome.requestsPerSecond, 1000 * outcome.cpuSeconds / Double(max(1, outcome.succeeded)),
                          outcome.latencyMilliseconds(0.5), outcome.latencyMilliseconds(0.99), outcome.failureSummary))
         }
         print(String(format: "response body: %d bytes; client-only CPU is %.1f %% of the client+simulator CPU per request",

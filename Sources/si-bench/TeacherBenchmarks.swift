@@ -80,6 +80,7 @@ struct TeacherConcurrencyBenchmark: AsyncParsableCommand {
                          outcome.latencyMilliseconds(0.5), outcome.latencyMilliseconds(0.99)))
             print(String(format: "process CPU: %.2f s (%.3f ms per request, client and simulator together)",
                          outcome.cpuSeconds, 1000 * outcome.cpuSeconds / Double(max(1, outcome.succeeded))))
+            print("CPU per request by thread: \(outcome.threadGroupSummary)")
         }
         if outcome.failed > 0 { throw ExitCode.failure }
     }
@@ -165,6 +166,7 @@ struct SimulatorThroughputBenchmark: AsyncParsableCommand {
                 format: " %9.1f requests/s  %7.3f ms CPU per request  p50 %6.2f ms  p99 %6.2f ms  failed %@",
                          outcome.requestsPerSecond, 1000 * outcome.cpuSeconds / Double(max(1, outcome.succeeded)),
                          outcome.latencyMilliseconds(0.5), outcome.latencyMilliseconds(0.99), outcome.failureSummary))
+            print("                  CPU per request by thread: \(outcome.threadGroupSummary)")
         }
         print(String(format: "response body: %d bytes; client-only CPU is %.1f %% of the client+simulator CPU per request",
                      recorded.body.count,

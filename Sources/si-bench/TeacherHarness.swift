@@ -67,6 +67,17 @@ struct LoadOutcome: Sendable {
     var wallSeconds = 0.0
     /// User plus system CPU of the whole process (client, curl thread and in-process simulator).
     var cpuSeconds = 0.0
+    /// The same by thread group (see `ThreadGroup`), from /proc; empty where /proc is missing.
+    var cpuSecondsByThreadGroup: [ThreadGroup: Double] = [:]
+
+    /// "curl 0.31 ms, NIO event loops 0.52 ms, …" per successful request.
+    var threadGroupSummary: String {
+        ThreadGroup.allCases.compactMap { group in
+            cpuSecondsByThreadGroup[group].map {
+                String(format: "%@ %.3f ms", group.rawValue, 1000 * $0 / Double(max(1, succeeded)))
+            }
+        }.joined(separator: ", ")
+    }
 
     var failed: Int { failures.values.reduce(0, +) }
     var requestsPerSecond: Double { Double(succeeded) / wallSeconds }
@@ -92,6 +103,7 @@ func runClosedLoop(
     var outcome = LoadOutcome()
     outcome.latencies.reserveCapacity(requests)
     let cpuStart = processCPUSeconds()
+    let threadsStart = threadCPUSeconds()
     let start = monotonicSeconds()
     await withTaskGroup(of: (latency: Double, failure: String?).self) { group in
         var issued = 0
@@ -116,6 +128,10 @@ func runClosedLoop(
     }
     outcome.wallSeconds = monotonicSeconds() - start
     outcome.cpuSeconds = processCPUSeconds() - cpuStart
+    for (thread, end) in threadCPUSeconds() {
+        let used = end.seconds - (threadsStart[thread]?.seconds ?? 0)
+        outcome.cpuSecondsByThreadGroup[ThreadGroup(threadName: end.name), default: 0] += used
+    }
     return outcome
 }
 
@@ -137,6 +153,45 @@ func processCPUSeconds() -> Double {
     getrusage(RUSAGE_SELF.rawValue, &usage)
     func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
     return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
+/// Threads of this process by what they run, told apart by name.
+enum ThreadGroup: String, CaseIterable, Sendable {
+    /// The teacher transport's libcurl loop (`CurlTransport`).
+    case curl
+    /// SwiftNIO event loops: the in-process simulator's HTTP server.
+    case nioEventLoops = "NIO event loops"
+    /// Everything else, mostly the Swift concurrency pool: client encoding and decoding, simulator handlers.
+    case other
+
+    init(threadName: String) {
+        if threadName == "teacher-curl" {
+            self = .curl
+        } else if threadName.hasPrefix("NIO-") {
+            self = .nioEventLoops
+        } else {
+            self = .other
+        }
+    }
+}
+
+/// CPU seconds (user + system) and name of every live thread of this process, by thread id (Linux /proc).
+func threadCPUSeconds() -> [Int: (name: String, seconds: Double)] {
+    let tasks = "/proc/self/task"
+    guard let ids = try? FileManager.default.contentsOfDirectory(atPath: tasks) else { return [:] }
+    let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+    var result: [Int: (name: String, seconds: Double)] = [:]
+    for id in ids {
+        guard let tid = Int(id), let stat = try? String(contentsOfFile: "\(tasks)/\(id)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")"), let open = stat.firstIndex(of: "(")
+        else { continue }
+        // Fields after the parenthesised name start at field 3 (state); utime and stime are fields 14 and 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { continue }
+        let name = String(stat[stat.index(after: open)..<close])
+        result[tid] = (name, (user + system) / ticksPerSecond)
+    }
+    return result
 }
 
 /// Self-Instruct instruction prompts for load tests that need no seed file: each request gets

@@ -43,8 +43,16 @@ let package = Package(
             providers: [.apt(["libpq-dev"])]
         ),
         // Adapters: the only places that touch the C libraries.
-        .target(name: "Broker", dependencies: ["CRabbitMQ"], swiftSettings: strict),
-        .target(name: "Store", dependencies: ["CLibPQ"], swiftSettings: strict),
+        .target(
+            name: "Broker",
+            dependencies: ["CRabbitMQ", "SelfInstruct", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Store",
+            dependencies: ["CLibPQ", "SelfInstruct", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         // Pure domain: no I/O, no C. Prompt texts are versioned resource files embedded at build time.
         .target(
             name: "SelfInstruct",
@@ -79,6 +87,7 @@ let package = Package(
             name: "sictl",
             dependencies: [
                 "SelfInstruct",
+                "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -87,6 +96,7 @@ let package = Package(
             name: "si-bench",
             dependencies: [
                 "SelfInstruct",
+                "Broker",
                 "Teacher",
                 "TeacherSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -127,11 +137,28 @@ let package = Package(
         .testTarget(name: "BrokerTests", dependencies: ["Broker"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
         // Against real PostgreSQL and RabbitMQ; gated on SI_TEST_DATABASE_URL / SI_TEST_AMQP_URL.
-        .testTarget(name: "IntegrationTests", dependencies: ["Broker", "Store"], swiftSettings: strict),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["Broker", "Store", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "TeacherTests",
             dependencies: [
                 "Teacher",
+                "SelfInstruct",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The real TeacherClient + CurlTransport against the in-process simulator over HTTP; one test
+        // against a real OpenAI-compatible server, gated on SI_TEST_REAL_TEACHER_URL.
+        .testTarget(
+            name: "TeacherIntegrationTests",
+            dependencies: [
+                "Teacher",
+                "TeacherSimulator",
                 "SelfInstruct",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),

@@ -395,8 +395,9 @@ public final class AMQPConnection {
 
     // MARK: - Frames and failures
 
-    /// Handles a method frame that arrived outside a synchronous round trip.
-    private func handleAsynchronous(frame: amqp_frame_t, operation: String) throws(BrokerError) {
+    /// Handles a method frame that arrived outside a synchronous round trip; returns the confirm it carried, if any.
+    @discardableResult
+    private func handleAsynchronous(frame: amqp_frame_t, operation: String) throws(BrokerError) -> ConnectionEvent? {
         guard frame.frame_type == UInt8(AMQP_FRAME_METHOD) else {
             throw BrokerError(kind: .protocolError, operation: operation,
                               detail: "unexpected frame type \(frame.frame_type) on channel \(frame.channel)")
@@ -406,9 +407,14 @@ public final class AMQPConnection {
         case si_amqp_basic_ack_method:
             let ack = method.decoded!.assumingMemoryBound(to: amqp_basic_ack_t.self).pointee
             recordConfirm(sequence: ack.delivery_tag, multiple: ack.multiple != 0, positive: true)
+            return .confirm(sequence: ack.delivery_tag, multiple: ack.multiple != 0, positive: true)
         case si_amqp_basic_nack_method:
             let nack = method.decoded!.assumingMemoryBound(to: amqp_basic_nack_t.self).pointee
             recordConfirm(sequence: nack.delivery_tag, multiple: nack.multiple != 0, positive: false)
+            return .confirm(sequence: nack.delivery_tag, multiple: nack.multiple != 0, positive: false)
+        case Self.connectionBlockedMethod, Self.connectionUnblockedMethod:
+            // Resource alarms: publishes block in the socket until the broker unblocks; nothing to do here.
+            return nil
         case si_amqp_basic_cancel_method:
             let cancel = method.decoded!.assumingMemoryBound(to: amqp_basic_cancel_t.self).pointee
             throw BrokerError(kind: .consumerCancelled, operation: operation,
@@ -416,10 +422,90 @@ public final class AMQPConnection {
         case si_amqp_channel_close_method, si_amqp_connection_close_method:
             try check(reply: amqp_rpc_reply_t(reply_type: AMQP_RESPONSE_SERVER_EXCEPTION, reply: method, library_error: 0),
                       operation: operation)
+            return nil
         default:
             throw BrokerError(kind: .protocolError, operation: operation,
                               detail: "unexpected method 0x\(String(method.id, radix: 16)) on channel \(frame.channel)")
         }
+    }
+
+    // MARK: - Event loop support (the connection thread of `ConnectionDriver`)
+
+    /// `connection.blocked` and `connection.unblocked` (class 10, methods 60 and 61).
+    private static let connectionBlockedMethod: amqp_method_number_t = 0x000A_003C
+    private static let connectionUnblockedMethod: amqp_method_number_t = 0x000A_003D
+
+    /// The socket descriptor to poll for readability, or -1 when there is none.
+    var socketDescriptor: Int32 {
+        guard let state else { return -1 }
+        return amqp_get_sockfd(state)
+    }
+
+    /// True when rabbitmq-c already holds decoded frames or unread bytes, so polling the socket would miss them.
+    var hasBufferedInput: Bool {
+        guard let state else { return false }
+        return amqp_frames_enqueued(state) != 0 || amqp_data_in_buffer(state) != 0
+    }
+
+    /// The heartbeat interval agreed with the broker in whole seconds; zero when heartbeats are off.
+    var negotiatedHeartbeatSeconds: Int {
+        guard let state else { return 0 }
+        return Int(amqp_get_heartbeat(state))
+    }
+
+    /// Marks the connection dead after a failure noticed outside rabbitmq-c (missed heartbeats), so `close()`
+    /// skips the closing handshake.
+    func markUnusable() {
+        connectionUsable = false
+    }
+
+    /// Reads the next delivery or confirm without waiting; nil when nothing complete has arrived.
+    ///
+    /// Every call also services heartbeats: rabbitmq-c sends one when its send deadline has passed.
+    func pollEvent(consuming: Bool) throws(BrokerError) -> ConnectionEvent? {
+        let operation = consuming ? "basic.deliver" : "confirm.wait"
+        let state = try liveState(operation: operation)
+        amqp_maybe_release_buffers(state)
+        var immediately = CRabbitMQ.timeval(tv_sec: 0, tv_usec: 0)
+        if !consuming {
+            var frame = amqp_frame_t()
+            let status = amqp_simple_wait_frame_noblock(state, &frame, &immediately)
+            if status == AMQP_STATUS_TIMEOUT.rawValue { return nil }
+            try check(status: status, operation: operation)
+            let event = try handleAsynchronous(frame: frame, operation: operation)
+            nacked.removeAll()  // the event carries the nack; only waitForConfirms reads this list
+            return event ?? .ignored
+        }
+        var envelope = amqp_envelope_t()
+        let reply = amqp_consume_message(state, &envelope, &immediately, 0)
+        if reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION {
+            if reply.library_error == AMQP_STATUS_TIMEOUT.rawValue { return nil }
+            if reply.library_error == AMQP_STATUS_UNEXPECTED_STATE.rawValue {
+                // rabbitmq-c put a non-delivery frame back in its queue: read it at once and act on it.
+                var frame = amqp_frame_t()
+                try check(status: amqp_simple_wait_frame(state, &frame), operation: operation)
+                return try handleAsynchronous(frame: frame, operation: operation) ?? .ignored
+            }
+        }
+        try check(reply: reply, operation: operation)
+        defer { amqp_destroy_envelope(&envelope) }
+        let properties = envelope.message.properties
+        let hasMessageID = properties._flags & amqp_flags_t(AMQP_BASIC_MESSAGE_ID_FLAG) != 0
+        return .delivery(Delivery(
+            deliveryTag: envelope.delivery_tag,
+            body: envelope.message.body.copiedArray,
+            messageID: hasMessageID ? properties.message_id.copiedString : nil,
+            redelivered: envelope.redelivered != 0,
+            exchange: envelope.exchange.copiedString,
+            routingKey: envelope.routing_key.copiedString
+        ))
+    }
+
+    /// Stops the consumer `consumerTag`; deliveries already sent stay unacknowledged on the channel.
+    func cancelConsumer(_ consumerTag: String) throws(BrokerError) {
+        let state = try usableState(operation: "basic.cancel")
+        withCScratch { scratch in _ = amqp_basic_cancel(state, channel, scratch.bytes(consumerTag)) }
+        try check(reply: amqp_get_rpc_reply(state), operation: "basic.cancel")
     }
 
     /// The one funnel for rabbitmq-c status codes.

@@ -12,6 +12,8 @@ public struct Delivery: Sendable, Hashable {
     public let exchange: String
     /// The routing key it was published with.
     public let routingKey: String
+    /// Which connection of a reconnecting consumer received it; an ack must go back through that same connection.
+    var epoch: UInt64 = 0
 }
 
 /// A queue's counters as reported by `queue.declare-ok`.
@@ -51,4 +53,14 @@ struct AMQPEndpoint: Sendable, Equatable {
     var redactedDescription: String {
         "amqp://\(user)@\(host):\(port)/\(virtualHost == "/" ? "%2F" : virtualHost)"
     }
+}
+
+/// What the connection thread read from the socket.
+enum ConnectionEvent {
+    /// A message for the consumer.
+    case delivery(Delivery)
+    /// `basic.ack` (positive) or `basic.nack` for publish sequence number `sequence` (and earlier ones if `multiple`).
+    case confirm(sequence: UInt64, multiple: Bool, positive: Bool)
+    /// A frame that needed no action (a resource alarm notice).
+    case ignored
 }

@@ -1,3 +1,4 @@
+import SelfInstruct
 /// A failure of the AMQP adapter: what went wrong, during which operation, and what the caller should do about it.
 public struct BrokerError: Error, Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
     /// A small, bounded set of failure kinds, stable enough to store as a reason.
@@ -120,12 +121,5 @@ public struct BrokerError: Error, Sendable, Equatable, CustomStringConvertible, 
 
 /// Redacts the password in a URL such as `amqp://user:secret@host:5672/vhost` for messages and logs.
 func redactingPassword(in url: String) -> String {
-    guard let schemeEnd = url.firstRange(of: "://") else { return url }
-    let authorityStart = schemeEnd.upperBound
-    let authorityEnd = url[authorityStart...].firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? url.endIndex
-    let authority = url[authorityStart..<authorityEnd]
-    guard let at = authority.lastIndex(of: "@") else { return url }
-    let userInfo = authority[authority.startIndex..<at]
-    guard let colon = userInfo.firstIndex(of: ":") else { return url }
-    return String(url[..<url.index(after: colon)]) + "***" + String(url[at...])
+    SecretRedaction.redactingPasswords(in: url)
 }

@@ -1,3 +1,4 @@
+import SelfInstruct
 internal import CLibPQ
 
 /// One PostgreSQL connection, driven synchronously through libpq.
@@ -22,9 +23,11 @@ public final class PGConnection {
     public static func connect(url: String, applicationName: String = "self-instruct") throws(StoreError) -> PGConnection {
         let redacted = redactingPassword(in: url)
         try validate(url: url, redacted: redacted)
-        // expand_dbname=1 lets the URL fill every field; the pairs after it only add what the URL leaves unset.
-        let keywords: [String?] = ["dbname", "fallback_application_name", "client_encoding", nil]
-        let values: [String?] = [url, applicationName, "UTF8", nil]
+        // expand_dbname=1 expands the URL in place of `dbname`: keywords before it are defaults the URL may
+        // override (a 10 s connect timeout, so an unreachable server fails instead of waiting for the OS);
+        // keywords after it are fixed.
+        let keywords: [String?] = ["connect_timeout", "dbname", "fallback_application_name", "client_encoding", nil]
+        let values: [String?] = ["10", url, applicationName, "UTF8", nil]
         let handle = withCStringArray(keywords) { keywordPointers in
             withCStringArray(values) { valuePointers in
                 PQconnectdbParams(keywordPointers, valuePointers, 1)
@@ -70,6 +73,20 @@ public final class PGConnection {
     public func execute(_ sql: String, _ parameters: [String?] = [], operation: String? = nil) throws(StoreError)
         -> QueryResult
     {
+        try execute(sql, parameters, types: [], operation: operation)
+    }
+
+    /// Runs `query` with its binds as parameters (types announced as the binds say) and returns its rows.
+    @discardableResult
+    public func execute(_ query: SQLQuery, operation: String? = nil) throws(StoreError) -> QueryResult {
+        try execute(query.sql, query.binds.map(\.text), types: query.binds.map(\.type.rawValue), operation: operation)
+    }
+
+    /// The one call into `PQexecParams`; `types` is empty (all inferred) or one OID per parameter (0 = inferred).
+    func execute(_ sql: String, _ parameters: [String?], types: [UInt32], operation: String?) throws(StoreError)
+        -> QueryResult
+    {
+        precondition(types.isEmpty || types.count == parameters.count, "one parameter type per parameter")
         let operation = operation ?? Self.verb(of: sql)
         guard let handle else {
             throw StoreError(kind: .closed, operation: operation, message: "the connection was closed", classification: .fatal)
@@ -80,8 +97,28 @@ public final class PGConnection {
                              classification: .permanent)
         }
         let result = withCStringArray(parameters) { values in
-            PQexecParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+            types.withUnsafeBufferPointer { typeOIDs in
+                PQexecParams(handle, sql, Int32(parameters.count), types.isEmpty ? nil : typeOIDs.baseAddress,
+                             values, nil, nil, 0)
+            }
         }
+        return try finish(result, handle: handle, operation: operation)
+    }
+
+    /// Runs a script of one or more `;`-separated statements without parameters (the simple query protocol,
+    /// which `PQexecParams` does not allow for several statements); returns the last statement's result.
+    ///
+    /// Only for SQL the program itself wrote, such as migrations.
+    @discardableResult
+    func executeScript(_ sql: String, operation: String) throws(StoreError) -> QueryResult {
+        guard let handle else {
+            throw StoreError(kind: .closed, operation: operation, message: "the connection was closed", classification: .fatal)
+        }
+        return try finish(PQexec(handle, sql), handle: handle, operation: operation)
+    }
+
+    /// Copies out or classifies a statement's result, and frees it.
+    private func finish(_ result: OpaquePointer?, handle: OpaquePointer, operation: String) throws(StoreError) -> QueryResult {
         guard let result else {
             throw connectionError(handle: handle, operation: operation)
         }
@@ -127,7 +164,7 @@ public final class PGConnection {
         return StoreError(kind: .server, operation: operation, message: message, classification: .retry)
     }
 
-    private static func validate(url: String, redacted: String) throws(StoreError) {
+    static func validate(url: String, redacted: String) throws(StoreError) {
         var errorMessage: UnsafeMutablePointer<CChar>?
         let options = PQconninfoParse(url, &errorMessage)
         // libpq's parse message can quote the offending part of the URL, password included: free it unread.
@@ -203,24 +240,5 @@ func withCStringArray<Result>(_ strings: [String?], _ body: (UnsafePointer<Unsaf
 
 /// Redacts passwords in a URL such as `postgresql://user:secret@host/db?password=…` or a `key=value` string.
 func redactingPassword(in url: String) -> String {
-    var text = redactingUserInfoPassword(in: url)
-    // libpq also accepts `password=` as a URL query parameter or a conninfo keyword.
-    var searchStart = text.startIndex
-    while let match = text[searchStart...].firstRange(of: "password=") {
-        let valueEnd = text[match.upperBound...].firstIndex(where: { $0 == "&" || $0 == " " }) ?? text.endIndex
-        text.replaceSubrange(match.upperBound..<valueEnd, with: "***")
-        searchStart = text.index(match.upperBound, offsetBy: 3)
-    }
-    return text
-}
-
-private func redactingUserInfoPassword(in url: String) -> String {
-    guard let schemeEnd = url.firstRange(of: "://") else { return url }
-    let authorityStart = schemeEnd.upperBound
-    let authorityEnd = url[authorityStart...].firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? url.endIndex
-    let authority = url[authorityStart..<authorityEnd]
-    guard let at = authority.lastIndex(of: "@") else { return url }
-    let userInfo = authority[authority.startIndex..<at]
-    guard let colon = userInfo.firstIndex(of: ":") else { return url }
-    return String(url[..<url.index(after: colon)]) + "***" + String(url[at...])
+    SecretRedaction.redactingPasswords(in: url)
 }

@@ -18,6 +18,8 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible, C
         case server = "server"
         case closed = "closed"
         case protocolError = "protocol_error"
+        /// A column was missing or its text did not convert to the requested Swift type.
+        case decoding = "decoding"
     }
 
     /// What the caller does next.

@@ -46,6 +46,27 @@ public struct CompletionParameters: Sendable, Hashable {
         self.seed = seed
     }
 
+    /// The wire form of the domain's sampling parameters (e.g. `SamplingParameters.reference(for:)`), field by field.
+    /// Throws a `.configuration` error (stop the caller) when a `logitBias` key is not a decimal token id,
+    /// since no request built from such parameters could be sent.
+    public init(_ sampling: SamplingParameters) throws(TeacherError) {
+        var bias: [Int: Int] = [:]
+        for (key, value) in sampling.logitBias {
+            guard let tokenID = Int(key) else {
+                throw TeacherError(
+                    kind: .configuration, classification: .stopCaller, operation: "map sampling parameters",
+                    message: "logit_bias key \"\(key)\" is not a decimal token id")
+            }
+            bias[tokenID] = value
+        }
+        self.init(
+            maxTokens: sampling.maxTokens, temperature: sampling.temperature, topP: sampling.topP,
+            frequencyPenalty: sampling.frequencyPenalty, presencePenalty: sampling.presencePenalty, stop: sampling.stop,
+            logprobs: sampling.logprobs, n: sampling.n, bestOf: sampling.bestOf, logitBias: bias,
+            // OpenAI's seed is a signed 64-bit integer; the simulator reads it back with the same bit pattern.
+            seed: sampling.seed.map { Int(truncatingIfNeeded: $0) })
+    }
+
     /// The canonical form used in request keys; absent optionals are omitted so `nil` never differs from unset.
     var canonicalJSON: CanonicalJSON {
         var members: [String: CanonicalJSON] = [

@@ -55,14 +55,23 @@ public struct TokenBucket<Instant: InstantProtocol>: Sendable where Instant.Dura
     }
 }
 
-/// Requests-per-minute and tokens-per-minute limits (either may be absent).
+/// Requests-per-minute and tokens-per-minute limits (either may be absent), each with an optional burst.
 public struct RateLimits: Sendable, Hashable {
     public var requestsPerMinute: Double?
     public var tokensPerMinute: Double?
+    /// Requests that may go back to back before the rate applies; `nil` allows a full minute's worth.
+    public var requestBurst: Double?
+    /// Tokens that may be spent at once before the rate applies; `nil` allows a full minute's worth.
+    public var tokenBurst: Double?
 
-    public init(requestsPerMinute: Double? = nil, tokensPerMinute: Double? = nil) {
+    public init(
+        requestsPerMinute: Double? = nil, tokensPerMinute: Double? = nil, requestBurst: Double? = nil,
+        tokenBurst: Double? = nil
+    ) {
         self.requestsPerMinute = requestsPerMinute
         self.tokensPerMinute = tokensPerMinute
+        self.requestBurst = requestBurst
+        self.tokenBurst = tokenBurst
     }
 
     /// No limits.
@@ -80,8 +89,8 @@ public actor RateLimiter<C: Clock> where C.Duration == Duration, C.Instant: Send
     public init(limits: RateLimits, clock: C) {
         self.clock = clock
         let now = clock.now
-        requests = limits.requestsPerMinute.flatMap { $0 > 0 ? TokenBucket(perMinute: $0, now: now) : nil }
-        tokens = limits.tokensPerMinute.flatMap { $0 > 0 ? TokenBucket(perMinute: $0, now: now) : nil }
+        requests = Self.bucket(perMinute: limits.requestsPerMinute, burst: limits.requestBurst, now: now)
+        tokens = Self.bucket(perMinute: limits.tokensPerMinute, burst: limits.tokenBurst, now: now)
     }
 
     /// Reserves one request and `estimatedTokens` tokens, then waits until both are covered and any pause is over.
@@ -107,6 +116,13 @@ public actor RateLimiter<C: Clock> where C.Duration == Duration, C.Instant: Send
     public func refund(tokens unused: Int) {
         guard unused > 0 else { return }
         tokens?.refund(Double(unused), at: clock.now)
+    }
+
+    /// A bucket refilling `perMinute / 60` a second and holding `burst` (a minute's worth when unset); `nil` without a rate.
+    private static func bucket(perMinute: Double?, burst: Double?, now: C.Instant) -> TokenBucket<C.Instant>? {
+        guard let perMinute, perMinute > 0 else { return nil }
+        let capacity = burst.flatMap { $0 > 0 ? $0 : nil } ?? perMinute
+        return TokenBucket(capacity: capacity, refillPerSecond: perMinute / 60, now: now)
     }
 
     private func reservation(estimatedTokens: Int) -> Duration {

@@ -125,7 +125,7 @@ enum HTTPDate {
     private static func unixSeconds(year: Int, month: Int, day: Int, time: String) -> Int64? {
         let clock = time.split(separator: ":").compactMap { Int($0) }
         guard clock.count == 3, (0..<24).contains(clock[0]), (0..<60).contains(clock[1]), (0...60).contains(clock[2]),
-            (1...31).contains(day), (1...12).contains(month), year >= 1900
+            (1...31).contains(day), (1...12).contains(month), (1900...9999).contains(year)
         else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
         return Int64(days) * 86_400 + Int64(clock[0] * 3600 + clock[1] * 60 + clock[2])

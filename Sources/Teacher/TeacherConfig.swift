@@ -17,6 +17,9 @@ public struct APIKey: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
 
     public var description: String { "[redacted]" }
     public var debugDescription: String { "[redacted]" }
+
+    /// Only visible ASCII (0x21–0x7E): what an `Authorization: Bearer` header can carry safely.
+    var isPrintableASCII: Bool { value.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F } }
 }
 
 /// A configuration variable that is missing or malformed.
@@ -100,6 +103,8 @@ public struct TeacherConfig: Sendable, Hashable, CustomStringConvertible {
         ]
         if let rpm = rateLimits.requestsPerMinute { parts.append("rpm=\(rpm)") }
         if let tpm = rateLimits.tokensPerMinute { parts.append("tpm=\(tpm)") }
+        if let burst = rateLimits.requestBurst { parts.append("rpm_burst=\(burst)") }
+        if let burst = rateLimits.tokenBurst { parts.append("tpm_burst=\(burst)") }
         return "TeacherConfig(" + parts.joined(separator: ", ") + ")"
     }
 
@@ -115,6 +120,10 @@ public struct TeacherConfig: Sendable, Hashable, CustomStringConvertible {
         public static let maxAttempts = "SI_TEACHER_MAX_ATTEMPTS"
         public static let requestsPerMinute = "SI_TEACHER_RPM"
         public static let tokensPerMinute = "SI_TEACHER_TPM"
+        /// Requests allowed back to back before `SI_TEACHER_RPM` applies (default: a minute's worth).
+        public static let requestBurst = "SI_TEACHER_RPM_BURST"
+        /// Tokens allowed at once before `SI_TEACHER_TPM` applies (default: a minute's worth).
+        public static let tokenBurst = "SI_TEACHER_TPM_BURST"
         public static let maxConnections = "SI_TEACHER_MAX_CONNECTIONS"
         public static let promptPricePerMillion = "SI_TEACHER_PRICE_PROMPT_PER_M"
         public static let completionPricePerMillion = "SI_TEACHER_PRICE_COMPLETION_PER_M"
@@ -175,9 +184,17 @@ public struct TeacherConfig: Sendable, Hashable, CustomStringConvertible {
         case (true, true):
             apiKey = nil
         }
+        // The key goes into an HTTP header: a control character or non-ASCII byte would corrupt the request
+        // (or inject headers). The value itself is never echoed.
+        if let key = apiKey, !key.isPrintableASCII {
+            let variable = inlineKey.isEmpty ? Variable.apiKeyFile : Variable.apiKey
+            throw TeacherConfigError(variable: variable, problem: "the API key contains characters other than printable ASCII")
+        }
 
         let rpm = try number(Variable.requestsPerMinute)
         let tpm = try number(Variable.tokensPerMinute)
+        let requestBurst = try number(Variable.requestBurst)
+        let tokenBurst = try number(Variable.tokenBurst)
         var prices = PriceTable()
         let promptPrice = try number(Variable.promptPricePerMillion)
         let completionPrice = try number(Variable.completionPricePerMillion)
@@ -191,7 +208,8 @@ public struct TeacherConfig: Sendable, Hashable, CustomStringConvertible {
             requestTimeout: .seconds(try integer(Variable.timeoutSeconds, default: 300, range: 1...86_400)),
             retry: RetryPolicy(maximumAttempts: try integer(Variable.maxAttempts, default: 6, range: 1...100)),
             rateLimits: RateLimits(
-                requestsPerMinute: rpm.flatMap { $0 > 0 ? $0 : nil }, tokensPerMinute: tpm.flatMap { $0 > 0 ? $0 : nil }),
+                requestsPerMinute: rpm.flatMap { $0 > 0 ? $0 : nil }, tokensPerMinute: tpm.flatMap { $0 > 0 ? $0 : nil },
+                requestBurst: requestBurst.flatMap { $0 > 0 ? $0 : nil }, tokenBurst: tokenBurst.flatMap { $0 > 0 ? $0 : nil }),
             maximumConnections: try integer(
                 Variable.maxConnections, default: Self.defaultMaximumConnections, range: 1...1024),
             prices: prices)

@@ -63,17 +63,23 @@ struct CollectInstructions: AsyncParsableCommand {
         }
     }
 
+    /// Prints `message` on stderr and exits 1 (a failure of the run, not of its arguments).
+    private func fail(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data(("si-bench collect-instructions: " + message + "\n").utf8))
+        return ExitCode.failure
+    }
+
     func run() async throws {
-        guard let seedBytes = FileManager.default.contents(atPath: seeds) else { throw ValidationError("cannot read \(seeds)") }
+        guard let seedBytes = FileManager.default.contents(atPath: seeds) else { throw fail("cannot read \(seeds)") }
         let seedFile = SeedLoader.load(Array(seedBytes), fileName: seeds)
-        guard seedFile.errors.isEmpty else { throw ValidationError(seedFile.errors.map(\.description).joined(separator: "\n")) }
-        guard !seedFile.tasks.isEmpty else { throw ValidationError("\(seeds) holds no seed tasks") }
+        guard seedFile.errors.isEmpty else { throw fail(seedFile.errors.map(\.description).joined(separator: "\n")) }
+        guard !seedFile.tasks.isEmpty else { throw fail("\(seeds) holds no seed tasks") }
         guard FileManager.default.createFile(atPath: output, contents: nil), let file = FileHandle(forWritingAtPath: output) else {
-            throw ValidationError("cannot create \(output)")
+            throw fail("cannot create \(output)")
         }
         defer { try? file.close() }
 
-        var collector = CandidateCollector(
+        var collector = try CandidateCollector(
             seedInstructions: seedFile.tasks.map(\.instruction), count: count, seed: seed, inFlight: inFlight,
             promptsPerRequest: promptsPerRequest, file: file)
         let start = monotonicSeconds()
@@ -104,7 +110,7 @@ struct CandidateCollector {
     let file: FileHandle
     let library = PromptLibrary.v1
     let parser = SelfInstructInstructionParser(mode: .robust, capitalize: true, heuristics: .selfInstruct)
-    let parameters = CompletionParameters(SamplingParameters.reference(for: .selfInstructInstructions))
+    let parameters: CompletionParameters
 
     private var random: SeededRandom
     /// Every candidate parsed so far, in request and completion order.
@@ -120,7 +126,8 @@ struct CandidateCollector {
     private(set) var drops: [String: Int] = [:]
     private var pendingOutput: [UInt8] = []
 
-    init(seedInstructions: [String], count: Int, seed: UInt64, inFlight: Int, promptsPerRequest: Int, file: FileHandle) {
+    init(seedInstructions: [String], count: Int, seed: UInt64, inFlight: Int, promptsPerRequest: Int, file: FileHandle) throws {
+        parameters = try CompletionParameters(SamplingParameters.reference(for: .selfInstructInstructions))
         self.seedInstructions = seedInstructions
         self.count = count
         self.inFlight = inFlight

@@ -9,7 +9,7 @@ struct SiBench: AsyncParsableCommand {
         abstract: "Benchmarks that compare an implementation with its baseline in the same process.",
         discussion: "Build in release mode for meaningful numbers: swift run -c release si-bench dedup --help",
         subcommands: [
-            DedupBenchmark.self, TeacherConcurrencyBenchmark.self, SimulatorThroughputBenchmark.self,
+            DedupBenchmark.self, BrokerBenchmark.self, TeacherConcurrencyBenchmark.self, SimulatorThroughputBenchmark.self,
             CollectInstructions.self,
         ]
     )
@@ -60,13 +60,25 @@ struct DedupBenchmark: ParsableCommand {
     @Flag(help: "Print one JSON document instead of text.")
     var json = false
 
+    func validate() throws {
+        guard threshold >= 0, threshold <= 1 else { throw ValidationError("--threshold must be between 0 and 1") }
+        guard size > 0 else { throw ValidationError("--size must be positive") }
+    }
+
+    /// Prints `message` on stderr and exits 1 (a failure of the run, not of its arguments).
+    private func fail(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data(("si-bench dedup: " + message + "\n").utf8))
+        return ExitCode.failure
+    }
+
     func run() throws {
-        guard let seedBytes = FileManager.default.contents(atPath: seeds) else { throw ValidationError("cannot read \(seeds)") }
-        guard let inputBytes = FileManager.default.contents(atPath: input) else { throw ValidationError("cannot read \(input)") }
+        guard let seedBytes = FileManager.default.contents(atPath: seeds) else { throw fail("cannot read \(seeds)") }
+        guard let inputBytes = FileManager.default.contents(atPath: input) else { throw fail("cannot read \(input)") }
         let seedFile = SeedLoader.load(Array(seedBytes), fileName: seeds)
-        guard seedFile.errors.isEmpty else { throw ValidationError(seedFile.errors.map(\.description).joined(separator: "\n")) }
+        guard seedFile.errors.isEmpty else { throw fail(seedFile.errors.map(\.description).joined(separator: "\n")) }
         let read = InstructionListReader.read(Array(inputBytes), fileName: input)
-        guard read.problems.isEmpty else { throw ValidationError(read.problems.prefix(5).map(\.description).joined(separator: "\n")) }
+        guard read.problems.isEmpty else { throw fail(read.problems.prefix(5).map(\.description).joined(separator: "\n")) }
+        guard !read.instructions.isEmpty else { throw fail("\(input) has no instructions") }
         let instructions = corpus == .file ? read.instructions : NearDuplicateCorpus.generate(base: read.instructions, count: size, seed: seed)
 
         // Tokenise once, outside the timed sections, so both filters get the same integer sequences.
@@ -101,7 +113,7 @@ struct DedupBenchmark: ParsableCommand {
                 "\"indexed_seconds\": \(indexedSeconds)", "\"pairs_scored\": \(stats.pairsScored)", "\"pairs_skipped\": \(stats.pairsSkipped)",
                 "\"postings_read\": \(stats.postingsRead)", "\"peak_rss_bytes_after_indexed\": \(indexedPeakRSS)",
             ]
-            if let bruteSeconds { fields += ["\"brute_force_seconds\": \(bruteSeconds)", "\"speedup\": \(bruteSeconds / indexedSeconds)"] }
+            if let bruteSeconds { fields += ["\"brute_force_seconds\": \(bruteSeconds)", "\"speedup\": \(bruteSeconds / max(indexedSeconds, 1e-9))"] }
             if let identical { fields.append("\"identical\": \(identical)") }
             print("{" + fields.joined(separator: ", ") + "}")
         } else {
@@ -113,7 +125,7 @@ struct DedupBenchmark: ParsableCommand {
             print("peak RSS after the indexed run: \(indexedPeakRSS / 1_048_576) MiB")
             if let bruteSeconds, let identical {
                 print(String(format: "brute force: %.3f s", bruteSeconds))
-                print(String(format: "speedup:     %.1fx", bruteSeconds / indexedSeconds))
+                print(String(format: "speedup:     %.1fx", bruteSeconds / max(indexedSeconds, 1e-9)))
                 print("decisions identical (keep, max score bits, best match): \(identical ? "yes" : "NO")")
             }
         }
@@ -140,5 +152,9 @@ func monotonicSeconds() -> Double {
 func peakResidentBytes() -> Int {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
-    return usage.ru_maxrss * 1024
+    #if os(Linux)
+    return usage.ru_maxrss * 1024  // kilobytes on Linux
+    #else
+    return usage.ru_maxrss  // bytes on Darwin
+    #endif
 }

@@ -45,7 +45,7 @@ struct TeacherConcurrencyBenchmark: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let source = LoadPromptSource(promptsPerRequest: promptsPerRequest)
+        let source = try LoadPromptSource(promptsPerRequest: promptsPerRequest)
         let simulator = SimulatorConfiguration(latency: .fixed(milliseconds: latencyMs))
         let (outcome, connections) = try await withInProcessSimulator(simulator) { baseURL in
             try await withTeacherClient(baseURL: baseURL, maximumConnections: maxConnections) { client in
@@ -122,7 +122,7 @@ struct SimulatorThroughputBenchmark: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let source = LoadPromptSource(promptsPerRequest: promptsPerRequest)
+        let source = try LoadPromptSource(promptsPerRequest: promptsPerRequest)
         let (full, transportOnly, recorded) = try await withInProcessSimulator(SimulatorConfiguration()) { baseURL in
             try await withTeacherClient(baseURL: baseURL, maximumConnections: maxConnections) { client in
                 let send: @Sendable (Int) async throws -> Void = { number in

@@ -221,7 +221,7 @@ struct LoadPromptSource: Sendable {
     let parameters: CompletionParameters
 
     /// `distinct` different request bodies, cycled through by request number.
-    init(promptsPerRequest: Int, distinct: Int = 512, seed: UInt64 = 7) {
+    init(promptsPerRequest: Int, distinct: Int = 512, seed: UInt64 = 7) throws {
         let library = PromptLibrary.v1
         var random = SeededRandom(seed: seed)
         batches = (0..<distinct).map { _ in
@@ -232,7 +232,7 @@ struct LoadPromptSource: Sendable {
                     examples: picks.map { Self.exampleInstructions[$0] }, classificationOnly: false, library: library)
             }
         }
-        parameters = CompletionParameters(SamplingParameters.reference(for: .selfInstructInstructions))
+        parameters = try CompletionParameters(SamplingParameters.reference(for: .selfInstructInstructions))
     }
 
     func prompts(forRequest number: Int) -> [String] { batches[number % batches.count] }

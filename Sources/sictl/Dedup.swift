@@ -59,8 +59,9 @@ struct Dedup: ParsableCommand {
     func run() throws {
         do {
             try runDedup()
-        } catch let failure as CommandFailure {
-            Console.error("sictl dedup: \(failure)")
+        } catch {
+            // Input problems arrive as CommandFailure; I/O errors (disk full, …) are reported the same way.
+            Console.error("sictl dedup: \(error)")
             throw ExitCode.failure
         }
     }

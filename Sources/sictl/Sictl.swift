@@ -8,7 +8,9 @@ struct Sictl: AsyncParsableCommand {
         discussion: """
             Offline tools work on files and need no services:
               sictl dedup --seeds seed_tasks.jsonl --input candidates.jsonl --output decisions.jsonl
+            Database commands read SI_DATABASE_URL:
+              sictl migrate
             """,
-        subcommands: [Dedup.self]
+        subcommands: [Migrate.self, Dedup.self]
     )
 }

@@ -29,6 +29,11 @@ enum ServiceGate {
         }
     }
 
+    /// The test PostgreSQL URL, for tests that build their own `Database`.
+    static func databaseURL() throws -> String {
+        try configuredURL(variable: "SI_TEST_DATABASE_URL", server: "PostgreSQL")
+    }
+
     /// The test RabbitMQ URL, for tests that build URLs from it.
     static func brokerURL() throws -> String {
         try configuredURL(variable: "SI_TEST_AMQP_URL", server: "RabbitMQ")

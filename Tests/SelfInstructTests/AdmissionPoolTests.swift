@@ -45,4 +45,17 @@ import Testing
         #expect(pool.lastAdmissionSequence == 1)
         #expect(pool.poolIndex(ofAdmission: 1) == 3)
     }
+
+    /// Unknown tokens all map to one id that no member has, so lookups decide exactly like interning and
+    /// rejected candidates do not grow the vocabulary.
+    @Test func evaluatingDoesNotGrowTheVocabulary() throws {
+        var pool = AdmissionPool(seedInstructions: Self.seeds)
+        let before = pool.vocabularySize
+        let decision = pool.evaluate("Write a poem about the quantum zeppelin ocean")
+        #expect(pool.vocabularySize == before)
+        var vocabulary = TokenVocabulary()
+        var reference = BruteForceNoveltyFilter()
+        for seed in Self.seeds { reference.admit(vocabulary.intern(seed)) }
+        #expect(decision == reference.evaluate(vocabulary.intern("Write a poem about the quantum zeppelin ocean")))
+    }
 }

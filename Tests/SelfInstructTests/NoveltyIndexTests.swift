@@ -98,4 +98,28 @@ import Testing
         #expect(decision.maxScore == 0.5)
         #expect(decision.bestMatch == 0)
     }
+
+    /// Tokens repeated more than 255 times saturate the stored posting count; the bound must stay an upper
+    /// bound, so the true match (F ≈ 0.9995) is still found.
+    @Test func heavilyRepeatedTokensKeepBoundsExact() {
+        let a = [Int32](repeating: 1, count: 1000)
+        let b = [Int32(2)] + [Int32](repeating: 1, count: 200)
+        let c = [Int32(2)] + [Int32](repeating: 1, count: 1000)
+        let (indexed, brute) = Self.decideBoth([a, b, c], seeds: 1, threshold: 0.7)
+        #expect(indexed == brute)
+        #expect(indexed.last?.keep == false)
+        #expect(indexed.last?.bestMatch == 0)
+    }
+
+    /// Candidates longer than the bit-parallel limit are scored by the dynamic programme, with the same results.
+    @Test func veryLongCandidatesMatchBruteForce() {
+        var rng = SeededRandom(seed: 5)
+        let long = (0..<(NoveltyIndex.maxBitParallelTokens + 300)).map { _ in Int32(rng.uniform(below: 5000)) }
+        var near = long
+        for _ in 0..<400 { near[rng.uniform(below: near.count)] = Int32(rng.uniform(below: 5000)) }
+        let corpus = [Array(long.prefix(50)), long, [1, 2, 3], near, Array(near.suffix(100))]
+        let (indexed, brute) = Self.decideBoth(corpus, seeds: 1, threshold: 0.7)
+        #expect(indexed == brute)
+        #expect(indexed.contains { !$0.keep })
+    }
 }

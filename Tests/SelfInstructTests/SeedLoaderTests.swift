@@ -131,3 +131,24 @@ import Testing
         #expect(try JSONReader.parse(Array(quoted.utf8)) == .string(original))
     }
 }
+
+@Suite struct JSONListInputTests {
+    @Test func byteOrderMarkBeforeAJSONListIsTolerated() {
+        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("[\n{\"instruction\": \"Name a color.\", \"output\": \"Blue\"}\n]".utf8)
+        let file = SeedLoader.load(bytes, fileName: "bom.json")
+        #expect(file.problems.isEmpty)
+        #expect(file.lines == [2])
+    }
+
+    /// 50,000 elements, one per line: line numbers stay exact and reading stays linear.
+    @Test func largeJSONListsKeepExactLineNumbers() {
+        var text = "[\n"
+        for i in 0..<50_000 { text += "{\"instruction\": \"Task number \(i).\"},\n" }
+        text += "{\"instruction\": \"Last task.\"}\n]"
+        let read = InstructionListReader.read(Array(text.utf8), fileName: "big.json")
+        #expect(read.problems.isEmpty)
+        #expect(read.instructions.count == 50_001)
+        #expect(read.lines.first == 2)
+        #expect(read.lines.last == 50_002)
+    }
+}

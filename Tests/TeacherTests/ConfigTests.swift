@@ -72,6 +72,7 @@ struct ConfigTests {
         Self.expectError(Self.base.merging(["SI_TEACHER_CONTEXT_TOKENS": "lots"]) { $1 }, variable: "SI_TEACHER_CONTEXT_TOKENS")
         Self.expectError(Self.base.merging(["SI_TEACHER_MAX_ATTEMPTS": "0"]) { $1 }, variable: "SI_TEACHER_MAX_ATTEMPTS")
         Self.expectError(Self.base.merging(["SI_TEACHER_RPM": "-3"]) { $1 }, variable: "SI_TEACHER_RPM")
+        Self.expectError(Self.base.merging(["SI_TEACHER_RPM_BURST": "many"]) { $1 }, variable: "SI_TEACHER_RPM_BURST")
     }
 
     @Test func credentialsInTheURLAreRejectedWithoutEchoingThem() {
@@ -99,6 +100,9 @@ struct ConfigTests {
             ]) { $1 })
         #expect(config.rateLimits == RateLimits(requestsPerMinute: 600, tokensPerMinute: 90000))
         #expect(config.contextTokens == 2048)
+        let bursty = try TeacherConfig(
+            environment: Self.base.merging(["SI_TEACHER_RPM": "600", "SI_TEACHER_RPM_BURST": "1", "SI_TEACHER_TPM_BURST": "500"]) { $1 })
+        #expect(bursty.rateLimits == RateLimits(requestsPerMinute: 600, requestBurst: 1, tokenBurst: 500))
         let cost = try #require(config.prices.cost(model: "tiny", usage: TokenUsage(promptTokens: 1_000_000, completionTokens: 500_000)))
         #expect(abs(cost - 2.5) < 1e-12)
         #expect(config.prices.cost(model: "other", usage: TokenUsage(promptTokens: 1, completionTokens: 1)) == nil)
@@ -110,3 +114,18 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+@Suite struct APIKeyCharacterTests {
+    @Test(arguments: ["sk-abc\r\nX-Injected: 1", "sk-abc def", "sk-ключ"])
+    func keysThatCannotBeAHeaderValueAreRejectedWithoutEchoingThem(key: String) {
+        var environment = ConfigTests.base
+        environment["SI_TEACHER_API_KEY"] = key
+        do {
+            _ = try TeacherConfig(environment: environment)
+            Issue.record("a key with unsafe characters was accepted")
+        } catch {
+            #expect(error.variable == "SI_TEACHER_API_KEY")
+            #expect(!error.description.contains("sk-"))
+        }
+    }
+}

@@ -138,6 +138,18 @@ struct TokenBucketTests {
         #expect(started.duration(to: .now) >= .milliseconds(140))
     }
 
+    @Test func limiterBurstBoundsTheBackToBackRequests() async throws {
+        // 600/min with a burst of 2: two requests at once, then one every 100 ms (a third waits ~100 ms).
+        let limiter = RateLimiter(limits: RateLimits(requestsPerMinute: 600, requestBurst: 2), clock: ContinuousClock())
+        let started = ContinuousClock.now
+        try await limiter.acquire(estimatedTokens: 1)
+        try await limiter.acquire(estimatedTokens: 1)
+        let afterBurst = started.duration(to: .now)
+        try await limiter.acquire(estimatedTokens: 1)
+        #expect(afterBurst < .milliseconds(80))
+        #expect(started.duration(to: .now) >= .milliseconds(90))
+    }
+
     @Test func limiterWithoutLimitsNeverWaits() async throws {
         let limiter = RateLimiter(limits: .unlimited, clock: ContinuousClock())
         let started = ContinuousClock.now
@@ -201,5 +213,22 @@ struct BudgetTests {
     @Test func rareScriptsCostTheirBytes() {
         // Byte-level fallback: a 4-byte emoji may take 4 tokens.
         #expect(estimator.tokenCount(of: "🦙") == 4)
+    }
+}
+
+@Suite struct RetryAfterHostileInputTests {
+    /// A server controls this header: absurd years must be rejected, not overflow the date arithmetic.
+    @Test(arguments: [
+        "Sun Nov 6 08:49:37 99999999999999999",
+        "Sunday, 06-Nov-9999999999999 08:49:37 GMT",
+        "Sun, 06 Nov 0001 08:49:37 GMT",
+        "Sun Nov 6 08:49:37 10000",
+    ])
+    func absurdDatesAreNotParsed(header: String) {
+        #expect(RetryAfter.parse(header, nowUnixSeconds: 1_700_000_000) == nil)
+    }
+
+    @Test func ordinaryDatesStillParse() {
+        #expect(RetryAfter.parse("Sun Nov  6 08:49:37 1994", nowUnixSeconds: 784_111_770) == .seconds(7))
     }
 }

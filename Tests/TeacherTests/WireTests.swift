@@ -28,6 +28,54 @@ struct WireTests {
         #expect(!body.contains("best_of"))
     }
 
+    @Test(arguments: PromptKind.allCases)
+    func referenceSamplingParametersMapFieldByField(kind: PromptKind) throws {
+        let sampling = SamplingParameters.reference(for: kind)
+        let wire = try CompletionParameters(sampling)
+        #expect(wire.maxTokens == sampling.maxTokens)
+        #expect(wire.temperature == sampling.temperature)
+        #expect(wire.topP == sampling.topP)
+        #expect(wire.frequencyPenalty == sampling.frequencyPenalty)
+        #expect(wire.presencePenalty == sampling.presencePenalty)
+        #expect(wire.stop == sampling.stop)
+        #expect(wire.logprobs == sampling.logprobs)
+        #expect(wire.n == sampling.n)
+        #expect(wire.bestOf == sampling.bestOf)
+        #expect(wire.seed == nil)
+        #expect(Dictionary(uniqueKeysWithValues: wire.logitBias.map { (String($0.key), $0.value) }) == sampling.logitBias)
+    }
+
+    @Test func referenceParametersOnTheWire() throws {
+        let alpaca = Self.json(
+            try OpenAIWire.encode(
+                OpenAIWire.CompletionsRequest(
+                    model: "m", prompt: .single("p"), parameters: try CompletionParameters(.reference(for: .alpacaInstructions)))))
+        #expect(alpaca.contains(#""logit_bias":{"50256":-100}"#))
+        #expect(alpaca.contains(#""stop":["\n20","20.","20."]"#))
+        #expect(alpaca.contains(#""max_tokens":3072"#))
+        let selfInstruct = Self.json(
+            try OpenAIWire.encode(
+                OpenAIWire.CompletionsRequest(
+                    model: "m", prompt: .single("p"),
+                    parameters: try CompletionParameters(.reference(for: .selfInstructInstructions)))))
+        #expect(selfInstruct.contains(#""presence_penalty":2"#))
+        #expect(selfInstruct.contains(#""top_p":0.5"#))
+        #expect(selfInstruct.contains(#""logprobs":1"#))
+        #expect(selfInstruct.contains(#""best_of":1"#))
+    }
+
+    @Test func samplingSeedKeepsItsBitPatternAndBadBiasKeysAreRejected() throws {
+        var sampling = SamplingParameters(maxTokens: 5, temperature: 0, topP: 1, seed: UInt64.max)
+        #expect(try CompletionParameters(sampling).seed == -1)
+        sampling.logitBias = ["<|endoftext|>": -100]
+        #expect {
+            try CompletionParameters(sampling)
+        } throws: { error in
+            guard let error = error as? TeacherError else { return false }
+            return error.kind == .configuration && error.classification == .stopCaller && error.message.contains("<|endoftext|>")
+        }
+    }
+
     @Test func singlePromptIsAString() throws {
         let body = Self.json(
             try OpenAIWire.encode(

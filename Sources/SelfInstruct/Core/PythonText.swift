@@ -49,9 +49,21 @@ public enum PythonText {
     /// `s.strip()`: removes leading and trailing Python whitespace.
     public static func strip(_ s: some StringProtocol) -> String {
         let scalars = s.unicodeScalars
-        guard let first = scalars.firstIndex(where: { !isPythonWhitespace($0) }) else { return "" }
-        let last = scalars.lastIndex(where: { !isPythonWhitespace($0) })!
-        return String(String.UnicodeScalarView(scalars[first...last]))
+        return String(String.UnicodeScalarView(scalars[strippedRange(scalars, scalars.startIndex..<scalars.endIndex)]))
+    }
+
+    /// The part of `range` left after `str.strip()`: the one scalar-level primitive behind every strip here.
+    public static func strippedRange<C: BidirectionalCollection>(_ scalars: C, _ range: Range<C.Index>) -> Range<C.Index>
+    where C.Element == Unicode.Scalar {
+        var lower = range.lowerBound
+        var upper = range.upperBound
+        while lower < upper && isPythonWhitespace(scalars[lower]) { lower = scalars.index(after: lower) }
+        while upper > lower {
+            let before = scalars.index(before: upper)
+            guard isPythonWhitespace(scalars[before]) else { break }
+            upper = before
+        }
+        return lower..<upper
     }
 
     /// `s.split()` with no separator: runs of Python whitespace separate, empty pieces dropped.

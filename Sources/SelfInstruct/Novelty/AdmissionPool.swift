@@ -39,10 +39,14 @@ public struct AdmissionPool: Sendable {
         }
     }
 
-    /// Decides a candidate against the current pool without changing it.
+    /// Decides a candidate against the current pool without changing it (rejected candidates leave no trace,
+    /// so a long-lived filter's memory grows only with admissions).
     public mutating func evaluate(_ instruction: String) -> NoveltyDecision {
-        index.evaluate(vocabulary.intern(instruction))
+        index.evaluate(vocabulary.lookup(instruction))
     }
+
+    /// Distinct tokens known to the pool.
+    public var vocabularySize: Int { vocabulary.count }
 
     /// Records an admission; `sequence` must be the next number.
     public mutating func admit(_ instruction: String, sequence: Int64) throws(AdmissionOrderError) {

@@ -11,6 +11,17 @@ public struct TokenVocabulary: Sendable {
 
     public var count: Int { tokens.count }
 
+    /// The ids of `text`'s ROUGE tokens without growing the vocabulary: tokens it does not know all map to
+    /// one id past the end (`count`), which no pool member contains. For decisions that may not admit.
+    public func lookup(_ text: some StringProtocol) -> [Int32] {
+        var out: [Int32] = []
+        let unknown = Int32(tokens.count)
+        RougeTokenizer.forEachToken(in: text) { bytes in
+            out.append(ids[String(decoding: bytes, as: UTF8.self)] ?? unknown)
+        }
+        return out
+    }
+
     /// The ids of `text`'s ROUGE tokens, interning new tokens.
     public mutating func intern(_ text: some StringProtocol) -> [Int32] {
         var out: [Int32] = []
@@ -101,20 +112,7 @@ public struct BruteForceNoveltyFilter: NoveltyFilter, Sendable {
         pool.append(tokens)
     }
 
-    /// The textbook dynamic programme with a reused row buffer.
     private mutating func lcsLength(_ a: [Int32], _ b: [Int32]) -> Int {
-        if row.count < b.count + 1 { row = [Int32](repeating: 0, count: b.count + 1) }
-        return row.withUnsafeMutableBufferPointer { row in
-            for j in 0...b.count { row[j] = 0 }
-            for x in a {
-                var diagonal: Int32 = 0
-                for j in 0..<b.count {
-                    let up = row[j + 1]
-                    row[j + 1] = x == b[j] ? diagonal + 1 : max(up, row[j])
-                    diagonal = up
-                }
-            }
-            return Int(row[b.count])
-        }
+        a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in RougeL.lcsLength(a, b, row: &row) } }
     }
 }

@@ -46,8 +46,12 @@ public struct NoveltyIndex: NoveltyFilter, Sendable {
     private var touched: [Int32] = []
     private var masks: [UInt64] = []
     private var lanes: [UInt64] = []
+    private var longCandidate: [Int32] = []
+    private var dynamicProgrammingRow: [Int32] = []
 
     private static let boundMargin = 1e-9
+    /// Longest candidate scored bit-parallel; longer ones (only from unusual input) use the dynamic programme.
+    static let maxBitParallelTokens = 4096
     /// Overlap value marking a member already scored in the current evaluation (real overlaps are far smaller).
     private static let scoredMark = UInt32.max
     private static let memberLimit = 1 << 24
@@ -127,7 +131,9 @@ public struct NoveltyIndex: NoveltyFilter, Sendable {
                     overlap.withUnsafeMutableBufferPointer { overlap in
                         for entry in list {
                             let member = Int(entry >> 8)
-                            let add = min(entry & 0xFF, countInCandidate)
+                            // A stored 255 means "255 or more": then only the candidate's count bounds the overlap.
+                            let stored = entry & 0xFF
+                            let add = stored == 0xFF ? countInCandidate : min(stored, countInCandidate)
                             if memberEpoch[member] != epoch {
                                 memberEpoch[member] = epoch
                                 overlap[member] = add
@@ -150,10 +156,13 @@ public struct NoveltyIndex: NoveltyFilter, Sendable {
 
     /// Loads a candidate into the scratch tables: its distinct tokens, their counts, and their position masks
     /// (bit i of a token's lane set when C[i] is that token) for the bit-parallel LCS.
+    /// `words` is 0 for candidates longer than `maxBitParallelTokens`: their masks would need
+    /// distinct × m / 64 words, so their LCS uses the dynamic programme (O(n) memory) instead.
     private mutating func prepare(_ candidate: [Int32]) -> (words: Int, distinct: [Int32], distinctCount: [Int]) {
         growTokenTables(to: Int(candidate.max()!) + 1)
         nextEpoch()
-        let words = (candidate.count + 63) >> 6
+        let words = candidate.count > Self.maxBitParallelTokens ? 0 : (candidate.count + 63) >> 6
+        longCandidate = words == 0 ? candidate : []
         var distinct: [Int32] = []
         var distinctCount: [Int] = []
         masks.removeAll(keepingCapacity: true)
@@ -168,7 +177,7 @@ public struct NoveltyIndex: NoveltyFilter, Sendable {
             }
             let slot = Int(tokenSlot[i])
             distinctCount[slot] += 1
-            masks[slot * words + (position >> 6)] |= 1 << UInt64(position & 63)
+            if words > 0 { masks[slot * words + (position >> 6)] |= 1 << UInt64(position & 63) }
         }
         return (words, distinct, distinctCount)
     }
@@ -256,6 +265,13 @@ public struct NoveltyIndex: NoveltyFilter, Sendable {
     /// the LCS is the number of zero bits among the candidate's m positions.
     private mutating func lcsLength(member: Int, m: Int, words: Int) -> Int {
         let start = offsets[member], end = offsets[member + 1]
+        if words == 0 {
+            return tokens.withUnsafeBufferPointer { tokens in
+                longCandidate.withUnsafeBufferPointer { candidate in
+                    RougeL.lcsLength(candidate, UnsafeBufferPointer(rebasing: tokens[start..<end]), row: &dynamicProgrammingRow)
+                }
+            }
+        }
         if words == 1 {
             var v: UInt64 = ~0
             tokens.withUnsafeBufferPointer { tokens in

@@ -85,11 +85,7 @@ struct ScalarText {
 
     /// `range` without leading and trailing Python whitespace (as `str.strip()`).
     func stripped(_ range: Range<Int>) -> Range<Int> {
-        var lower = range.lowerBound
-        var upper = range.upperBound
-        while lower < upper && isPythonWhitespace(scalars[lower]) { lower += 1 }
-        while upper > lower && isPythonWhitespace(scalars[upper - 1]) { upper -= 1 }
-        return lower..<upper
+        PythonText.strippedRange(scalars, range)
     }
 
     /// `str.strip()` of `range`, as a `String`.

@@ -15,8 +15,9 @@ public enum PromptKind: String, Sendable, Hashable, CaseIterable, Codable {
     case selfInstructInstancesInputFirst = "selfinstruct-instances-input-first"
     /// Alpaca: the requirement list asking for 20 tasks at once (spec §2.2).
     // Its requirements are numbered 1, 2, 3, 2, 3, 4, 5, 6, 7 on purpose: the reference's prompt has this slip and
-    // its authors kept it because the released 52K data was generated with it (stanford_alpaca PR #24), so the
-    // prompt that reproduces that data keeps it too.
+    // its authors kept it because the released 52K data was generated with it (stanford_alpaca PR #24). Our texts are
+    // written for this project (same structure, numbering and separators, not the same words), and keep the slip
+    // so that the structure a model sees matches the reference's.
     case alpacaInstructions = "alpaca-instructions"
 
     /// The recipe whose pipeline sends this prompt.

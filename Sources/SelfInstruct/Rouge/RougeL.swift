@@ -90,16 +90,25 @@ public enum RougeL {
 
     /// Length of the longest common subsequence (classic dynamic programme, one row of memory).
     public static func lcsLength<T: Equatable>(_ a: [T], _ b: [T]) -> Int {
+        var row: [Int32] = []
+        return a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in lcsLength(a, b, row: &row) } }
+    }
+
+    /// The same dynamic programme reusing `row` as scratch space between calls.
+    public static func lcsLength<T: Equatable>(_ a: UnsafeBufferPointer<T>, _ b: UnsafeBufferPointer<T>, row: inout [Int32]) -> Int {
         if a.isEmpty || b.isEmpty { return 0 }
-        var row = [Int32](repeating: 0, count: b.count + 1)
-        for x in a {
-            var diagonal: Int32 = 0
-            for j in 0..<b.count {
-                let up = row[j + 1]
-                row[j + 1] = x == b[j] ? diagonal + 1 : max(up, row[j])
-                diagonal = up
+        if row.count < b.count + 1 { row = [Int32](repeating: 0, count: b.count + 1) }
+        return row.withUnsafeMutableBufferPointer { row in
+            for j in 0...b.count { row[j] = 0 }
+            for x in a {
+                var diagonal: Int32 = 0
+                for j in 0..<b.count {
+                    let up = row[j + 1]
+                    row[j + 1] = x == b[j] ? diagonal + 1 : max(up, row[j])
+                    diagonal = up
+                }
             }
+            return Int(row[b.count])
         }
-        return Int(row[b.count])
     }
 }

@@ -152,10 +152,10 @@ public enum JSONRecordReader {
     public static func read(_ bytes: [UInt8], fileName: String) -> (records: [Record], problems: [InputProblem]) {
         var records: [Record] = []
         var problems: [InputProblem] = []
-        let firstSignificant = bytes.firstIndex(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) })
         var body = bytes[...]
         // A UTF-8 byte-order mark is tolerated.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { body = bytes[3...] }
+        let firstSignificant = body.firstIndex(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) })
 
         if let first = firstSignificant, bytes[first] == UInt8(ascii: "[") {
             if let bad = bytes.withUnsafeBufferPointer({ UTF8Validation.firstInvalidOffset($0) }) {
@@ -165,9 +165,11 @@ public enum JSONRecordReader {
                 return (records, problems)
             }
             do {
+                // Element offsets only grow, so lines are counted forward from the previous element.
+                var counter = LineCounter(bytes: bytes)
                 for element in try JSONReader.parseArrayElements(body) {
                     let offset = element.offset + (bytes.count - body.count)
-                    records.append(Record(line: lineAndColumn(of: offset, in: bytes).line, value: element.value))
+                    records.append(Record(line: counter.line(at: offset), value: element.value))
                 }
             } catch {
                 let (line, column) = lineAndColumn(of: error.offset + (bytes.count - body.count), in: bytes)
@@ -199,6 +201,24 @@ public enum JSONRecordReader {
             }
         }
         return (records, problems)
+    }
+
+    /// Line numbers of increasing byte offsets, counted incrementally (linear over the whole file).
+    struct LineCounter {
+        let bytes: [UInt8]
+        private var position = 0
+        private var line = 1
+
+        init(bytes: [UInt8]) { self.bytes = bytes }
+
+        mutating func line(at offset: Int) -> Int {
+            precondition(offset >= position, "offsets must not decrease")
+            while position < min(offset, bytes.count) {
+                if bytes[position] == 0x0A { line += 1 }
+                position += 1
+            }
+            return line
+        }
     }
 
     static func lineAndColumn(of offset: Int, in bytes: [UInt8]) -> (line: Int, column: Int) {

@@ -1,0 +1,207 @@
+import Broker
+import Synchronization
+import Testing
+
+/// A clock that moves only when a test advances it.
+final class ManualClock: Clock, Sendable {
+    struct Instant: InstantProtocol {
+        var offset: Duration
+        func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
+        func duration(to other: Instant) -> Duration { other.offset - offset }
+        static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
+    }
+
+    private let current = Mutex(Instant(offset: .zero))
+
+    var now: Instant { current.withLock { $0 } }
+    var minimumResolution: Duration { .nanoseconds(1) }
+
+    func advance(by duration: Duration) {
+        current.withLock { $0 = $0.advanced(by: duration) }
+    }
+
+    func sleep(until deadline: Instant, tolerance: Duration?) async throws {
+        // Tests drive the state machine directly; nothing sleeps on this clock.
+        advance(by: now.duration(to: deadline))
+    }
+}
+
+@Suite("Backoff")
+struct BackoffTests {
+    @Test("ceilings grow by the multiplier and stop at the cap", arguments: [
+        (1, 0.1), (2, 0.2), (3, 0.4), (4, 0.8), (9, 25.6), (10, 30.0), (11, 30.0), (1000, 30.0), (Int.max, 30.0),
+    ])
+    func ceilings(attempt: Int, expectedSeconds: Double) {
+        let backoff = Backoff(base: .milliseconds(100), multiplier: 2, cap: .seconds(30))
+        let ceiling = backoff.ceiling(attempt: attempt)
+        #expect(abs(seconds(ceiling) - expectedSeconds) < 1e-9)
+    }
+
+    @Test("full jitter spans zero to the ceiling", arguments: [0.0, 0.25, 0.5, 0.999])
+    func jitter(unitRandom: Double) {
+        let backoff = Backoff(base: .seconds(1), multiplier: 3, cap: .seconds(60))
+        let delay = backoff.delay(attempt: 3, unitRandom: unitRandom)  // ceiling 9 s
+        #expect(abs(seconds(delay) - 9 * unitRandom) < 1e-9)
+    }
+
+    @Test("out-of-range inputs are clamped rather than producing negative or huge delays")
+    func clamping() {
+        let backoff = Backoff(base: .seconds(1), multiplier: 0.5, cap: .seconds(5))
+        #expect(backoff.multiplier == 1)
+        #expect(backoff.ceiling(attempt: 0) == .seconds(1))
+        #expect(backoff.ceiling(attempt: -7) == .seconds(1))
+        #expect(backoff.delay(attempt: 50, unitRandom: -3) == .zero)
+        #expect(backoff.delay(attempt: 50, unitRandom: 7) == .seconds(1))
+    }
+
+    private func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}
+
+@Suite("Reconnect state machine")
+struct ReconnectStateMachineTests {
+    typealias Machine = ReconnectStateMachine<ManualClock>
+
+    let clock = ManualClock()
+    let backoff = Backoff(base: .seconds(1), multiplier: 2, cap: .seconds(8))
+    let lost = BrokerError(kind: .connectionClosed, operation: "basic.deliver", detail: "socket closed")
+    let refused = BrokerError(kind: .connect, operation: "connection.open", detail: "connection refused")
+
+    /// Equal within a microsecond: delays go through floating-point seconds.
+    func close(_ lhs: Duration, _ rhs: Duration) -> Bool {
+        let difference = lhs - rhs
+        return difference < .microseconds(1) && difference > .microseconds(-1)
+    }
+
+    func machine(maxConsecutiveFailures: Int? = nil) -> Machine {
+        Machine(clock: clock, backoff: backoff, stableAfter: .seconds(10), maxConsecutiveFailures: maxConsecutiveFailures)
+    }
+
+    @Test("start connects at once; success leaves nothing to do")
+    func startAndConnect() {
+        var machine = machine()
+        #expect(machine.start() == .connect(attempt: 1))
+        #expect(machine.start() == .none)
+        #expect(machine.connectSucceeded() == .none)
+        #expect(machine.state == .connected(since: clock.now))
+    }
+
+    @Test("failed connects wait with growing, capped backoff, then connect when the timer fires")
+    func failedConnectsBackOff() {
+        var machine = machine()
+        _ = machine.start()
+        // unitRandom 0.999 ≈ the ceiling: 1, 2, 4, 8, 8 seconds.
+        var expectedCeilings: [Duration] = [.seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(8)]
+        var attempt = 1
+        while !expectedCeilings.isEmpty {
+            let ceiling = expectedCeilings.removeFirst()
+            guard case .wait(let until, let delay, let next) = machine.connectFailed(refused, unitRandom: 0.999) else {
+                Issue.record("expected a wait")
+                return
+            }
+            #expect(close(delay, ceiling * 0.999))
+            #expect(until == clock.now.advanced(by: delay))
+            #expect(next == attempt + 1)
+            // Too early: still waiting, for the remainder.
+            clock.advance(by: delay / 2)
+            #expect(machine.timerFired() == .wait(until: until, delay: clock.now.duration(to: until), attempt: next))
+            clock.advance(by: delay - delay / 2)
+            #expect(machine.timerFired() == .connect(attempt: next))
+            attempt = next
+        }
+        #expect(machine.consecutiveFailures == 5)
+    }
+
+    @Test("a connection that stayed up past stableAfter resets the backoff; a flapping one does not")
+    func stableConnectionResetsBackoff() {
+        var machine = machine()
+        _ = machine.start()
+        _ = machine.connectFailed(refused, unitRandom: 0.999)
+        clock.advance(by: .seconds(1))
+        #expect(machine.timerFired() == .connect(attempt: 2))
+        _ = machine.connectSucceeded()
+
+        // Lost after 2 s: the third consecutive failure, ceiling 4 s.
+        clock.advance(by: .seconds(2))
+        guard case .wait(_, let flapDelay, let flapAttempt) = machine.connectionLost(lost, unitRandom: 0.999) else {
+            Issue.record("expected a wait")
+            return
+        }
+        #expect(close(flapDelay, .seconds(2) * 0.999))
+        #expect(flapAttempt == 3)
+
+        clock.advance(by: .seconds(2))
+        #expect(machine.timerFired() == .connect(attempt: 3))
+        _ = machine.connectSucceeded()
+        // Up for a minute, then lost: back to the first ceiling.
+        clock.advance(by: .seconds(60))
+        guard case .wait(_, let delay, let attempt) = machine.connectionLost(lost, unitRandom: 0.5) else {
+            Issue.record("expected a wait")
+            return
+        }
+        #expect(close(delay, .milliseconds(500)))
+        #expect(attempt == 2)
+        #expect(machine.consecutiveFailures == 1)
+    }
+
+    @Test("fatal errors give up at once", arguments: [
+        BrokerError(kind: .authentication, operation: "connection.login", detail: "refused"),
+        BrokerError(kind: .accessRefused, operation: "queue.declare", detail: "no permission", serverCode: 403),
+    ])
+    func fatalGivesUp(error: BrokerError) {
+        var machine = machine()
+        _ = machine.start()
+        #expect(machine.connectFailed(error, unitRandom: 0.3) == .giveUp(error))
+        #expect(machine.state == .stopped)
+        #expect(machine.timerFired() == .none)
+    }
+
+    @Test("the failure limit gives up with the last error")
+    func failureLimit() {
+        var machine = machine(maxConsecutiveFailures: 3)
+        _ = machine.start()
+        for attempt in 2...3 {
+            guard case .wait(let until, _, _) = machine.connectFailed(refused, unitRandom: 0.1) else {
+                Issue.record("expected a wait")
+                return
+            }
+            clock.advance(by: clock.now.duration(to: until))
+            #expect(machine.timerFired() == .connect(attempt: attempt))
+        }
+        #expect(machine.connectFailed(lost, unitRandom: 0.1) == .giveUp(lost))
+    }
+
+    @Test("events that do not fit the state are ignored")
+    func outOfOrderEvents() {
+        var machine = machine()
+        #expect(machine.connectSucceeded() == .none)
+        #expect(machine.connectionLost(lost, unitRandom: 0.5) == .none)
+        #expect(machine.state == .idle)
+        _ = machine.start()
+        #expect(machine.connectionLost(lost, unitRandom: 0.5) == .none)  // not connected yet
+        _ = machine.stop()
+        #expect(machine.start() == .none)
+        #expect(machine.connectFailed(refused, unitRandom: 0.5) == .none)
+    }
+}
+
+@Suite("Topology names")
+struct TopologyNameTests {
+    @Test("stage queues, routing keys and dead queues derive from the namespace")
+    func names() {
+        let production = Topology()
+        #expect(production.exchange == "si")
+        #expect(production.deadLetterExchange == "si.dlx")
+        #expect(Topology.Stage.allCases.map(production.queue) == [
+            "si.generate", "si.filter.instructions", "si.filter.instances", "si.classify", "si.instances", "si.shards",
+        ])
+        #expect(production.routingKey(.classify) == production.queue(.classify))
+        #expect(production.deadQueue(.filterInstances) == "si.filter.instances.dead")
+
+        let isolated = Topology(namespace: "t-42", queueType: .quorum)
+        #expect(isolated.queue(.generate) == "t-42.generate")
+        #expect(isolated.deadLetterExchange == "t-42.dlx")
+    }
+}

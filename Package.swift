@@ -101,8 +101,10 @@ let package = Package(
             dependencies: [
                 "SelfInstruct",
                 "Broker",
-                .product(name: "Logging", package: "swift-log"),
+                "Teacher",
+                "TeacherSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

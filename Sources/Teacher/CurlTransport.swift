@@ -25,13 +25,16 @@ private let curlGlobalInitResult: CURLcode = curl_global_init(Int(CURL_GLOBAL_AL
 public final class CurlTransport: HTTPTransport {
     /// Settings shared by all transfers.
     public struct Configuration: Sendable, Hashable {
-        /// Most parallel connections to one host (libcurl queues the rest).
+        /// Most parallel connections to one host (libcurl queues the rest, so keep it at or above the in-flight count).
         public var maximumConnectionsPerHost: Int
         /// Largest response body accepted; bigger ones fail instead of filling memory.
         public var maximumResponseBytes: Int
         public var userAgent: String
 
-        public init(maximumConnectionsPerHost: Int = 32, maximumResponseBytes: Int = 64 << 20, userAgent: String = "self-instruct-teacher/1") {
+        public init(
+            maximumConnectionsPerHost: Int = TeacherConfig.defaultMaximumConnections, maximumResponseBytes: Int = 64 << 20,
+            userAgent: String = "self-instruct-teacher/1"
+        ) {
             self.maximumConnectionsPerHost = maximumConnectionsPerHost
             self.maximumResponseBytes = maximumResponseBytes
             self.userAgent = userAgent
@@ -265,7 +268,11 @@ final class CurlLoop: @unchecked Sendable {
     /// `finish` releases it.
     private var active: [UInt64: Unmanaged<TransferContext>] = [:]
 
+    /// The loop thread's name, so `top -H` and per-thread CPU accounting can tell it apart (at most 15 bytes on Linux).
+    static let threadName = "teacher-curl"
+
     private func run() {
+        si_name_current_thread(Self.threadName)
         logger.debug("teacher.transport started")
         while true {
             let (newTransfers, cancellations, stopping) = mailbox.withLock { box in

@@ -56,8 +56,13 @@ public struct TeacherConfig: Sendable, Hashable, CustomStringConvertible {
     public var requestTimeout: Duration
     public var retry: RetryPolicy
     public var rateLimits: RateLimits
-    /// Most parallel connections to the server.
+    /// Most parallel connections to the server (HTTP/1.1: one request per connection). A safety cap, not the
+    /// parallelism: it defaults to `defaultMaximumConnections`, above any caller's in-flight count, because a lower
+    /// cap silently queues requests inside libcurl (64 in flight behind 32 connections halve the request rate).
     public var maximumConnections: Int
+
+    /// The default connection cap.
+    public static let defaultMaximumConnections = 256
     public var prices: PriceTable
     /// Part of every cache key, so a changed recipe never reuses old answers.
     public var recipeVersion: String
@@ -65,7 +70,8 @@ public struct TeacherConfig: Sendable, Hashable, CustomStringConvertible {
     public init(
         baseURL: String, model: String, apiKey: APIKey? = nil, contextTokens: Int = 4096, completionMargin: Int = 64,
         minimumCompletionTokens: Int = 16, connectTimeout: Duration = .seconds(10), requestTimeout: Duration = .seconds(300),
-        retry: RetryPolicy = RetryPolicy(), rateLimits: RateLimits = .unlimited, maximumConnections: Int = 32,
+        retry: RetryPolicy = RetryPolicy(), rateLimits: RateLimits = .unlimited,
+        maximumConnections: Int = TeacherConfig.defaultMaximumConnections,
         prices: PriceTable = PriceTable(), recipeVersion: String = "v1"
     ) {
         self.baseURL = Self.normalizedBaseURL(baseURL)
@@ -204,7 +210,8 @@ public struct TeacherConfig: Sendable, Hashable, CustomStringConvertible {
             rateLimits: RateLimits(
                 requestsPerMinute: rpm.flatMap { $0 > 0 ? $0 : nil }, tokensPerMinute: tpm.flatMap { $0 > 0 ? $0 : nil },
                 requestBurst: requestBurst.flatMap { $0 > 0 ? $0 : nil }, tokenBurst: tokenBurst.flatMap { $0 > 0 ? $0 : nil }),
-            maximumConnections: try integer(Variable.maxConnections, default: 32, range: 1...1024),
+            maximumConnections: try integer(
+                Variable.maxConnections, default: Self.defaultMaximumConnections, range: 1...1024),
             prices: prices)
     }
 

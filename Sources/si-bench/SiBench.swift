@@ -8,7 +8,10 @@ struct SiBench: AsyncParsableCommand {
         commandName: "si-bench",
         abstract: "Benchmarks that compare an implementation with its baseline in the same process.",
         discussion: "Build in release mode for meaningful numbers: swift run -c release si-bench dedup --help",
-        subcommands: [DedupBenchmark.self, BrokerBenchmark.self]
+        subcommands: [
+            DedupBenchmark.self, BrokerBenchmark.self, TeacherConcurrencyBenchmark.self, SimulatorThroughputBenchmark.self,
+            CollectInstructions.self,
+        ]
     )
 }
 

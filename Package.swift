@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "Broker", targets: ["Broker"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "Teacher", targets: ["Teacher"]),
+        .library(name: "Worker", targets: ["Worker"]),
         .executable(name: "sictl", targets: ["sictl"]),
         .executable(name: "si-bench", targets: ["si-bench"]),
     ],
@@ -83,11 +84,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Operator logic over the Store: run lifecycle, progress and the audit; sictl is a thin CLI over it.
+        .target(name: "Operations", dependencies: ["SelfInstruct", "Store"], swiftSettings: strict),
         .executableTarget(
             name: "sictl",
             dependencies: [
                 "SelfInstruct",
                 "Store",
+                "Operations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -104,8 +108,22 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .executableTarget(name: "si-generate", swiftSettings: strict),
-        .executableTarget(name: "si-filter", swiftSettings: strict),
+        // The runtime every stage daemon shares: configuration, stage loop, transactional outbox and relay.
+        .target(
+            name: "Worker",
+            dependencies: [
+                "SelfInstruct",
+                "Broker",
+                "Store",
+                "Teacher",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "si-generate", dependencies: ["Worker"], swiftSettings: strict),
+        .executableTarget(name: "si-filter", dependencies: ["Worker"], swiftSettings: strict),
         .executableTarget(name: "si-classify", swiftSettings: strict),
         .executableTarget(name: "si-instances", swiftSettings: strict),
         .executableTarget(name: "si-shards", swiftSettings: strict),
@@ -133,13 +151,18 @@ let package = Package(
         ),
         .testTarget(name: "SelfInstructTests", dependencies: ["SelfInstruct"], swiftSettings: strict),
         // Runs the built sictl binary end to end.
-        .testTarget(name: "SictlTests", dependencies: ["sictl"], swiftSettings: strict),
+        .testTarget(name: "SictlTests", dependencies: ["sictl", "Store"], swiftSettings: strict),
         .testTarget(name: "BrokerTests", dependencies: ["Broker"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
+        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Broker", "SelfInstruct", "Teacher", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         // Against real PostgreSQL and RabbitMQ; gated on SI_TEST_DATABASE_URL / SI_TEST_AMQP_URL.
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Broker", "Store", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Broker", "Store", "Operations", "Worker", "Teacher", "TeacherSimulator", "SelfInstruct", "si-generate", "si-filter",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

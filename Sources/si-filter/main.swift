@@ -1,10 +1,6 @@
-// si-filter is built by a later issue; until then it says so and exits non-zero rather than pretend to work.
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+// si-filter: consumes `si.filter.instructions` and admits candidates in one total order per run.
+import Worker
 
-let message = "si-filter: not implemented yet (the distributed pipeline lands in a later issue)\n"
-_ = message.withCString { write(2, $0, strlen($0)) }
-exit(2)
+await WorkerDaemon.main(name: "si-filter", needsTeacher: false) { resources in
+    FilterInstructionsHandler(database: resources.database, catalog: resources.catalog)
+}

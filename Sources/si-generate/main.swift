@@ -1,10 +1,7 @@
-// si-generate is built by a later issue; until then it says so and exits non-zero rather than pretend to work.
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+// si-generate: consumes `si.generate` (circulating generation tokens), calls the teacher, stores candidates.
+import Worker
 
-let message = "si-generate: not implemented yet (the distributed pipeline lands in a later issue)\n"
-_ = message.withCString { write(2, $0, strlen($0)) }
-exit(2)
+await WorkerDaemon.main(name: "si-generate", needsTeacher: true) { resources in
+    // `needsTeacher` guarantees the client; the force is a programming-error check, not input validation.
+    GenerateHandler(database: resources.database, teacher: resources.teacher!, catalog: resources.catalog)
+}

@@ -10,7 +10,10 @@ struct Sictl: AsyncParsableCommand {
               sictl dedup --seeds seed_tasks.jsonl --input candidates.jsonl --output decisions.jsonl
             Database commands read SI_DATABASE_URL:
               sictl migrate
+              sictl run create --name demo --recipe self-instruct --seeds seed_tasks.jsonl --target 500
+              sictl run start demo && sictl status demo --watch
+              sictl audit demo
             """,
-        subcommands: [Migrate.self, Dedup.self]
+        subcommands: [Migrate.self, RunGroup.self, Status.self, Audit.self, Dedup.self]
     )
 }

@@ -1,0 +1,50 @@
+// Every teacher call (success, failure, retry, cache hit) becomes an `llm_calls` row (invariant 5). The client
+// reports calls without knowing the run, so the handler names the run and entity in a task-local around the call.
+
+public import Logging
+public import Store
+public import Teacher
+
+/// Writes `CallRecord`s to `llm_calls`, attributed through `DatabaseCallRecorder.$context`.
+public struct DatabaseCallRecorder: CallRecorder {
+    /// The run and entity a call serves.
+    public struct Context: Sendable, Hashable {
+        public var runID: Int64
+        public var entityID: Int64?
+
+        public init(runID: Int64, entityID: Int64?) {
+            self.runID = runID
+            self.entityID = entityID
+        }
+    }
+
+    /// Set by handlers around teacher calls (`DatabaseCallRecorder.$context.withValue(…)`).
+    @TaskLocal public static var context: Context?
+
+    private let database: Database
+    private let logger: Logger
+
+    public init(database: Database, logger: Logger) {
+        self.database = database
+        self.logger = logger
+    }
+
+    public func record(_ call: CallRecord) async {
+        guard let context = Self.context else {
+            logger.warning("teacher call outside a run context; not recorded", metadata: ["si.stage": "\(call.stage)"])
+            return
+        }
+        let latencyMS = Double(call.latency.components.seconds) * 1000 + Double(call.latency.components.attoseconds) / 1e15
+        do {
+            try await database.execute("""
+                INSERT INTO llm_calls (run_id, stage, model, entity_id, prompt_tokens, completion_tokens, latency_ms,
+                                       http_status, attempt, cost_usd, request_hash, cached, error_kind)
+                VALUES (\(context.runID), \(call.stage), \(call.model), \(context.entityID), \(call.promptTokens ?? 0),
+                        \(call.completionTokens ?? 0), \(latencyMS), \(call.httpStatus), \(max(call.attempt, 1)),
+                        \(call.costUSD ?? 0), \(call.requestHash), \(call.cacheHit), \(call.errorKind?.rawValue))
+                """, operation: "llm_call_insert")
+        } catch {
+            logger.warning("cannot record a teacher call", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,164 @@
+// si-generate (self-instruct recipe): one circulating generation token → one teacher request of 5 prompts,
+// each listing 8 examples (6 seeds + 2 admitted machine instructions once the pool has them) drawn with the
+// run's seeded generator → candidate rows → one `si.filter.instructions` message.
+
+public import Broker
+public import Logging
+public import SelfInstruct
+public import Store
+public import Teacher
+
+/// The `si.generate` handler.
+public struct GenerateHandler: StageHandler {
+    public let stage = Topology.Stage.generate
+    private let database: Database
+    private let teacher: TeacherClient
+    private let catalog: RunCatalog
+    private let library: PromptLibrary
+    private let parser: SelfInstructInstructionParser
+    private let promptsPerRequest: Int
+
+    /// Positions of one prompt's items are `prompt * positionStride + item`, unique per request.
+    static let positionStride = 1000
+
+    public init(
+        database: Database, teacher: TeacherClient, catalog: RunCatalog, library: PromptLibrary = .v1,
+        parser: SelfInstructInstructionParser = SelfInstructInstructionParser(mode: .robust),
+        promptsPerRequest: Int = SamplingParameters.referencePromptsPerRequest
+    ) {
+        self.database = database
+        self.teacher = teacher
+        self.catalog = catalog
+        self.library = library
+        self.parser = parser
+        self.promptsPerRequest = promptsPerRequest
+    }
+
+    /// The generator of prompt `prompt` of the request (token, round): a sub-stream of the run seed, so every
+    /// replica (and every retry) draws the same examples for the same pool size.
+    public static func generator(runSeed: UInt64, token: Int, round: Int, prompt: Int) -> SeededRandom {
+        SeededRandom(seed: runSeed, stream: UInt64(token) << 32 | UInt64(UInt32(truncatingIfNeeded: round)), index: UInt64(prompt))
+    }
+
+    public func handle(_ message: StageMessage, logger: Logger) async throws -> StageWork {
+        guard message.kind == .generationToken else {
+            throw PermanentStageError(kind: "wrong_kind", message: "si.generate got \(message.kind.rawValue)")
+        }
+        let requestID = message.entityID
+        let requestRows = try await database.query(
+            "SELECT run_id, token, round, status FROM generation_requests WHERE id = \(requestID)",
+            operation: "generation_request")
+        guard let request = requestRows.decodableRows.first else {
+            throw PermanentStageError(kind: "unknown_entity", message: "generation request \(requestID) does not exist")
+        }
+        let runID = try request.decode("run_id", as: Int64.self)
+        guard runID == message.runID else {
+            throw PermanentStageError(kind: "wrong_run", message: "request \(requestID) belongs to run \(runID)")
+        }
+        let token = try request.decode("token", as: Int.self)
+        let round = try request.decode("round", as: Int.self)
+        let run = try await catalog.facts(run: runID)
+        guard run.recipe == .selfInstruct else {
+            throw PermanentStageError(kind: "unsupported_recipe", message: "si-generate handles self-instruct only so far")
+        }
+        let statusRows = try await database.query("SELECT status FROM runs WHERE id = \(runID)", operation: "run_status")
+        let status = try statusRows.singleRow().decode("status", as: String.self)
+        if ["cancelled", "failed", "completed"].contains(status) {
+            // The token retires with the run; nothing goes downstream.
+            logger.debug("run is not active; retiring the token", metadata: ["si.run_status": "\(status)"])
+            return StageWork(write: { transaction in
+                try await transaction.execute(
+                    "UPDATE generation_requests SET status = 'cancelled', finished_at = now() WHERE id = \(requestID)",
+                    operation: "generation_request_cancel")
+                return []
+            })
+        }
+
+        // Admitted machine instructions visible now: sequences 1...poolSize (admission order is contiguous).
+        let countRows = try await database.query(
+            "SELECT count(*) AS admitted FROM instructions WHERE run_id = \(runID) AND status = 'admitted'",
+            operation: "admitted_count")
+        let poolSize = try countRows.singleRow().decode("admitted", as: Int.self)
+        let samples = (0..<promptsPerRequest).map { prompt in
+            var rng = Self.generator(runSeed: run.seed, token: token, round: round, prompt: prompt)
+            return InstructionExampleSampler.sample(
+                seedCount: run.seedInstructions.count, machineCount: poolSize, rng: &rng)
+        }
+        let machineTexts = try await admittedTexts(runID: runID, sequences: samples.flatMap { refs in
+            refs.compactMap { if case .machine(let index) = $0 { Int64(index + 1) } else { nil } }
+        })
+        let prompts = try samples.map { refs in
+            let examples = try refs.map { ref in
+                try ref.resolve(seed: { run.seedInstructions[$0] }, machine: { index in
+                    guard let text = machineTexts[Int64(index + 1)] else {
+                        throw PermanentStageError(kind: "missing_instruction", message: "admission \(index + 1) not found")
+                    }
+                    return text
+                })
+            }
+            return renderSelfInstructInstructionPrompt(examples: examples, classificationOnly: false, library: library)
+        }
+
+        let parameters = try CompletionParameters(SamplingParameters.reference(for: .selfInstructInstructions))
+        let result = try await DatabaseCallRecorder.$context.withValue(.init(runID: runID, entityID: requestID)) {
+            try await teacher.completeWithDetails(
+                prompts: prompts, parameters: parameters, model: run.teacherModel, stage: stage.rawValue)
+        }
+
+        var candidates: [ParsedInstruction] = []
+        var dropped: [DroppedItem] = []
+        for (prompt, choices) in result.choices.enumerated() {
+            guard let choice = choices.first else { continue }
+            let parsed = parser.parse(choice.completion)
+            let offset = prompt * Self.positionStride
+            candidates += parsed.instructions.map { ParsedInstruction(position: offset + $0.position, text: $0.text) }
+            dropped += parsed.dropped.map { DroppedItem(position: offset + $0.position, text: $0.text, reason: $0.reason) }
+        }
+        logger.debug("generation parsed", metadata: [
+            "si.candidates": "\(candidates.count)", "si.dropped": "\(dropped.count)", "si.pool_size": "\(poolSize)",
+        ])
+
+        let filterMessage = OutgoingMessage(
+            stage: .filterInstructions,
+            message: StageMessage(runID: runID, entityID: requestID, kind: .instructionCandidates))
+        let candidateCount = candidates.count
+        return StageWork(write: { [candidates, dropped] transaction in
+            for candidate in candidates {
+                try await transaction.execute("""
+                    INSERT INTO instructions (run_id, request_id, position, text)
+                    VALUES (\(runID), \(requestID), \(Int32(candidate.position)), \(candidate.text))
+                    ON CONFLICT (request_id, position) DO NOTHING
+                    """, operation: "candidate_insert")
+            }
+            // Items the cheap filters dropped are stored as rejections, so every rejection has its reason.
+            for item in dropped {
+                try await transaction.execute("""
+                    INSERT INTO instructions (run_id, request_id, position, text, status, reject_reason, decided_at)
+                    VALUES (\(runID), \(requestID), \(Int32(item.position)), \(item.text), 'rejected', \(item.reason.code), now())
+                    ON CONFLICT (request_id, position) DO NOTHING
+                    """, operation: "dropped_insert")
+            }
+            try await transaction.execute("""
+                UPDATE generation_requests SET status = 'done', pool_size = \(Int32(poolSize)),
+                    candidates = \(Int32(candidateCount)), finished_at = now()
+                WHERE id = \(requestID)
+                """, operation: "generation_request_done")
+            return [filterMessage]
+        })
+    }
+
+    /// Texts of the admitted instructions with the given admission sequence numbers.
+    private func admittedTexts(runID: Int64, sequences: [Int64]) async throws -> [Int64: String] {
+        if sequences.isEmpty { return [:] }
+        let list = "{" + Set(sequences).map(String.init).joined(separator: ",") + "}"
+        let rows = try await database.query("""
+            SELECT admission_seq, text FROM instructions
+            WHERE run_id = \(runID) AND status = 'admitted' AND admission_seq = ANY(\(list)::int[])
+            """, operation: "admitted_texts")
+        var texts: [Int64: String] = [:]
+        for row in rows.decodableRows {
+            texts[try row.decode("admission_seq", as: Int64.self)] = try row.decode("text", as: String.self)
+        }
+        return texts
+    }
+}

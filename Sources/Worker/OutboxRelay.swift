@@ -1,0 +1,120 @@
+// Publishes outbox rows with publisher confirms and marks them sent. Safe to run in every process at once
+// (rows are claimed with SKIP LOCKED) and to repeat (consumers recognise a message they already processed).
+
+public import Broker
+public import Logging
+public import ServiceLifecycle
+public import Store
+import Synchronization
+
+/// The outbox relay loop; a `Service`.
+public final class OutboxRelay: Service {
+    private let database: Database
+    private let publisher: BrokerPublisher
+    private let exchange: String
+    private let batchSize: Int
+    private let pollInterval: Duration
+    private let logger: Logger
+    private let wakeups: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+    private let stopped = Mutex(false)
+    private let sentTotal = Mutex(0)
+
+    /// A relay publishing to `exchange` (rows hold the routing key). It looks for rows after every `nudge()`
+    /// and at least every `pollInterval`.
+    public init(
+        database: Database, publisher: BrokerPublisher, exchange: String, batchSize: Int = 500,
+        pollInterval: Duration = .milliseconds(250), logger: Logger
+    ) {
+        self.database = database
+        self.publisher = publisher
+        self.exchange = exchange
+        self.batchSize = batchSize
+        self.pollInterval = pollInterval
+        self.logger = logger
+        let stream = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        wakeups = stream.stream
+        wake = stream.continuation
+    }
+
+    /// Messages this relay has published and marked sent.
+    public var sent: Int { sentTotal.withLock { $0 } }
+
+    /// Asks the loop to look for new rows now.
+    public func nudge() { wake.yield() }
+
+    /// Ends `run` after its current batch.
+    public func stop() {
+        stopped.withLock { $0 = true }
+        wake.yield()
+    }
+
+    public func run() async throws {
+        var failures = 0
+        var iterator = wakeups.makeAsyncIterator()
+        while !stopped.withLock({ $0 }) && !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                let count = try await relayBatch()
+                failures = 0
+                if count == batchSize { continue }
+            } catch {
+                failures += 1
+                logger.info("outbox relay failed; retrying", metadata: ["si.attempt": "\(failures)", "error": "\(error)"])
+            }
+            let wait = failures == 0 ? pollInterval : min(pollInterval * (1 << min(failures, 5)), .seconds(10))
+            await waitForWakeup(&iterator, timeout: wait)
+        }
+        // Whatever committed before shutdown goes out now, so a clean stop leaves nothing behind.
+        _ = try? await relayBatch()
+    }
+
+    /// Publishes up to `batchSize` unsent rows (oldest first) and marks them sent; returns how many.
+    @discardableResult
+    public func relayBatch() async throws -> Int {
+        let publisher = self.publisher
+        let exchange = self.exchange
+        let count = try await database.transaction { transaction -> Int in
+            let rows = try await transaction.query("""
+                SELECT id, message_id, routing_key, body FROM outbox WHERE sent_at IS NULL
+                ORDER BY id LIMIT \(batchSize) FOR UPDATE SKIP LOCKED
+                """, operation: "outbox_claim")
+            if rows.rows.isEmpty { return 0 }
+            var ids: [Int64] = []
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for row in rows.decodableRows {
+                    let id = try row.decode("id", as: Int64.self)
+                    let messageID = try row.decode("message_id", as: String.self)
+                    let routingKey = try row.decode("routing_key", as: String.self)
+                    let body = try row.decode("body", as: String.self)
+                    ids.append(id)
+                    group.addTask {
+                        try await publisher.publish(
+                            exchange: exchange, routingKey: routingKey, body: Array(body.utf8), messageID: messageID)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let list = "{" + ids.map(String.init).joined(separator: ",") + "}"
+            try await transaction.execute(
+                "UPDATE outbox SET sent_at = now(), publish_attempts = publish_attempts + 1 WHERE id = ANY(\(list)::bigint[])",
+                operation: "outbox_mark_sent")
+            return ids.count
+        }
+        if count > 0 {
+            sentTotal.withLock { $0 += count }
+            logger.debug("outbox rows published", metadata: ["si.count": "\(count)"])
+        }
+        return count
+    }
+
+    private func waitForWakeup(_ iterator: inout AsyncStream<Void>.Iterator, timeout: Duration) async {
+        // A timer task wakes the same stream, so one `next()` waits for whichever comes first.
+        let wake = self.wake
+        let timer = Task {
+            try? await Task.sleep(for: timeout)
+            wake.yield()
+        }
+        _ = await iterator.next()
+        timer.cancel()
+    }
+}

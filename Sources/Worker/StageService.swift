@@ -1,0 +1,263 @@
+// The stage loop every daemon runs: consume with prefetch = concurrency, handle up to N messages at once,
+// write results + outbox + processed row in one transaction, ack after COMMIT, dead-letter after N failures.
+
+public import Broker
+public import Logging
+public import ServiceLifecycle
+public import Store
+import SelfInstruct
+import Synchronization
+
+/// Consumes one stage's queue and runs its handler; a `Service` for the daemon's `ServiceGroup`.
+public final class StageService<Handler: StageHandler>: Service {
+    private let handler: Handler
+    private let database: Database
+    private let settings: BrokerSettings
+    private let topology: Topology
+    private let concurrency: Int
+    private let maxAttempts: Int
+    private let retryDelay: Duration
+    private let logger: Logger
+    private let relay: OutboxRelay?
+    private let consumer = Mutex<BrokerConsumer?>(nil)
+    private let stopped = Mutex(false)
+    private let counters = Mutex(StageCounters())
+
+    /// What the loop did so far (tests and the final log line).
+    public struct StageCounters: Sendable, Hashable {
+        public var processed = 0
+        public var duplicates = 0
+        public var failedAttempts = 0
+        public var deadLettered = 0
+    }
+
+    /// A stage loop. `relay` (optional) is nudged after each commit that emitted messages.
+    public init(
+        handler: Handler, database: Database, settings: BrokerSettings, topology: Topology, concurrency: Int,
+        maxAttempts: Int = 3, retryDelay: Duration = .milliseconds(200), relay: OutboxRelay? = nil, logger: Logger
+    ) {
+        precondition(concurrency >= 1 && maxAttempts >= 1, "concurrency and attempts must be positive")
+        self.handler = handler
+        self.database = database
+        self.settings = settings
+        self.topology = topology
+        self.concurrency = concurrency
+        self.maxAttempts = maxAttempts
+        self.retryDelay = retryDelay
+        self.relay = relay
+        var logger = logger
+        logger[metadataKey: MetadataKey.stage] = "\(handler.stage.rawValue)"
+        self.logger = logger
+    }
+
+    public var counts: StageCounters { counters.withLock { $0 } }
+
+    /// Stops consuming (deliveries not yet taken go back to the queue); in-flight messages finish, then `run` returns.
+    public func stop() {
+        let current = stopped.withLock { stopped -> BrokerConsumer? in
+            stopped = true
+            return consumer.withLock { $0 }
+        }
+        if let current { Task { await current.cancel() } }
+    }
+
+    public func run() async throws {
+        let consumer = try await BrokerConsumer.connect(settings: settings)
+        let alreadyStopped = stopped.withLock { stopped in
+            self.consumer.withLock { $0 = consumer }
+            return stopped
+        }
+        if alreadyStopped { await consumer.cancel() }
+        logger.info("consuming", metadata: ["amqp.queue": "\(topology.queue(handler.stage))", "si.concurrency": "\(concurrency)"])
+        var loopError: (any Error)?
+        await withGracefulShutdownHandler {
+            await withTaskCancellationHandler {
+                loopError = await consumeLoop(consumer)
+            } onCancel: {
+                self.stop()
+            }
+        } onGracefulShutdown: {
+            self.stop()
+        }
+        await consumer.close()
+        let final = counts
+        logger.info("stopped", metadata: [
+            "si.processed": "\(final.processed)", "si.duplicates": "\(final.duplicates)",
+            "si.dead_lettered": "\(final.deadLettered)",
+        ])
+        if let loopError { throw loopError }
+    }
+
+    /// At most `concurrency` handlers at once: N child tasks, then one more after each finishes.
+    private func consumeLoop(_ consumer: BrokerConsumer) async -> (any Error)? {
+        let deliveries = consumer.deliveries(queue: topology.queue(handler.stage), prefetch: UInt16(clamping: concurrency))
+        return await withTaskGroup(of: Void.self) { group in
+            var inFlight = 0
+            var failure: (any Error)?
+            do {
+                for try await delivery in deliveries {
+                    if inFlight >= concurrency {
+                        await group.next()
+                        inFlight -= 1
+                    }
+                    group.addTask { await self.process(delivery, consumer: consumer) }
+                    inFlight += 1
+                }
+            } catch {
+                if !stopped.withLock({ $0 }) { failure = error }
+            }
+            await group.waitForAll()
+            return failure
+        }
+    }
+
+    /// Handles one delivery to its end: acked after COMMIT, or dead-lettered and acked, or (when even that
+    /// cannot be recorded) requeued. Never dropped silently.
+    private func process(_ delivery: Delivery, consumer: BrokerConsumer) async {
+        var logger = self.logger
+        logger[metadataKey: MetadataKey.deliveryTag] = "\(delivery.deliveryTag)"
+        let message: StageMessage
+        do {
+            message = try StageMessage(json: delivery.body)
+        } catch {
+            let messageID = delivery.messageID ?? "delivery-\(delivery.deliveryTag)-unparsable"
+            await deadLetter(delivery, consumer: consumer, runID: nil, messageID: messageID, attempts: 1,
+                             error: error, kind: "invalid_message", logger: logger)
+            return
+        }
+        let messageID = message.messageID(stage: handler.stage.rawValue)
+        logger[metadataKey: MetadataKey.runID] = "\(message.runID)"
+        logger[metadataKey: MetadataKey.entityID] = "\(message.entityID)"
+        logger[metadataKey: MetadataKey.messageID] = "\(messageID)"
+
+        var attempt = 0
+        while true {
+            attempt += 1
+            logger[metadataKey: MetadataKey.attempt] = "\(attempt)"
+            do {
+                let duplicate = try await handleOnce(message, messageID: messageID, logger: logger)
+                counters.withLock { duplicate ? ($0.duplicates += 1) : ($0.processed += 1) }
+                logger.debug(duplicate ? "duplicate message: already processed" : "processed")
+                await acknowledge(delivery, consumer: consumer, logger: logger)
+                return
+            } catch let error as PermanentStageError {
+                await deadLetter(delivery, consumer: consumer, runID: message.runID, messageID: messageID,
+                                 attempts: attempt, error: error, kind: error.kind, logger: logger)
+                return
+            } catch {
+                if Task.isCancelled {
+                    // Shutdown ran past its deadline: not the message's fault, so back to the queue, not the dead letters.
+                    logger.info("cancelled in flight; requeueing", metadata: ["error": "\(error)"])
+                    try? await consumer.nack(delivery, requeue: true)
+                    return
+                }
+                counters.withLock { $0.failedAttempts += 1 }
+                if attempt >= maxAttempts {
+                    await deadLetter(delivery, consumer: consumer, runID: message.runID, messageID: messageID,
+                                     attempts: attempt, error: error, kind: Self.errorKind(error), logger: logger)
+                    return
+                }
+                let delay = retryDelay * (1 << min(attempt - 1, 6))
+                logger.info("attempt failed; retrying", metadata: [
+                    MetadataKey.errorKind: "\(Self.errorKind(error))", "error": "\(error)", "si.delay": "\(delay)",
+                ])
+                try? await Task.sleep(for: delay)
+            }
+        }
+    }
+
+    /// One attempt. Returns true when the message had been processed before (nothing written, nothing re-run).
+    private func handleOnce(_ message: StageMessage, messageID: String, logger: Logger) async throws -> Bool {
+        let stageName = handler.stage.rawValue
+        // Cheap check first, so a redelivery never repeats the teacher call.
+        let seen = try await database.query(
+            "SELECT 1 FROM processed_messages WHERE stage = \(stageName) AND message_id = \(messageID)",
+            operation: "processed_lookup")
+        if !seen.rows.isEmpty { return true }
+
+        let work = try await handler.handle(message, logger: logger)
+        let topology = self.topology
+        let emitted = try await database.transaction { transaction -> Int? in
+            // Taken first: a concurrent twin of this message blocks here until the other commits, then sees it.
+            let claimed = try await transaction.query("""
+                INSERT INTO processed_messages (stage, message_id, run_id)
+                VALUES (\(stageName), \(messageID), (SELECT id FROM runs WHERE id = \(message.runID)))
+                ON CONFLICT DO NOTHING RETURNING 1
+                """, operation: "processed_claim")
+            if claimed.rows.isEmpty { return nil }
+            let messages = try await work.write(transaction)
+            try await Outbox.insert(messages, topology: topology, into: transaction)
+            return messages.count
+        }
+        guard let emitted else { return true }
+        work.afterCommit()
+        if emitted > 0 { relay?.nudge() }
+        return false
+    }
+
+    private func acknowledge(_ delivery: Delivery, consumer: BrokerConsumer, logger: Logger) async {
+        do {
+            try await consumer.ack(delivery)
+        } catch {
+            // The work is committed; the broker redelivers and the processed row turns it into a no-op.
+            logger.info("ack failed; the redelivery will be recognised as a duplicate", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func deadLetter(
+        _ delivery: Delivery, consumer: BrokerConsumer, runID: Int64?, messageID: String, attempts: Int,
+        error: any Error, kind: String, logger: Logger
+    ) async {
+        let stageName = handler.stage.rawValue
+        let body = String(decoding: delivery.body, as: UTF8.self)
+        let reason = "\(error)"
+        do {
+            try await database.execute("""
+                INSERT INTO dead_letters (run_id, stage, message_id, routing_key, body, attempts, last_error, error_kind)
+                VALUES ((SELECT id FROM runs WHERE id = \(runID)), \(stageName), \(messageID), \(delivery.routingKey),
+                        \(body), \(attempts), \(reason), \(kind))
+                ON CONFLICT (stage, message_id) DO UPDATE SET
+                    attempts = dead_letters.attempts + EXCLUDED.attempts, last_error = EXCLUDED.last_error,
+                    error_kind = EXCLUDED.error_kind, body = EXCLUDED.body, dead_at = now(), replayed_at = NULL
+                """, operation: "dead_letter")
+        } catch let storeError {
+            // Not recorded: give it back to the queue rather than lose it.
+            logger.error("cannot record the dead letter; requeueing", metadata: ["error": "\(storeError)"])
+            try? await consumer.nack(delivery, requeue: true)
+            return
+        }
+        counters.withLock { $0.deadLettered += 1 }
+        logger.warning("dead-lettered", metadata: [
+            MetadataKey.errorKind: "\(kind)", "si.attempts": "\(attempts)", "error": "\(reason)",
+        ])
+        await acknowledge(delivery, consumer: consumer, logger: logger)
+    }
+
+    /// A bounded reason code for logs and `dead_letters.error_kind`.
+    static func errorKind(_ error: any Error) -> String {
+        switch error {
+        case let error as PermanentStageError: error.kind
+        case let error as StoreError: "store.\(error.kind)"
+        case let error as TransactionError: "store.transaction_\(error.phase.rawValue)"
+        case let error as BrokerError: "broker.\(error.kind.rawValue)"
+        default: String(describing: type(of: error))
+        }
+    }
+}
+
+/// Writing and relaying the transactional outbox.
+public enum Outbox {
+    /// Adds `messages` to the outbox inside `transaction`; a message id already there is left alone.
+    public static func insert(
+        _ messages: [OutgoingMessage], topology: Topology, into transaction: Transaction
+    ) async throws {
+        for outgoing in messages {
+            try await transaction.execute("""
+                INSERT INTO outbox (message_id, run_id, routing_key, body)
+                VALUES (\(outgoing.messageID), (SELECT id FROM runs WHERE id = \(outgoing.message.runID)),
+                        \(topology.routingKey(outgoing.stage)), \(outgoing.message.jsonText))
+                ON CONFLICT (message_id) DO NOTHING
+                """, operation: "outbox_insert")
+        }
+    }
+}

@@ -1,0 +1,142 @@
+// A stage daemon's configuration, read once from the environment (12-factor, the same names everywhere).
+
+public import Broker
+public import Logging
+public import Teacher
+import SelfInstruct
+
+/// Why the environment does not make a valid configuration; names the variable and the expected form, never
+/// a secret value.
+public struct WorkerConfigError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var variable: String
+    public var problem: String
+
+    public init(variable: String, problem: String) {
+        self.variable = variable
+        self.problem = problem
+    }
+
+    public var description: String { "\(variable): \(problem)" }
+}
+
+/// Everything a stage daemon needs to connect and run.
+public struct WorkerConfig: Sendable, CustomStringConvertible {
+    /// Environment variable names.
+    public enum Variable {
+        public static let databaseURL = "SI_DATABASE_URL"
+        public static let amqpURL = "SI_AMQP_URL"
+        public static let concurrency = "SI_CONCURRENCY"
+        public static let logLevel = "SI_LOG_LEVEL"
+        public static let amqpNamespace = "SI_AMQP_NAMESPACE"
+        public static let queueType = "SI_AMQP_QUEUE_TYPE"
+        public static let maxAttempts = "SI_MAX_ATTEMPTS"
+        public static let databasePoolSize = "SI_DATABASE_POOL_SIZE"
+    }
+
+    /// postgres:// URI (may hold a password: redacted in `description`).
+    public var databaseURL: String
+    /// amqp:// URI including the vhost (may hold a password: redacted in `description`).
+    public var amqpURL: String
+    /// Messages handled at once; also the consumer prefetch.
+    public var concurrency: Int
+    public var logLevel: Logger.Level
+    /// Exchange and queue names (`si` in production).
+    public var topology: Topology
+    /// Tries per message before it is dead-lettered.
+    public var maxAttempts: Int
+    /// PostgreSQL connections per process.
+    public var databasePoolSize: Int
+    /// The teacher, when the stage calls one (nil for stages that never do).
+    public var teacher: TeacherConfig?
+
+    /// A configuration from explicit values (tests, tools).
+    public init(
+        databaseURL: String, amqpURL: String, concurrency: Int = 4, logLevel: Logger.Level = .info,
+        topology: Topology = Topology(), maxAttempts: Int = 3, databasePoolSize: Int? = nil, teacher: TeacherConfig? = nil
+    ) {
+        self.databaseURL = databaseURL
+        self.amqpURL = amqpURL
+        self.concurrency = concurrency
+        self.logLevel = logLevel
+        self.topology = topology
+        self.maxAttempts = maxAttempts
+        self.databasePoolSize = databasePoolSize ?? concurrency + 2
+        self.teacher = teacher
+    }
+
+    /// Reads the configuration from `environment`. With `needsTeacher` the teacher variables are required
+    /// (`SI_TEACHER_URL`, `SI_TEACHER_MODEL`, optional key; see `TeacherConfig`), otherwise ignored.
+    public init(
+        environment: [String: String], needsTeacher: Bool,
+        readFile: (String) throws -> String = TeacherConfig.readTextFile
+    ) throws(WorkerConfigError) {
+        func value(_ name: String) -> String? {
+            guard let text = environment[name].map(PythonText.strip), !text.isEmpty else { return nil }
+            return text
+        }
+        func required(_ name: String, schemes: [String]) throws(WorkerConfigError) -> String {
+            let expected = "a URI such as \(schemes[0])://user:password@host:port/…"
+            guard let text = value(name) else { throw WorkerConfigError(variable: name, problem: "missing; expected \(expected)") }
+            guard schemes.contains(where: { text.hasPrefix($0 + "://") }) else {
+                throw WorkerConfigError(variable: name, problem: "expected \(expected) (scheme \(schemes.joined(separator: " or ")))")
+            }
+            return text
+        }
+        func integer(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws(WorkerConfigError) -> Int {
+            guard let text = value(name) else { return fallback }
+            guard let number = Int(text), range.contains(number) else {
+                throw WorkerConfigError(variable: name, problem: "expected an integer in \(range.lowerBound)...\(range.upperBound)")
+            }
+            return number
+        }
+
+        let databaseURL = try required(Variable.databaseURL, schemes: ["postgresql", "postgres"])
+        let amqpURL = try required(Variable.amqpURL, schemes: ["amqp", "amqps"])
+        let concurrency = try integer(Variable.concurrency, default: 4, range: 1...1024)
+        var level = Logger.Level.info
+        if let text = value(Variable.logLevel) {
+            guard let parsed = Logger.Level(rawValue: PythonText.lower(text)) else {
+                throw WorkerConfigError(
+                    variable: Variable.logLevel,
+                    problem: "expected one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            level = parsed
+        }
+        let namespace = value(Variable.amqpNamespace) ?? "si"
+        guard namespace.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || "-_".unicodeScalars.contains($0)) }) else {
+            throw WorkerConfigError(variable: Variable.amqpNamespace, problem: "expected letters, digits, '-' or '_'")
+        }
+        var queueType = QueueType.classic
+        if let text = value(Variable.queueType) {
+            guard let parsed = QueueType(rawValue: text) else {
+                throw WorkerConfigError(variable: Variable.queueType, problem: "expected classic or quorum")
+            }
+            queueType = parsed
+        }
+        var teacher: TeacherConfig?
+        if needsTeacher {
+            do {
+                teacher = try TeacherConfig(environment: environment, readFile: readFile)
+            } catch {
+                throw WorkerConfigError(variable: error.variable, problem: error.problem)
+            }
+        }
+        self.init(
+            databaseURL: databaseURL, amqpURL: amqpURL, concurrency: concurrency, logLevel: level,
+            topology: Topology(namespace: namespace, queueType: queueType),
+            maxAttempts: try integer(Variable.maxAttempts, default: 3, range: 1...100),
+            databasePoolSize: try integer(Variable.databasePoolSize, default: concurrency + 2, range: 1...256),
+            teacher: teacher)
+    }
+
+    /// One line for the start-up log: URLs without passwords, no API key.
+    public var description: String {
+        var parts = [
+            "database=\(SecretRedaction.redactingPasswords(in: databaseURL))", "amqp=\(SecretRedaction.redactingPasswords(in: amqpURL))",
+            "concurrency=\(concurrency)", "log_level=\(logLevel.rawValue)", "namespace=\(topology.namespace)",
+            "queue_type=\(topology.queueType.rawValue)", "max_attempts=\(maxAttempts)", "db_pool=\(databasePoolSize)",
+        ]
+        if let teacher { parts.append("teacher=(\(teacher))") }
+        return parts.joined(separator: " ")
+    }
+}

@@ -1,0 +1,117 @@
+// The shared `main` of the stage daemons: configuration from the environment, logging to stderr, adapters,
+// one ServiceGroup (relay, stage) with SIGTERM/SIGINT as graceful signals, then the adapters closed.
+
+import Broker
+public import Logging
+import SelfInstruct
+import ServiceLifecycle
+import UnixSignals
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+public import Store
+public import Teacher
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What a daemon's handler may use.
+public struct WorkerResources: Sendable {
+    public let config: WorkerConfig
+    public let database: Database
+    public let catalog: RunCatalog
+    /// Present when the daemon asked for a teacher.
+    public let teacher: TeacherClient?
+    public let logger: Logger
+}
+
+/// Runs one stage daemon until SIGTERM or SIGINT.
+public enum WorkerDaemon {
+    /// Builds everything from the process environment and runs the stage `makeHandler` returns. Exits the
+    /// process with status 2 on a configuration error (the message names the variable) and 1 on a failure.
+    public static func main<Handler: StageHandler>(
+        name: String, needsTeacher: Bool, makeHandler: (WorkerResources) throws -> Handler
+    ) async -> Never {
+        let environment = processEnvironment()
+        let config: WorkerConfig
+        do {
+            config = try WorkerConfig(environment: environment, needsTeacher: needsTeacher)
+        } catch {
+            writeStandardError("\(name): configuration: \(error)\n")
+            exit(2)
+        }
+        let level = config.logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: name)
+        logger.info("starting", metadata: ["si.config": "\(config)"])
+        do {
+            try await run(config: config, logger: logger, makeHandler: makeHandler)
+            logger.info("stopped cleanly")
+            exit(0)
+        } catch {
+            logger.error("giving up", metadata: ["error": "\(error)"])
+            exit(1)
+        }
+    }
+
+    /// Connects the adapters, runs the relay and the stage in one ServiceGroup, and closes everything after.
+    public static func run<Handler: StageHandler>(
+        config: WorkerConfig, logger: Logger, makeHandler: (WorkerResources) throws -> Handler
+    ) async throws {
+        let database = try Database(
+            configuration: .init(url: config.databaseURL, poolSize: config.databasePoolSize, applicationName: logger.label),
+            logger: logger)
+        var transport: CurlTransport?
+        var teacher: TeacherClient?
+        if let teacherConfig = config.teacher {
+            let curl = try CurlTransport(configuration: .init(for: teacherConfig), logger: logger)
+            transport = curl
+            teacher = TeacherClient(
+                config: teacherConfig, transport: curl, recorder: DatabaseCallRecorder(database: database, logger: logger),
+                logger: logger)
+        }
+        let resources = WorkerResources(
+            config: config, database: database, catalog: RunCatalog(database: database), teacher: teacher, logger: logger)
+        let settings = BrokerSettings(url: config.amqpURL, logger: logger, topology: config.topology)
+        let publisher = BrokerPublisher(settings: settings)
+        let relay = OutboxRelay(database: database, publisher: publisher, exchange: config.topology.exchange, logger: logger)
+        let stage = StageService(
+            handler: try makeHandler(resources), database: database, settings: settings, topology: config.topology,
+            concurrency: config.concurrency, maxAttempts: config.maxAttempts, relay: relay, logger: logger)
+        // Shutdown runs in reverse: the stage stops consuming and finishes in flight, then the relay drains.
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [.init(service: relay), .init(service: stage)],
+            gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
+        // Below the usual 30 s orchestrator grace period, so in-flight work ends before SIGKILL would.
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(25)
+        let group = ServiceGroup(configuration: groupConfiguration)
+        var failure: (any Error)?
+        do {
+            try await group.run()
+        } catch {
+            failure = error
+        }
+        await publisher.close()
+        await transport?.shutdown()
+        await database.close()
+        if let failure { throw failure }
+    }
+
+    /// The process environment as a dictionary.
+    public static func processEnvironment() -> [String: String] {
+        ProcessInfo.processInfo.environment
+    }
+
+    private static func writeStandardError(_ text: String) {
+        _ = text.withCString { write(2, $0, strlen($0)) }
+    }
+}

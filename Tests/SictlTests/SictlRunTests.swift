@@ -1,0 +1,172 @@
+import Foundation
+import Store
+import Testing
+
+/// `sictl run create|start|…`, `status` and `audit` as an operator meets them: argument and file errors
+/// without a server, then the lifecycle against PostgreSQL when SI_TEST_DATABASE_URL is set.
+@Suite(.timeLimit(.minutes(2))) struct SictlRunTests {
+    static func run(_ arguments: [String], databaseURL: String? = nil) throws -> SictlDedupTests.Outcome {
+        try SictlMigrateTests.run(arguments, environment: databaseURL.map { ["SI_DATABASE_URL": $0] } ?? [:])
+    }
+
+    static let seedLines = [
+        #"{"id": "s0", "instruction": "Write a poem about the ocean.", "instances": [{"input": "", "output": "Waves."}], "is_classification": false}"#,
+        #"{"id": "s1", "instruction": "List three prime numbers.", "instances": [{"input": "", "output": "2, 3, 5"}], "is_classification": false}"#,
+    ]
+
+    static func writeSeeds(in dir: URL, lines: [String] = seedLines) throws -> String {
+        let path = dir.appendingPathComponent("seeds.jsonl")
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: path)
+        return path.path
+    }
+
+    @Test func missingFlagsAreAUsageError() throws {
+        let outcome = try Self.run(["run", "create", "--name", "x"])
+        #expect(outcome.status == 64)
+        #expect(outcome.stderr.contains("missing --recipe, --seeds, --target"))
+    }
+
+    @Test(arguments: [
+        (["--recipe", "dolly"], "--recipe must be self-instruct or alpaca"),
+        (["--threshold", "2"], "--threshold must be between 0 and 1"),
+        (["--target", "0"], "--target must be positive"),
+        (["--concurrency", "0"], "--concurrency must be positive"),
+    ])
+    func invalidValuesAreUsageErrors(extra: [String], message: String) throws {
+        var arguments = ["run", "create", "--name", "x", "--recipe", "alpaca", "--seeds", "s.jsonl", "--target", "5"]
+        arguments += extra
+        let outcome = try Self.run(arguments)
+        #expect(outcome.status == 64)
+        #expect(outcome.stderr.contains(message))
+    }
+
+    @Test func badSeedFileNamesFileAndLineBeforeTouchingTheDatabase() throws {
+        let dir = try SictlDedupTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let seeds = try Self.writeSeeds(in: dir, lines: [Self.seedLines[0], #"{"id": "s1", "instances": []}"#])
+        // No SI_DATABASE_URL: the seed error must come first.
+        let outcome = try Self.run(["run", "create", "--name", "x", "--recipe", "self-instruct", "--seeds", seeds, "--target", "5"])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("seeds.jsonl:2:"))
+        #expect(outcome.stderr.contains("'instruction'"))
+        #expect(outcome.stdout.isEmpty)
+    }
+
+    @Test func runFileErrorsNameTheFieldAndSeedsResolveBesideIt() throws {
+        let dir = try SictlDedupTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try Self.writeSeeds(in: dir)
+        let runFile = dir.appendingPathComponent("run.json")
+        try Data(#"{"name": "r", "recipe": "alpaca", "seeds": "seeds.jsonl", "target": "many"}"#.utf8).write(to: runFile)
+        let typeError = try Self.run(["run", "create", "--run-file", runFile.path])
+        #expect(typeError.status == 1)
+        #expect(typeError.stderr.contains("run.json: field 'target': expected an integer, found string"))
+
+        try Data(#"{"name": "r", "recipe": "alpaca", "seeds": "seeds.jsonl", "target": 5,"#.utf8).write(to: runFile)
+        let syntax = try Self.run(["run", "create", "--run-file", runFile.path])
+        #expect(syntax.status == 1)
+        #expect(syntax.stderr.contains("run.json: invalid JSON"))
+
+        // A valid file with its seeds beside it gets as far as the database.
+        try Data(#"{"name": "r", "recipe": "alpaca", "seeds": "seeds.jsonl", "target": 5}"#.utf8).write(to: runFile)
+        let valid = try Self.run(["run", "create", "--run-file", runFile.path])
+        #expect(valid.status == 1)
+        #expect(valid.stderr.contains("SI_DATABASE_URL is not set"))
+    }
+
+    @Test(arguments: ["start", "pause", "resume", "cancel", "drain"])
+    func lifecycleVerbsNeedARun(verb: String) throws {
+        let outcome = try Self.run(["run", verb])
+        #expect(outcome.status == 64)
+        #expect(outcome.stderr.contains("<run>"))
+    }
+
+    /// SI_TEST_DATABASE_URL with a private schema as the search path, dropped afterwards.
+    static func withSchemaURL(_ body: (String) throws -> Void) throws {
+        guard let base = ProcessInfo.processInfo.environment["SI_TEST_DATABASE_URL"], !base.isEmpty else {
+            if ProcessInfo.processInfo.environment["SI_TEST_REQUIRE_SERVICES"] == "1" {
+                Issue.record("SI_TEST_DATABASE_URL is not set but SI_TEST_REQUIRE_SERVICES=1")
+                return
+            }
+            try Test.cancel("PostgreSQL is not configured (SI_TEST_DATABASE_URL is unset); use deploy/local/test.sh")
+        }
+        let admin = try PGConnection.connect(url: base)
+        defer { admin.close() }
+        let schema = "si_test_\(UInt64.random(in: 0...UInt64.max))"
+        try admin.execute("CREATE SCHEMA \(schema)")
+        defer { _ = try? admin.execute("DROP SCHEMA \(schema) CASCADE") }
+        let url = base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)"
+        try body(url)
+    }
+
+    @Test func lifecycleAgainstPostgreSQL() throws {
+        try Self.withSchemaURL { url in
+            #expect(try Self.run(["migrate"], databaseURL: url).status == 0)
+            let dir = try SictlDedupTests.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let seeds = try Self.writeSeeds(in: dir)
+            let created = try Self.run(["run", "create", "--name", "cli", "--recipe", "self-instruct", "--seeds", seeds,
+                                        "--target", "3", "--concurrency", "2", "--json"], databaseURL: url)
+            #expect(created.status == 0, "\(created.stderr)")
+            let document = try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any]
+            let runID = try #require(document?["run_id"] as? Int)
+            #expect(document?["seed_tasks"] as? Int == 2)
+
+            let again = try Self.run(["run", "create", "--name", "cli", "--recipe", "alpaca", "--seeds", seeds, "--target", "3"], databaseURL: url)
+            #expect(again.status == 1)
+            #expect(again.stderr.contains("a run named 'cli' already exists"))
+
+            let resumeEarly = try Self.run(["run", "resume", "cli"], databaseURL: url)
+            #expect(resumeEarly.status == 1)
+            #expect(resumeEarly.stderr.contains("cannot resume run \(runID) (cli): it is created"))
+
+            let start = try Self.run(["run", "start", String(runID), "--json"], databaseURL: url)
+            #expect(start.status == 0, "\(start.stderr)")
+            let transition = try JSONSerialization.jsonObject(with: Data(start.stdout.utf8)) as? [String: Any]
+            #expect(transition?["from"] as? String == "created")
+            #expect(transition?["to"] as? String == "running")
+            #expect(transition?["tokens_issued"] as? Int == 2)
+            #expect(try Self.run(["run", "pause", "cli"], databaseURL: url).stdout.contains("running -> paused"))
+            #expect(try Self.run(["run", "cancel", "cli"], databaseURL: url).stdout.contains("paused -> cancelled"))
+            let resumeFinished = try Self.run(["run", "resume", "cli"], databaseURL: url)
+            #expect(resumeFinished.status == 1)
+            #expect(resumeFinished.stderr.contains("finished runs stay finished"))
+
+            let status = try Self.run(["status", "cli", "--json"], databaseURL: url)
+            #expect(status.status == 0, "\(status.stderr)")
+            let progress = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+            let runs = try #require(progress?["runs"] as? [[String: Any]])
+            #expect(runs.first?["status"] as? String == "cancelled")
+            #expect(runs.first?["target"] as? Int == 3)
+
+            // --watch --json: one JSON document per line, refreshed every 2 s until stopped.
+            let watcher = Process()
+            watcher.executableURL = SictlDedupTests.executable
+            watcher.arguments = ["status", "cli", "--watch", "--json"]
+            watcher.environment = ProcessInfo.processInfo.environment.merging(["SI_DATABASE_URL": url]) { $1 }
+            let pipe = Pipe()
+            watcher.standardOutput = pipe
+            watcher.standardError = FileHandle.nullDevice
+            try watcher.run()
+            Thread.sleep(forTimeInterval: 3)
+            watcher.terminate()
+            let lines = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                .split(separator: "\n")
+            watcher.waitUntilExit()
+            #expect(lines.count >= 2)
+            for line in lines {
+                let snapshot = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                #expect((snapshot?["runs"] as? [[String: Any]])?.first?["name"] as? String == "cli")
+            }
+
+            // Nothing admitted: the audit fails, prints every check, exits 1.
+            let audit = try Self.run(["audit", "cli"], databaseURL: url)
+            #expect(audit.status == 1)
+            #expect(audit.stdout.contains("FAIL admitted_equals_target"))
+            #expect(audit.stdout.contains("PASS admission_seq_contiguous"))
+            let unknown = try Self.run(["audit", "no-such-run"], databaseURL: url)
+            #expect(unknown.status == 1)
+            #expect(unknown.stderr.contains("no run 'no-such-run'"))
+        }
+    }
+}

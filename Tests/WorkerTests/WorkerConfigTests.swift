@@ -1,0 +1,89 @@
+import Broker
+import Logging
+import Teacher
+import Testing
+import Worker
+
+@Suite("Worker configuration from the environment")
+struct WorkerConfigTests {
+    static let minimal = [
+        "SI_DATABASE_URL": "postgresql://si:db-secret-1@127.0.0.1:5432/si",
+        "SI_AMQP_URL": "amqp://si:amqp-secret-2@127.0.0.1:5672/%2f",
+    ]
+
+    @Test("defaults apply when only the URLs are set")
+    func defaults() throws {
+        let config = try WorkerConfig(environment: Self.minimal, needsTeacher: false)
+        #expect(config.concurrency == 4)
+        #expect(config.logLevel == .info)
+        #expect(config.topology.namespace == "si")
+        #expect(config.maxAttempts == 3)
+        #expect(config.teacher == nil)
+    }
+
+    @Test("explicit values are read")
+    func explicitValues() throws {
+        var environment = Self.minimal
+        environment["SI_CONCURRENCY"] = " 12 "
+        environment["SI_LOG_LEVEL"] = "DEBUG"
+        environment["SI_AMQP_NAMESPACE"] = "si-test"
+        environment["SI_AMQP_QUEUE_TYPE"] = "quorum"
+        environment["SI_MAX_ATTEMPTS"] = "5"
+        let config = try WorkerConfig(environment: environment, needsTeacher: false)
+        #expect(config.concurrency == 12)
+        #expect(config.logLevel == .debug)
+        #expect(config.topology.exchange == "si-test")
+        #expect(config.topology.queueType == .quorum)
+        #expect(config.maxAttempts == 5)
+        #expect(config.databasePoolSize == 14)
+    }
+
+    @Test("each bad value is reported under its variable", arguments: [
+        ("SI_DATABASE_URL", nil as String?),
+        ("SI_DATABASE_URL", "mysql://x@y/z"),
+        ("SI_AMQP_URL", nil),
+        ("SI_AMQP_URL", "http://broker"),
+        ("SI_CONCURRENCY", "0"),
+        ("SI_CONCURRENCY", "many"),
+        ("SI_LOG_LEVEL", "loud"),
+        ("SI_AMQP_QUEUE_TYPE", "stream"),
+        ("SI_AMQP_NAMESPACE", "si/../x"),
+        ("SI_MAX_ATTEMPTS", "-1"),
+    ])
+    func errorsNameTheVariable(variable: String, value: String?) {
+        var environment = Self.minimal
+        environment[variable] = value
+        let error = #expect(throws: WorkerConfigError.self) { try WorkerConfig(environment: environment, needsTeacher: false) }
+        #expect(error?.variable == variable)
+        #expect(error?.description.hasPrefix(variable) == true)
+    }
+
+    @Test("the teacher is required only when asked for, and its errors name its variables")
+    func teacherVariables() throws {
+        let error = #expect(throws: WorkerConfigError.self) { try WorkerConfig(environment: Self.minimal, needsTeacher: true) }
+        #expect(error?.variable == TeacherConfig.Variable.url)
+
+        var environment = Self.minimal
+        environment["SI_TEACHER_URL"] = "http://127.0.0.1:8000"
+        environment["SI_TEACHER_MODEL"] = "si-sim-1"
+        environment["SI_TEACHER_API_KEY_FILE"] = "/run/secrets/key"
+        let config = try WorkerConfig(environment: environment, needsTeacher: true, readFile: { _ in "sk-file-secret-3\n" })
+        #expect(config.teacher?.model == "si-sim-1")
+        #expect(config.teacher?.apiKey == APIKey("sk-file-secret-3"))
+    }
+
+    @Test("description hides every secret but keeps the rest")
+    func descriptionRedacts() throws {
+        var environment = Self.minimal
+        environment["SI_TEACHER_URL"] = "http://127.0.0.1:8000"
+        environment["SI_TEACHER_MODEL"] = "si-sim-1"
+        environment["SI_TEACHER_API_KEY"] = "sk-inline-secret-4"
+        let text = try WorkerConfig(environment: environment, needsTeacher: true).description
+        for secret in ["db-secret-1", "amqp-secret-2", "sk-inline-secret-4"] {
+            #expect(!text.contains(secret))
+        }
+        #expect(text.contains("127.0.0.1:5432"))
+        #expect(text.contains("si-sim-1"))
+        #expect(text.contains("concurrency=4"))
+    }
+}

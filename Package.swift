@@ -124,9 +124,9 @@ let package = Package(
         ),
         .executableTarget(name: "si-generate", dependencies: ["Worker"], swiftSettings: strict),
         .executableTarget(name: "si-filter", dependencies: ["Worker"], swiftSettings: strict),
-        .executableTarget(name: "si-classify", swiftSettings: strict),
-        .executableTarget(name: "si-instances", swiftSettings: strict),
-        .executableTarget(name: "si-shards", swiftSettings: strict),
+        .executableTarget(name: "si-classify", dependencies: ["Worker"], swiftSettings: strict),
+        .executableTarget(name: "si-instances", dependencies: ["Worker"], swiftSettings: strict),
+        .executableTarget(name: "si-shards", dependencies: ["Worker"], swiftSettings: strict),
         // The deterministic OpenAI-compatible teacher as a library, so tests run it in-process.
         .target(
             name: "TeacherSimulator",

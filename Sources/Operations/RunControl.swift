@@ -115,13 +115,19 @@ public struct RunTransition: Sendable, Hashable, Codable {
 /// Creates runs and moves them through their lifecycle. The daemons pick runs up from the database.
 public struct RunControl: Sendable {
     public let database: Database
+    /// The broker namespace of the daemons (`SI_AMQP_NAMESPACE`), which names their queues.
+    public let namespace: String
 
-    public init(database: Database) {
+    public init(database: Database, namespace: String = "si") {
         self.database = database
+        self.namespace = namespace
     }
 
-    /// Routing key of the generation stage's queue, where `start` sends the initial tokens.
+    /// Routing key of the default namespace's generation queue.
     public static let generateRoutingKey = "si.generate"
+
+    /// Routing key of the generation queue in `namespace`, where `start` sends the initial tokens.
+    public static func generateRoutingKey(namespace: String) -> String { "\(namespace).generate" }
 
     /// Inserts the run and its seed tasks in one transaction; returns the run id.
     public func create(_ definition: RunDefinition) async throws -> Int64 {
@@ -192,7 +198,8 @@ public struct RunControl: Sendable {
             var issued = 0
             if command == .start {
                 issued = try await Self.issueInitialGenerationTokens(
-                    tx, runID: runID, concurrency: try row.decode("concurrency", as: Int.self))
+                    tx, runID: runID, concurrency: try row.decode("concurrency", as: Int.self),
+                    routingKey: Self.generateRoutingKey(namespace: namespace))
             }
             return RunTransition(runID: runID, name: name, from: from, to: to, tokensIssued: issued)
         }
@@ -202,7 +209,9 @@ public struct RunControl: Sendable {
     /// outbox message per token to `si.generate`, body `{"run_id": R, "request_id": Q, "token": T, "round": 0}`,
     /// message id `generate:R:T:0`. Idempotent (conflicts are skipped); the worker runtime's outbox relay
     /// publishes the rows. Returns the number of tokens newly issued.
-    public static func issueInitialGenerationTokens(_ tx: Transaction, runID: Int64, concurrency: Int) async throws -> Int {
+    public static func issueInitialGenerationTokens(
+        _ tx: Transaction, runID: Int64, concurrency: Int, routingKey: String = generateRoutingKey
+    ) async throws -> Int {
         var issued = 0
         for token in 0..<concurrency {
             let inserted = try await tx.query("""
@@ -217,7 +226,7 @@ public struct RunControl: Sendable {
             let message = StageMessage(runID: runID, entityID: requestID, kind: .generationToken)
             try await tx.execute("""
                 INSERT INTO outbox (message_id, run_id, routing_key, body)
-                VALUES (\(message.messageID(stage: "generate")), \(runID), \(generateRoutingKey), \(message.jsonText))
+                VALUES (\(message.messageID(stage: "generate")), \(runID), \(routingKey), \(message.jsonText))
                 ON CONFLICT (message_id) DO NOTHING
                 """, operation: "outbox_generation_token")
             issued += 1

@@ -1,6 +1,7 @@
 // si-filter for instructions: admission in one total order per run. Under the run's advisory lock the
 // in-memory pool catches up on rows other replicas admitted, each candidate of the generation is decided
-// greedily, and the generation token goes round again while the run is below its target.
+// greedily, each admitted instruction goes on (to classification, or for Alpaca to the instance filter), and
+// the generation token goes round again while the run is below its target.
 
 public import Broker
 public import Logging
@@ -53,6 +54,7 @@ public struct FilterInstructionsHandler: StageHandler {
                 SELECT id, text FROM instructions WHERE request_id = \(requestID) AND status = 'candidate' ORDER BY position
                 """, operation: "candidates")
             var admitted = 0
+            var downstream: [OutgoingMessage] = []
             for row in candidates.decodableRows {
                 let id = try row.decode("id", as: Int64.self)
                 let text = try row.decode("text", as: String.self)
@@ -63,6 +65,11 @@ public struct FilterInstructionsHandler: StageHandler {
                         UPDATE instructions SET status = 'admitted', admission_seq = \(Int32(sequence)), decided_at = now()
                         WHERE id = \(id)
                         """, operation: "admit")
+                    // Self-Instruct: classify next. Alpaca: the instance came with the instruction, so it goes
+                    // straight to the instance filter.
+                    let next: Topology.Stage = run.recipe == .selfInstruct ? .classify : .filterInstances
+                    let kind: StageMessage.Kind = run.recipe == .selfInstruct ? .admittedInstruction : .instanceCandidates
+                    downstream.append(OutgoingMessage(stage: next, message: StageMessage(runID: runID, entityID: id, kind: kind)))
                 case .reject(let reason, let nearest, let score):
                     try await transaction.execute("""
                         UPDATE instructions SET status = 'rejected', reject_reason = \(reason), nearest_match = \(nearest),
@@ -80,11 +87,11 @@ public struct FilterInstructionsHandler: StageHandler {
             // The token circulates while the run is below target and still running.
             guard pool.admittedCount < Int64(run.target),
                   try await RunCatalog.status(run: runID, in: transaction) == "running"
-            else { return [] }
+            else { return downstream }
             let nextID = try await GenerationTokens.request(
                 runID: runID, token: try request.decode("token", as: Int.self),
                 round: try request.decode("round", as: Int.self) + 1, in: transaction)
-            return [OutgoingMessage(stage: .generate, message: StageMessage(runID: runID, entityID: nextID, kind: .generationToken))]
+            return downstream + [OutgoingMessage(stage: .generate, message: StageMessage(runID: runID, entityID: nextID, kind: .generationToken))]
         }, afterCommit: {
             if let pool = built.pool.withLock({ $0 }) { pools.store(pool) }
         })

@@ -1,6 +1,6 @@
-// si-generate (self-instruct recipe): one circulating generation token → one teacher request of 5 prompts,
-// each listing 8 examples (6 seeds + 2 admitted machine instructions once the pool has them) drawn with the
-// run's seeded generator → candidate rows → one `si.filter.instructions` message.
+// si-generate: one circulating generation token → one teacher request of 5 prompts (Self-Instruct: 8 example
+// instructions each; Alpaca: 3 seed tasks each) drawn with the run's seeded generator → candidate rows → one
+// `si.filter.instructions` message.
 
 public import Broker
 public import Logging
@@ -8,7 +8,22 @@ public import SelfInstruct
 public import Store
 public import Teacher
 
-/// The `si.generate` handler.
+/// One request's prompts, its parameters, and how to read each prompt's completion.
+struct GenerationBatch: Sendable {
+    typealias Parsed = (candidates: [(position: Int, text: String, instance: TaskInstance?)], dropped: [DroppedItem])
+    var prompts: [String]
+    var parameters: CompletionParameters
+    var parse: @Sendable (_ prompt: Int, Completion) -> Parsed
+}
+
+/// A parsed candidate; Alpaca candidates carry their instance.
+struct Candidate: Sendable {
+    var position: Int
+    var text: String
+    var instance: TaskInstance?
+}
+
+/// The `si.generate` handler (both recipes).
 public struct GenerateHandler: StageHandler {
     public let stage = Topology.Stage.generate
     private let database: Database
@@ -58,9 +73,6 @@ public struct GenerateHandler: StageHandler {
         let token = try request.decode("token", as: Int.self)
         let round = try request.decode("round", as: Int.self)
         let run = try await catalog.facts(run: runID)
-        guard run.recipe == .selfInstruct else {
-            throw PermanentStageError(kind: "unsupported_recipe", message: "si-generate handles self-instruct only so far")
-        }
         let statusRows = try await database.query("SELECT status FROM runs WHERE id = \(runID)", operation: "run_status")
         let status = try statusRows.singleRow().decode("status", as: String.self)
         if ["cancelled", "failed", "completed"].contains(status) {
@@ -79,39 +91,23 @@ public struct GenerateHandler: StageHandler {
             "SELECT count(*) AS admitted FROM instructions WHERE run_id = \(runID) AND status = 'admitted'",
             operation: "admitted_count")
         let poolSize = try countRows.singleRow().decode("admitted", as: Int.self)
-        let samples = (0..<promptsPerRequest).map { prompt in
-            var rng = Self.generator(runSeed: run.seed, token: token, round: round, prompt: prompt)
-            return InstructionExampleSampler.sample(
-                seedCount: run.seedInstructions.count, machineCount: poolSize, rng: &rng)
-        }
-        let machineTexts = try await admittedTexts(runID: runID, sequences: samples.flatMap { refs in
-            refs.compactMap { if case .machine(let index) = $0 { Int64(index + 1) } else { nil } }
-        })
-        let prompts = try samples.map { refs in
-            let examples = try refs.map { ref in
-                try ref.resolve(seed: { run.seedInstructions[$0] }, machine: { index in
-                    guard let text = machineTexts[Int64(index + 1)] else {
-                        throw PermanentStageError(kind: "missing_instruction", message: "admission \(index + 1) not found")
-                    }
-                    return text
-                })
-            }
-            return renderSelfInstructInstructionPrompt(examples: examples, classificationOnly: false, library: library)
+        let batch: GenerationBatch = switch run.recipe {
+        case .selfInstruct: try await selfInstructBatch(run: run, token: token, round: round, poolSize: poolSize)
+        case .alpaca: try alpacaBatch(run: run, token: token, round: round)
         }
 
-        let parameters = try CompletionParameters(SamplingParameters.reference(for: .selfInstructInstructions))
         let result = try await DatabaseCallRecorder.$context.withValue(.init(runID: runID, entityID: requestID)) {
             try await teacher.completeWithDetails(
-                prompts: prompts, parameters: parameters, model: run.teacherModel, stage: stage.rawValue)
+                prompts: batch.prompts, parameters: batch.parameters, model: run.teacherModel, stage: stage.rawValue)
         }
 
-        var candidates: [ParsedInstruction] = []
+        var candidates: [Candidate] = []
         var dropped: [DroppedItem] = []
         for (prompt, choices) in result.choices.enumerated() {
             guard let choice = choices.first else { continue }
-            let parsed = parser.parse(choice.completion)
             let offset = prompt * Self.positionStride
-            candidates += parsed.instructions.map { ParsedInstruction(position: offset + $0.position, text: $0.text) }
+            let parsed = batch.parse(prompt, choice.completion)
+            candidates += parsed.candidates.map { Candidate(position: offset + $0.position, text: $0.text, instance: $0.instance) }
             dropped += parsed.dropped.map { DroppedItem(position: offset + $0.position, text: $0.text, reason: $0.reason) }
         }
         logger.debug("generation parsed", metadata: [
@@ -125,8 +121,9 @@ public struct GenerateHandler: StageHandler {
         return StageWork(write: { [candidates, dropped] transaction in
             for candidate in candidates {
                 try await transaction.execute("""
-                    INSERT INTO instructions (run_id, request_id, position, text)
-                    VALUES (\(runID), \(requestID), \(Int32(candidate.position)), \(candidate.text))
+                    INSERT INTO instructions (run_id, request_id, position, text, input, output)
+                    VALUES (\(runID), \(requestID), \(Int32(candidate.position)), \(candidate.text),
+                            \(candidate.instance?.input), \(candidate.instance?.output))
                     ON CONFLICT (request_id, position) DO NOTHING
                     """, operation: "candidate_insert")
             }
@@ -144,6 +141,53 @@ public struct GenerateHandler: StageHandler {
                 WHERE id = \(requestID)
                 """, operation: "generation_request_done")
             return [filterMessage]
+        })
+    }
+
+    /// Self-Instruct: each prompt lists 8 examples (6 seeds + 2 admitted machine instructions once the pool has
+    /// them) drawn with the request's sub-stream of the run seed.
+    private func selfInstructBatch(run: RunFacts, token: Int, round: Int, poolSize: Int) async throws -> GenerationBatch {
+        let samples = (0..<promptsPerRequest).map { prompt in
+            var rng = Self.generator(runSeed: run.seed, token: token, round: round, prompt: prompt)
+            return InstructionExampleSampler.sample(
+                seedCount: run.seedInstructions.count, machineCount: poolSize, rng: &rng)
+        }
+        let machineTexts = try await admittedTexts(runID: run.id, sequences: samples.flatMap { refs in
+            refs.compactMap { if case .machine(let index) = $0 { Int64(index + 1) } else { nil } }
+        })
+        let prompts = try samples.map { refs in
+            let examples = try refs.map { ref in
+                try ref.resolve(seed: { run.seedInstructions[$0] }, machine: { index in
+                    guard let text = machineTexts[Int64(index + 1)] else {
+                        throw PermanentStageError(kind: "missing_instruction", message: "admission \(index + 1) not found")
+                    }
+                    return text
+                })
+            }
+            return renderSelfInstructInstructionPrompt(examples: examples, classificationOnly: false, library: library)
+        }
+        let parser = self.parser
+        return GenerationBatch(
+            prompts: prompts, parameters: try CompletionParameters(SamplingParameters.reference(for: .selfInstructInstructions)),
+            parse: { _, completion in
+                let parsed = parser.parse(completion)
+                return (parsed.instructions.map { ($0.position, $0.text, nil) }, parsed.dropped)
+            })
+    }
+
+    /// Alpaca: each prompt shows 3 seed tasks (never machine instructions) with their first instance; the
+    /// teacher writes instruction, input and output together.
+    private func alpacaBatch(run: RunFacts, token: Int, round: Int) throws -> GenerationBatch {
+        let examples = (0..<promptsPerRequest).map { prompt in
+            var rng = Self.generator(runSeed: run.seed, token: token, round: round, prompt: prompt)
+            return AlpacaExampleSampler.sample(seedCount: run.seedTasks.count, rng: &rng).map { run.seedTasks[$0] }
+        }
+        let prompts = examples.map { renderAlpacaPrompt(examples: $0, library: library) }
+        let parameters = try CompletionParameters(SamplingParameters.reference(for: .alpacaInstructions))
+        let mode = parser.mode
+        return GenerationBatch(prompts: prompts, parameters: parameters, parse: { prompt, completion in
+            let parsed = AlpacaResponseParser(mode: mode, firstItemNumber: examples[prompt].count + 1).parse(completion)
+            return (parsed.tasks.map { ($0.position, $0.instruction, $0.instance) }, parsed.dropped)
         })
     }
 

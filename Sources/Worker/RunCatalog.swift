@@ -17,8 +17,43 @@ public struct RunFacts: Sendable, Hashable {
     /// Circulating generation tokens.
     public var concurrency: Int
     public var teacherModel: String?
+    /// Seed tasks in file order (instruction and instances).
+    public var seedTasks: [SeedTask]
+    /// Extra settings from the run file (`runs.config`).
+    public var config: RunSettings
+
     /// Seed instructions in file order.
     public var seedInstructions: [String]
+}
+
+/// The settings of `runs.config` the stages read, with their defaults.
+public struct RunSettings: Sendable, Hashable {
+    /// Share of instructions (not instances) that go to the validation split.
+    public var validationFraction: Double = 0.05
+    /// Most records per shard file.
+    public var shardSize: Int = 10_000
+
+    public init() {}
+
+    /// Reads the known keys of a `runs.config` object; unknown keys are left for other readers.
+    public init(json text: String) throws {
+        let value = try JSONReader.parse(Array(text.utf8))
+        guard case .object = value else {
+            throw PermanentStageError(kind: "invalid_run_config", message: "runs.config is not a JSON object")
+        }
+        if case .number(let number)? = value["validation_fraction"] {
+            guard let fraction = Double(number), fraction >= 0, fraction < 1 else {
+                throw PermanentStageError(kind: "invalid_run_config", message: "validation_fraction must be in [0, 1)")
+            }
+            validationFraction = fraction
+        }
+        if case .number(let number)? = value["shard_size"] {
+            guard let size = Int(number), size > 0 else {
+                throw PermanentStageError(kind: "invalid_run_config", message: "shard_size must be a positive integer")
+            }
+            shardSize = size
+        }
+    }
 }
 
 /// Loads `RunFacts` once per run and process.
@@ -34,7 +69,7 @@ public final class RunCatalog: Sendable {
     public func facts(run id: Int64) async throws -> RunFacts {
         if let cached = cache.withLock({ $0[id] }) { return cached }
         let rows = try await database.query(
-            "SELECT recipe, target, seed, threshold, concurrency, teacher_model FROM runs WHERE id = \(id)",
+            "SELECT recipe, target, seed, threshold, concurrency, teacher_model, config::text AS config FROM runs WHERE id = \(id)",
             operation: "run_facts")
         guard let row = rows.decodableRows.first else {
             throw PermanentStageError(kind: "unknown_run", message: "run \(id) does not exist")
@@ -44,16 +79,35 @@ public final class RunCatalog: Sendable {
             throw PermanentStageError(kind: "unknown_recipe", message: "run \(id) has recipe \(recipeText)")
         }
         let seeds = try await database.query(
-            "SELECT instruction FROM seed_tasks WHERE run_id = \(id) ORDER BY position", operation: "run_seeds")
+            "SELECT id, instruction, instances::text AS instances FROM seed_tasks WHERE run_id = \(id) ORDER BY position",
+            operation: "run_seeds")
+        let seedTasks = try seeds.decodableRows.map { row in
+            SeedTask(
+                id: try row.decode("id", as: String.self), instruction: try row.decode("instruction", as: String.self),
+                instances: try Self.instances(json: try row.decode("instances", as: String.self)))
+        }
         let facts = RunFacts(
             id: id, recipe: recipe, target: try row.decode("target", as: Int.self),
             seed: UInt64(bitPattern: try row.decode("seed", as: Int64.self)),
             threshold: try row.decode("threshold", as: Double.self),
             concurrency: try row.decode("concurrency", as: Int.self),
             teacherModel: try row.decode("teacher_model", as: String?.self),
-            seedInstructions: try seeds.decodableRows.map { try $0.decode("instruction", as: String.self) })
+            seedTasks: seedTasks, config: try RunSettings(json: try row.decode("config", as: String.self)),
+            seedInstructions: seedTasks.map(\.instruction))
         cache.withLock { $0[id] = facts }
         return facts
+    }
+
+    /// Reads a seed's `instances` array (`[{"input": …, "output": …}]`).
+    static func instances(json text: String) throws -> [TaskInstance] {
+        guard case .array(let items) = try JSONReader.parse(Array(text.utf8)) else {
+            throw PermanentStageError(kind: "invalid_seed", message: "seed instances are not a JSON array")
+        }
+        return items.compactMap { item in
+            guard case .string(let output)? = item["output"] else { return nil }
+            if case .string(let input)? = item["input"] { return TaskInstance(input: input, output: output) }
+            return TaskInstance(input: "", output: output)
+        }
     }
 
     /// The run's current status (`running`, `paused`, …), read fresh.

@@ -31,6 +31,7 @@ public struct WorkerConfig: Sendable, CustomStringConvertible {
         public static let queueType = "SI_AMQP_QUEUE_TYPE"
         public static let maxAttempts = "SI_MAX_ATTEMPTS"
         public static let databasePoolSize = "SI_DATABASE_POOL_SIZE"
+        public static let shardsDirectory = "SI_SHARDS_DIR"
     }
 
     /// postgres:// URI (may hold a password: redacted in `description`).
@@ -48,12 +49,16 @@ public struct WorkerConfig: Sendable, CustomStringConvertible {
     public var databasePoolSize: Int
     /// The teacher, when the stage calls one (nil for stages that never do).
     public var teacher: TeacherConfig?
+    /// Where `si-shards` writes (one directory per run below it).
+    public var shardsDirectory: String
 
     /// A configuration from explicit values (tests, tools).
     public init(
         databaseURL: String, amqpURL: String, concurrency: Int = 4, logLevel: Logger.Level = .info,
-        topology: Topology = Topology(), maxAttempts: Int = 3, databasePoolSize: Int? = nil, teacher: TeacherConfig? = nil
+        topology: Topology = Topology(), maxAttempts: Int = 3, databasePoolSize: Int? = nil, teacher: TeacherConfig? = nil,
+        shardsDirectory: String = "shards"
     ) {
+        self.shardsDirectory = shardsDirectory
         self.databaseURL = databaseURL
         self.amqpURL = amqpURL
         self.concurrency = concurrency
@@ -126,7 +131,7 @@ public struct WorkerConfig: Sendable, CustomStringConvertible {
             topology: Topology(namespace: namespace, queueType: queueType),
             maxAttempts: try integer(Variable.maxAttempts, default: 3, range: 1...100),
             databasePoolSize: try integer(Variable.databasePoolSize, default: concurrency + 2, range: 1...256),
-            teacher: teacher)
+            teacher: teacher, shardsDirectory: value(Variable.shardsDirectory) ?? "shards")
     }
 
     /// One line for the start-up log: URLs without passwords, no API key.
@@ -135,6 +140,7 @@ public struct WorkerConfig: Sendable, CustomStringConvertible {
             "database=\(SecretRedaction.redactingPasswords(in: databaseURL))", "amqp=\(SecretRedaction.redactingPasswords(in: amqpURL))",
             "concurrency=\(concurrency)", "log_level=\(logLevel.rawValue)", "namespace=\(topology.namespace)",
             "queue_type=\(topology.queueType.rawValue)", "max_attempts=\(maxAttempts)", "db_pool=\(databasePoolSize)",
+            "shards_dir=\(shardsDirectory)",
         ]
         if let teacher { parts.append("teacher=(\(teacher))") }
         return parts.joined(separator: " ")

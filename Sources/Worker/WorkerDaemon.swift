@@ -1,9 +1,9 @@
 // The shared `main` of the stage daemons: configuration from the environment, logging to stderr, adapters,
 // one ServiceGroup (relay, stage) with SIGTERM/SIGINT as graceful signals, then the adapters closed.
 
-import Broker
+public import Broker
 public import Logging
-import SelfInstruct
+public import SelfInstruct
 import ServiceLifecycle
 import UnixSignals
 #if canImport(FoundationEssentials)
@@ -30,12 +30,34 @@ public struct WorkerResources: Sendable {
     public let logger: Logger
 }
 
+/// A handler of any stage, so one daemon can run several `StageService`s of different handler types.
+public struct AnyStageHandler: StageHandler {
+    public let stage: Topology.Stage
+    private let body: @Sendable (StageMessage, Logger) async throws -> StageWork
+
+    public init(_ handler: some StageHandler) {
+        stage = handler.stage
+        body = { try await handler.handle($0, logger: $1) }
+    }
+
+    public func handle(_ message: StageMessage, logger: Logger) async throws -> StageWork {
+        try await body(message, logger)
+    }
+}
+
 /// Runs one stage daemon until SIGTERM or SIGINT.
 public enum WorkerDaemon {
     /// Builds everything from the process environment and runs the stage `makeHandler` returns. Exits the
     /// process with status 2 on a configuration error (the message names the variable) and 1 on a failure.
     public static func main<Handler: StageHandler>(
         name: String, needsTeacher: Bool, makeHandler: (WorkerResources) throws -> Handler
+    ) async -> Never {
+        await main(name: name, needsTeacher: needsTeacher, makeHandlers: { [AnyStageHandler(try makeHandler($0))] })
+    }
+
+    /// `main` for a daemon that consumes several queues (one `StageService` per handler).
+    public static func main(
+        name: String, needsTeacher: Bool, makeHandlers: (WorkerResources) throws -> [AnyStageHandler]
     ) async -> Never {
         let environment = processEnvironment()
         let config: WorkerConfig
@@ -54,7 +76,7 @@ public enum WorkerDaemon {
         let logger = Logger(label: name)
         logger.info("starting", metadata: ["si.config": "\(config)"])
         do {
-            try await run(config: config, logger: logger, makeHandler: makeHandler)
+            try await run(config: config, logger: logger, makeHandlers: makeHandlers)
             logger.info("stopped cleanly")
             exit(0)
         } catch {
@@ -66,6 +88,13 @@ public enum WorkerDaemon {
     /// Connects the adapters, runs the relay and the stage in one ServiceGroup, and closes everything after.
     public static func run<Handler: StageHandler>(
         config: WorkerConfig, logger: Logger, makeHandler: (WorkerResources) throws -> Handler
+    ) async throws {
+        try await run(config: config, logger: logger, makeHandlers: { [AnyStageHandler(try makeHandler($0))] })
+    }
+
+    /// `run` with one stage service per handler, all sharing the adapters and the relay.
+    public static func run(
+        config: WorkerConfig, logger: Logger, makeHandlers: (WorkerResources) throws -> [AnyStageHandler]
     ) async throws {
         let database = try Database(
             configuration: .init(url: config.databaseURL, poolSize: config.databasePoolSize, applicationName: logger.label),
@@ -84,12 +113,14 @@ public enum WorkerDaemon {
         let settings = BrokerSettings(url: config.amqpURL, logger: logger, topology: config.topology)
         let publisher = BrokerPublisher(settings: settings)
         let relay = OutboxRelay(database: database, publisher: publisher, exchange: config.topology.exchange, logger: logger)
-        let stage = StageService(
-            handler: try makeHandler(resources), database: database, settings: settings, topology: config.topology,
-            concurrency: config.concurrency, maxAttempts: config.maxAttempts, relay: relay, logger: logger)
-        // Shutdown runs in reverse: the stage stops consuming and finishes in flight, then the relay drains.
+        let stages = try makeHandlers(resources).map { handler in
+            StageService(
+                handler: handler, database: database, settings: settings, topology: config.topology,
+                concurrency: config.concurrency, maxAttempts: config.maxAttempts, relay: relay, logger: logger)
+        }
+        // Shutdown runs in reverse: the stages stop consuming and finish in flight, then the relay drains.
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [.init(service: relay), .init(service: stage)],
+            services: [.init(service: relay)] + stages.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
         // Below the usual 30 s orchestrator grace period, so in-flight work ends before SIGKILL would.
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(25)

@@ -1,10 +1,8 @@
-// si-classify is built by a later issue; until then it says so and exits non-zero rather than pretend to work.
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+// si-classify: consumes `si.classify` and asks the teacher whether each admitted instruction is a
+// classification task (Self-Instruct recipe).
+import Worker
 
-let message = "si-classify: not implemented yet (the distributed pipeline lands in a later issue)\n"
-_ = message.withCString { write(2, $0, strlen($0)) }
-exit(2)
+await WorkerDaemon.main(name: "si-classify", needsTeacher: true) { resources in
+    // `needsTeacher` guarantees the client; the force is a programming-error check, not input validation.
+    ClassifyHandler(database: resources.database, teacher: resources.teacher!, catalog: resources.catalog)
+}

@@ -1,6 +1,10 @@
-// si-filter: consumes `si.filter.instructions` and admits candidates in one total order per run.
+// si-filter: consumes `si.filter.instructions` (admission in one total order per run) and
+// `si.filter.instances` (instance parsing and validity rules; the last outcome of a run asks for shards).
 import Worker
 
 await WorkerDaemon.main(name: "si-filter", needsTeacher: false) { resources in
-    FilterInstructionsHandler(database: resources.database, catalog: resources.catalog)
+    [
+        AnyStageHandler(FilterInstructionsHandler(database: resources.database, catalog: resources.catalog)),
+        AnyStageHandler(FilterInstancesHandler(database: resources.database, catalog: resources.catalog)),
+    ]
 }

@@ -1,10 +1,7 @@
-// si-instances is built by a later issue; until then it says so and exits non-zero rather than pretend to work.
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+// si-instances: consumes `si.instances` and generates each classified instruction's instances, output-first
+// for classification tasks and input-first otherwise (Self-Instruct recipe).
+import Worker
 
-let message = "si-instances: not implemented yet (the distributed pipeline lands in a later issue)\n"
-_ = message.withCString { write(2, $0, strlen($0)) }
-exit(2)
+await WorkerDaemon.main(name: "si-instances", needsTeacher: true) { resources in
+    InstancesHandler(database: resources.database, teacher: resources.teacher!, catalog: resources.catalog)
+}

@@ -1,10 +1,7 @@
-// si-shards is built by a later issue; until then it says so and exits non-zero rather than pretend to work.
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+// si-shards: consumes `si.shards`; writes a completed run's valid instances as JSONL shards with a manifest
+// below $SI_SHARDS_DIR and marks the run completed.
+import Worker
 
-let message = "si-shards: not implemented yet (the distributed pipeline lands in a later issue)\n"
-_ = message.withCString { write(2, $0, strlen($0)) }
-exit(2)
+await WorkerDaemon.main(name: "si-shards", needsTeacher: false) { resources in
+    ShardsHandler(database: resources.database, catalog: resources.catalog, directory: resources.config.shardsDirectory)
+}

@@ -195,7 +195,9 @@ extension RunTransitionCommand {
     func run() async throws {
         do {
             let transition = try await DatabaseAccess.with(application: "sictl-run") { database in
-                try await RunControl(database: database).apply(Self.command, to: run)
+                // The daemons' namespace decides the queue names `start` routes the first tokens to.
+                let namespace = ProcessInfo.processInfo.environment["SI_AMQP_NAMESPACE"].flatMap { $0.isEmpty ? nil : $0 } ?? "si"
+                return try await RunControl(database: database, namespace: namespace).apply(Self.command, to: run)
             }
             if global.json {
                 print(try ReportJSON.encode(transition))

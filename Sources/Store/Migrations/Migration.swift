@@ -17,6 +17,7 @@ public struct Migration: Sendable, Hashable {
     /// Every migration of the schema, in order.
     public static let all: [Migration] = [
         initialSchema,
+        instanceGeneration,
     ]
 }
 

@@ -1,0 +1,87 @@
+// Which shard file each valid instance goes to (architecture §8, the JSONL subset): instructions are shuffled
+// with the run's seed and the first share of them forms the validation split, so no instruction is in both;
+// records are then shuffled within their split and cut into files of at most `shardSize` records. The same
+// records and seed always give the same plan, so re-running the stage rewrites identical bytes.
+
+/// One valid instance as the shard stage reads it.
+public struct ShardRecord: Sendable, Hashable {
+    /// `instances.id`.
+    public var id: Int64
+    /// The instruction it belongs to (the split is decided per instruction).
+    public var instructionID: Int64
+    public var instruction: String
+    public var input: String
+    public var output: String
+
+    public init(id: Int64, instructionID: Int64, instruction: String, input: String, output: String) {
+        self.id = id
+        self.instructionID = instructionID
+        self.instruction = instruction
+        self.input = input
+        self.output = output
+    }
+
+    /// The record as one JSONL line `{"instruction": …, "input": …, "output": …}` with its newline.
+    public var jsonLine: String {
+        "{\"instruction\": \(JSONWriter.quoted(instruction)), \"input\": \(JSONWriter.quoted(input)), "
+            + "\"output\": \(JSONWriter.quoted(output))}\n"
+    }
+}
+
+/// The two splits, named as in `instances.split` and `shards.split`.
+public enum ShardSplit: String, Sendable, Hashable, CaseIterable {
+    case train
+    case validation
+}
+
+/// One output file: its split, number within the split and records in file order.
+public struct PlannedShard: Sendable, Hashable {
+    public var split: ShardSplit
+    public var number: Int
+    public var records: [ShardRecord]
+
+    /// `train-00000.jsonl`, `validation-00001.jsonl`, …
+    public var fileName: String {
+        let digits = String(number)
+        return "\(split.rawValue)-\(String(repeating: "0", count: max(0, 5 - digits.count)))\(digits).jsonl"
+    }
+}
+
+/// Splitting and sharding, pure and deterministic.
+public enum ShardPlan {
+    /// The sub-stream of the run seed used for shard shuffles (ASCII "SHRD").
+    static let stream: UInt64 = 0x5348_5244
+
+    /// Plans the files for `records` (given in any stable order; the plan depends only on that order and the
+    /// seed). `validationFraction` of the instructions, rounded down, go to validation.
+    public static func make(
+        records: [ShardRecord], seed: UInt64, validationFraction: Double, shardSize: Int
+    ) -> [PlannedShard] {
+        precondition(shardSize > 0, "shardSize must be positive")
+        precondition(validationFraction >= 0 && validationFraction < 1, "validationFraction must be in [0, 1)")
+        var instructionOrder: [Int64] = []
+        var seen = Set<Int64>()
+        for record in records where seen.insert(record.instructionID).inserted {
+            instructionOrder.append(record.instructionID)
+        }
+        var random = SeededRandom(seed: seed, stream: stream)
+        random.shuffle(&instructionOrder)
+        let validationCount = Int((Double(instructionOrder.count) * validationFraction).rounded(.down))
+        let validation = Set(instructionOrder.prefix(validationCount))
+
+        var shards: [PlannedShard] = []
+        for split in ShardSplit.allCases {
+            var members = records.filter { validation.contains($0.instructionID) == (split == .validation) }
+            random.shuffle(&members)
+            var number = 0
+            var start = 0
+            while start < members.count {
+                let end = min(start + shardSize, members.count)
+                shards.append(PlannedShard(split: split, number: number, records: Array(members[start..<end])))
+                number += 1
+                start = end
+            }
+        }
+        return shards
+    }
+}

@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# Runs the whole distributed pipeline on this machine: private PostgreSQL and RabbitMQ (installed with apt
+# when missing), the simulated teacher, N replicas of every stage daemon, one run from create to audit.
+# Everything it started is stopped when it ends, also on Ctrl-C or failure.
+#
+#   deploy/local/pipeline.sh [options]
+#
+#   --recipe R          self-instruct (default) or alpaca
+#   --target N          instructions to admit (default 500)
+#   --seeds FILE        seed tasks (default examples/seed_tasks.jsonl)
+#   --replicas N        processes per stage daemon (default 1; si-shards always 1)
+#   --concurrency N     circulating generation tokens of the run (default 8)
+#   --worker-concurrency N   messages each daemon handles at once, SI_CONCURRENCY (default 8)
+#   --name NAME         run name (default <recipe>-<timestamp>)
+#   --faults SPEC       simulator faults, e.g. 429=0.05,503=0.02 (default none)
+#   --latency SPEC      simulator latency, e.g. fixed:50 (default none)
+#   --out DIR           where logs and shards go (default out/)
+#   --debug             use a debug build (faster to build, slower to run)
+#   --report            at the end print wall time, per-stage messages/s, teacher calls, peak RSS per worker
+#   -h, --help          this text
+#
+# Output: shards and manifest.json in OUT/shards/<run name>/, logs in OUT/logs/. Needs a Swift 6.1+ toolchain
+# on PATH and root for the apt step.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root="$(pwd)"
+
+recipe=self-instruct target=500 seeds=examples/seed_tasks.jsonl replicas=1 run_concurrency=8 worker_concurrency=8
+name="" faults="" latency="" out_dir=out configuration=release report=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --recipe) recipe="$2"; shift 2 ;;
+        --target) target="$2"; shift 2 ;;
+        --seeds) seeds="$2"; shift 2 ;;
+        --replicas) replicas="$2"; shift 2 ;;
+        --concurrency) run_concurrency="$2"; shift 2 ;;
+        --worker-concurrency) worker_concurrency="$2"; shift 2 ;;
+        --name) name="$2"; shift 2 ;;
+        --faults) faults="$2"; shift 2 ;;
+        --latency) latency="$2"; shift 2 ;;
+        --out) out_dir="$2"; shift 2 ;;
+        --debug) configuration=debug; shift ;;
+        --report) report=1; shift ;;
+        -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "pipeline.sh: unknown argument '$1' (try --help)" >&2; exit 64 ;;
+    esac
+done
+case "$recipe" in self-instruct|alpaca) ;; *) echo "pipeline.sh: --recipe must be self-instruct or alpaca" >&2; exit 64 ;; esac
+for number in "$target" "$replicas" "$run_concurrency" "$worker_concurrency"; do
+    [[ "$number" =~ ^[1-9][0-9]*$ ]] || { echo "pipeline.sh: '$number' is not a positive integer" >&2; exit 64; }
+done
+[ -f "$seeds" ] || { echo "pipeline.sh: seed file '$seeds' not found" >&2; exit 66; }
+[ -n "$name" ] || name="$recipe-$(date +%Y%m%d-%H%M%S)"
+
+say() { echo "pipeline: $*" >&2; }
+command -v swift >/dev/null || { say "no swift on PATH: install a Swift 6.1+ toolchain (https://www.swift.org/install/linux/)"; exit 1; }
+
+mkdir -p "$out_dir/logs" "$out_dir/shards"
+out_dir="$(cd "$out_dir" && pwd)"
+seeds="$(cd "$(dirname "$seeds")" && pwd)/$(basename "$seeds")"
+
+# --- what we start, and stopping it again -------------------------------------------------------------------
+pids=()
+started_services=0
+cleanup() {
+    local status=$?
+    trap - EXIT INT TERM
+    if [ ${#pids[@]} -gt 0 ]; then
+        say "stopping ${#pids[@]} processes"
+        kill -TERM "${pids[@]}" 2>/dev/null || true
+        for _ in $(seq 1 60); do
+            alive=0
+            for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+            [ "$alive" -eq 0 ] && break
+            sleep 0.5
+        done
+        kill -KILL "${pids[@]}" 2>/dev/null || true
+    fi
+    if [ "$started_services" -eq 1 ]; then
+        say "stopping PostgreSQL and RabbitMQ"
+        deploy/local/services.sh stop >/dev/null 2>&1 || true
+    fi
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- services and build ---------------------------------------------------------------------------------------
+if deploy/local/services.sh status >/dev/null 2>&1; then
+    say "using the PostgreSQL and RabbitMQ already running"
+else
+    deploy/local/services.sh --install start
+    started_services=1
+fi
+eval "$(deploy/local/services.sh env)"
+export SI_DATABASE_URL SI_AMQP_URL
+
+say "building ($configuration)"
+swift build -c "$configuration" 2>&1 | grep -E "error|warning: .*\.swift|Compiling|Build complete" | tail -n 3 >&2
+bin="$(swift build -c "$configuration" --show-bin-path)"
+sictl="$bin/sictl"
+
+"$sictl" migrate >/dev/null
+
+# --- simulator --------------------------------------------------------------------------------------------------
+sim_args=(--port 0)
+[ -n "$faults" ] && sim_args+=(--faults "$faults")
+[ -n "$latency" ] && sim_args+=(--latency "$latency")
+sim_out="$out_dir/logs/si-teacher-sim.out"
+: > "$sim_out"
+"$bin/si-teacher-sim" "${sim_args[@]}" > "$sim_out" 2> "$out_dir/logs/si-teacher-sim.log" &
+pids+=($!)
+for _ in $(seq 1 100); do grep -q '^listening ' "$sim_out" && break; sleep 0.1; done
+teacher_url="$(sed -n 's/^listening //p' "$sim_out" | head -n 1)"
+[ -n "$teacher_url" ] || { say "the simulator did not start; see $out_dir/logs/si-teacher-sim.log"; exit 1; }
+say "simulated teacher at $teacher_url"
+
+# --- stage daemons ----------------------------------------------------------------------------------------------
+export SI_TEACHER_URL="$teacher_url" SI_TEACHER_MODEL=si-sim-1 SI_SHARDS_DIR="$out_dir/shards"
+export SI_CONCURRENCY="$worker_concurrency" SI_LOG_LEVEL="${SI_LOG_LEVEL:-notice}"
+stages=(si-generate si-filter si-shards)
+[ "$recipe" = self-instruct ] && stages+=(si-classify si-instances)
+worker_names=()
+for stage in "${stages[@]}"; do
+    count="$replicas"
+    [ "$stage" = si-shards ] && count=1
+    for i in $(seq 1 "$count"); do
+        "$bin/$stage" 2> "$out_dir/logs/$stage-$i.log" &
+        pids+=($!)
+        worker_names+=("$stage-$i:$!")
+    done
+done
+say "started ${#worker_names[@]} stage daemons (logs in $out_dir/logs)"
+
+# --- the run ----------------------------------------------------------------------------------------------------
+started_at=$(date +%s%N)
+"$sictl" run create --name "$name" --recipe "$recipe" --seeds "$seeds" --target "$target" \
+    --concurrency "$run_concurrency" >&2
+"$sictl" run start "$name" >&2
+while true; do
+    status="$("$sictl" status "$name" --json | grep -o '"status":"[a-z]*"' | head -n 1 | cut -d'"' -f4 || true)"
+    "$sictl" status "$name" | head -n 6 >&2
+    case "$status" in
+        completed) break ;;
+        cancelled|failed) say "run $name ended $status"; exit 1 ;;
+    esac
+    for entry in "${worker_names[@]}"; do
+        kill -0 "${entry##*:}" 2>/dev/null || { say "${entry%%:*} exited; see $out_dir/logs/${entry%%:*}.log"; exit 1; }
+    done
+    sleep 5
+done
+finished_at=$(date +%s%N)
+
+"$sictl" status "$name" >&2
+say "auditing"
+"$sictl" audit "$name" --shards-dir "$out_dir/shards" >&2
+
+if [ "$report" -eq 1 ]; then
+    elapsed_ms=$(( (finished_at - started_at) / 1000000 ))
+    wall="$((elapsed_ms / 1000)).$(printf '%03d' $((elapsed_ms % 1000)))"
+    echo "report: wall ${wall} s from run start to completed (status polled every 5 s)"
+    for entry in "${worker_names[@]}"; do
+        pid="${entry##*:}"
+        peak=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo "?")
+        echo "report: peak RSS ${entry%%:*} ${peak} kB"
+    done
+    psql_url="$SI_DATABASE_URL"
+    psql "$psql_url" -X -q -A -F ' ' -t -v ON_ERROR_STOP=1 <<SQL | sed 's/^/report: /'
+SELECT 'run ' || name || ': admitted ' || p.admitted || ', candidates ' || p.candidates || ', instances valid '
+       || p.instances_valid || ', rejected ' || p.instances_rejected || ', sharded ' || p.records_sharded
+FROM si_run_progress p WHERE name = '$name';
+SELECT 'teacher calls ' || count(*) || ' (' || count(*) FILTER (WHERE error_kind IS NOT NULL) || ' failed), prompt tokens '
+       || sum(prompt_tokens) || ', completion tokens ' || sum(completion_tokens)
+FROM llm_calls WHERE run_id = (SELECT id FROM runs WHERE name = '$name');
+SELECT 'stage ' || stage || ': ' || count(*) || ' messages in '
+       || round(extract(epoch FROM max(processed_at) - min(processed_at))::numeric, 1) || ' s = '
+       || round(count(*) / greatest(extract(epoch FROM max(processed_at) - min(processed_at)), 0.001)::numeric, 1) || ' msg/s'
+FROM processed_messages WHERE run_id = (SELECT id FROM runs WHERE name = '$name') GROUP BY stage ORDER BY stage;
+SQL
+fi
+
+# si-shards names the directory after the run, with characters outside [A-Za-z0-9._-] replaced by '_'.
+echo "shards: $out_dir/shards/$(printf '%s' "$name" | tr -c 'A-Za-z0-9._-' '_')"

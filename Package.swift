@@ -151,6 +151,15 @@ let package = Package(
         ),
         .testTarget(name: "SelfInstructTests", dependencies: ["SelfInstruct"], swiftSettings: strict),
         // Runs the built sictl binary end to end.
+        // The daemons as separate processes end to end (two replicas, faults, SIGKILL); gated like IntegrationTests.
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: [
+                "Store", "Broker", "sictl", "si-generate", "si-filter", "si-classify", "si-instances", "si-shards",
+                "si-teacher-sim",
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "SictlTests", dependencies: ["sictl", "Store"], swiftSettings: strict),
         .testTarget(name: "BrokerTests", dependencies: ["Broker"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),

@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+
+/// The product as users run it: separate daemon processes, two replicas of every stage, the real broker and
+/// database, the simulator with injected faults, `sictl` to drive and audit. Serialized: each test already
+/// runs a dozen processes on the machine.
+@Suite(.serialized, .timeLimit(.minutes(10))) struct PipelineEndToEndTests {
+    static let faults = "429=0.03,500=0.02,503=0.03,malformed=0.02,truncated=0.03,retry-after=0"
+
+    /// Runs `sictl audit` and expects every check to pass.
+    static func expectAuditPasses(_ pipeline: PipelineProcesses, run: String) throws {
+        let audit = try pipeline.sictl(["audit", run, "--shards-dir", pipeline.shardsDirectory.path])
+        #expect(audit.status == 0, "audit failed:\n\(audit.stdout)\(audit.stderr)")
+        #expect(audit.stdout.contains("all 12 checks passed"), "\(audit.stdout)")
+        #expect(!audit.stdout.contains("FAIL"))
+    }
+
+    /// The manifest `si-shards` wrote, parsed.
+    static func manifest(_ pipeline: PipelineProcesses, run: String) throws -> [String: Any] {
+        let url = pipeline.shardsDirectory.appendingPathComponent("\(run)/manifest.json")
+        let object = try JSONSerialization.jsonObject(with: try Data(contentsOf: url))
+        return try #require(object as? [String: Any])
+    }
+
+    @Test func selfInstructTwoReplicasOfEveryStageWithTeacherFaults() throws {
+        let pipeline = try PipelineProcesses(faults: Self.faults)
+        defer { pipeline.shutdown() }
+        try pipeline.startStages(recipe: "self-instruct", replicas: 2)
+        try pipeline.createAndStart(name: "e2e-si", recipe: "self-instruct", seeds: exampleSeedsPath, target: 300, concurrency: 6)
+        try pipeline.waitUntilCompleted(name: "e2e-si", timeout: .seconds(420))
+
+        try Self.expectAuditPasses(pipeline, run: "e2e-si")
+        let admitted = try pipeline.query(
+            "SELECT count(*) AS n FROM instructions WHERE status = 'admitted'", column: "n", as: Int.self)
+        #expect(admitted == 300)
+        let classified = try pipeline.query("SELECT count(*) AS n FROM classifications", column: "n", as: Int.self)
+        #expect(classified == 300)
+        // The faults really happened, and retries absorbed them: no dead letters.
+        let failedCalls = try pipeline.query(
+            "SELECT count(*) AS n FROM llm_calls WHERE error_kind IS NOT NULL", column: "n", as: Int.self)
+        #expect(failedCalls > 0)
+        let deadLetters = try pipeline.query("SELECT count(*) AS n FROM dead_letters", column: "n", as: Int.self)
+        #expect(deadLetters == 0)
+        // Every instruction went through the three per-instruction stages.
+        let busyStages = try pipeline.query("""
+            SELECT count(DISTINCT stage) AS n FROM processed_messages WHERE stage IN ('classify', 'instances', 'filter.instances')
+            """, column: "n", as: Int.self)
+        #expect(busyStages == 3)
+        let valid = try pipeline.query("SELECT count(*) AS n FROM instances WHERE status = 'valid'", column: "n", as: Int.self)
+        let manifest = try Self.manifest(pipeline, run: "e2e-si")
+        #expect(manifest["records"] as? Int == valid)
+        #expect(valid > 300, "about 1.5 valid instances per instruction expected, got \(valid)")
+    }
+
+    @Test func alpacaRecipeEndToEnd() throws {
+        let pipeline = try PipelineProcesses(faults: "429=0.05,503=0.05,retry-after=0")
+        defer { pipeline.shutdown() }
+        try pipeline.startStages(recipe: "alpaca", replicas: 2, shardReplicas: 2)
+        try pipeline.createAndStart(name: "e2e-alpaca", recipe: "alpaca", seeds: exampleSeedsPath, target: 300, concurrency: 4)
+        try pipeline.waitUntilCompleted(name: "e2e-alpaca", timeout: .seconds(300))
+
+        try Self.expectAuditPasses(pipeline, run: "e2e-alpaca")
+        // Alpaca has no classification or instance stage: one instance per instruction, straight from generation.
+        #expect(try pipeline.query("SELECT count(*) AS n FROM classifications", column: "n", as: Int.self) == 0)
+        #expect(try pipeline.query("SELECT count(*) AS n FROM llm_calls WHERE stage <> 'generate'", column: "n", as: Int.self) == 0)
+        let perInstruction = try pipeline.query(
+            "SELECT coalesce(max(c), 0) AS n FROM (SELECT count(*) AS c FROM instances GROUP BY instruction_id) t",
+            column: "n", as: Int.self)
+        #expect(perInstruction == 1)
+        let valid = try pipeline.query("SELECT count(*) AS n FROM instances WHERE status = 'valid'", column: "n", as: Int.self)
+        #expect(try Self.manifest(pipeline, run: "e2e-alpaca")["records"] as? Int == valid)
+    }
+
+    /// SIGKILLs a random daemon several times during the run and starts a fresh replica each time: the run still
+    /// completes, nothing is lost or duplicated (the audit's invariants), and work was really interrupted.
+    @Test func survivesWorkersKilledAtRandom() throws {
+        let pipeline = try PipelineProcesses(faults: "429=0.02,503=0.02,retry-after=0")
+        defer { pipeline.shutdown() }
+        try pipeline.startStages(recipe: "self-instruct", replicas: 2)
+        try pipeline.createAndStart(name: "e2e-crash", recipe: "self-instruct", seeds: exampleSeedsPath, target: 300, concurrency: 6)
+
+        var random = SystemRandomNumberGenerator()
+        var kills: [String] = []
+        // Stages in a random order, repeated, so every kind of daemon is hit; the replica is random.
+        let victims = (0..<2).flatMap { _ in PipelineProcesses.stages(recipe: "self-instruct").shuffled(using: &random) }
+        var nextKill = ContinuousClock.now + .milliseconds(Int.random(in: 500...1500, using: &random))
+        try pipeline.waitUntilCompleted(name: "e2e-crash", timeout: .seconds(480)) {
+            guard kills.count < victims.count, ContinuousClock.now >= nextKill else { return }
+            let candidates = pipeline.workers.indices.filter { pipeline.workers[$0].stage == victims[kills.count] }
+            let stage = pipeline.kill(workerAt: candidates.randomElement(using: &random)!)
+            kills.append(stage)
+            try pipeline.startWorker(stage)
+            nextKill = ContinuousClock.now + .milliseconds(Int.random(in: 500...1500, using: &random))
+        }
+        print("killed: \(kills.joined(separator: ", "))")
+        #expect(kills.count >= 5, "the run ended before enough kills: \(kills)")
+
+        try Self.expectAuditPasses(pipeline, run: "e2e-crash")
+        #expect(try pipeline.query("SELECT count(*) AS n FROM instructions WHERE status = 'admitted'", column: "n", as: Int.self) == 300)
+        // Every valid instance is in exactly one shard file line: the manifest total equals the valid rows.
+        let valid = try pipeline.query("SELECT count(*) AS n FROM instances WHERE status = 'valid'", column: "n", as: Int.self)
+        #expect(try Self.manifest(pipeline, run: "e2e-crash")["records"] as? Int == valid)
+        let shardLines = try FileManager.default.contentsOfDirectory(
+            atPath: pipeline.shardsDirectory.appendingPathComponent("e2e-crash").path
+        ).filter { $0.hasSuffix(".jsonl") }.map { file in
+            try String(contentsOf: pipeline.shardsDirectory.appendingPathComponent("e2e-crash/\(file)"), encoding: .utf8)
+                .split(separator: "\n").count
+        }.reduce(0, +)
+        #expect(shardLines == valid)
+    }
+}

@@ -1,0 +1,233 @@
+import Broker
+import Foundation
+import Store
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The real product as separate processes: the simulated teacher and replicas of every stage daemon, started
+/// from the binaries built next to this test bundle, over a private PostgreSQL schema and a private broker
+/// namespace, driven with the real `sictl`.
+final class PipelineProcesses {
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    let binaries: URL
+    let directory: URL
+    let shardsDirectory: URL
+    let databaseURL: String
+    let amqpURL: String
+    let namespace: String
+    private let schema: String
+    private let admin: PGConnection
+    private(set) var teacherURL = ""
+    private var simulator: Process?
+    /// Running stage daemons, by executable name.
+    private(set) var workers: [(stage: String, process: Process)] = []
+    private var started = 0
+
+    /// Stage daemons of a recipe.
+    static func stages(recipe: String) -> [String] {
+        recipe == "alpaca" ? ["si-generate", "si-filter", "si-shards"]
+            : ["si-generate", "si-filter", "si-classify", "si-instances", "si-shards"]
+    }
+
+    /// Private schema (migrated by `sictl migrate`), namespace, directory and a simulator with `faults`.
+    init(faults: String) throws {
+        guard let base = ProcessInfo.processInfo.environment["SI_TEST_DATABASE_URL"], !base.isEmpty,
+              let amqp = ProcessInfo.processInfo.environment["SI_TEST_AMQP_URL"], !amqp.isEmpty
+        else {
+            if ProcessInfo.processInfo.environment["SI_TEST_REQUIRE_SERVICES"] == "1" {
+                throw Failure("SI_TEST_DATABASE_URL / SI_TEST_AMQP_URL unset but SI_TEST_REQUIRE_SERVICES=1")
+            }
+            try Test.cancel("PostgreSQL/RabbitMQ not configured (SI_TEST_DATABASE_URL, SI_TEST_AMQP_URL); use deploy/local/test.sh")
+        }
+        let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        binaries = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("si-pipeline-\(suffix)")
+        shardsDirectory = directory.appendingPathComponent("shards")
+        try FileManager.default.createDirectory(at: shardsDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("logs"), withIntermediateDirectories: true)
+        schema = "si_pipe_\(suffix)"
+        admin = try PGConnection.connect(url: base)
+        _ = try admin.execute("CREATE SCHEMA \(schema)")
+        databaseURL = base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)"
+        amqpURL = amqp
+        namespace = "si-pipe-\(suffix)"
+        try startSimulator(faults: faults)
+        let migrate = try sictl(["migrate"])
+        guard migrate.status == 0 else { throw Failure("sictl migrate failed: \(migrate.stderr)") }
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    /// What every process gets: the private schema and namespace, the simulator, the shards directory.
+    var environment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["SI_DATABASE_URL"] = databaseURL
+        environment["SI_AMQP_URL"] = amqpURL
+        environment["SI_AMQP_NAMESPACE"] = namespace
+        environment["SI_TEACHER_URL"] = teacherURL
+        environment["SI_TEACHER_MODEL"] = "si-sim-1"
+        environment["SI_SHARDS_DIR"] = shardsDirectory.path
+        environment["SI_CONCURRENCY"] = "4"
+        environment["SI_LOG_LEVEL"] = "info"
+        // Short client backoff: faults are injected on purpose and the test should not sleep through them.
+        environment["SI_TEACHER_MAX_ATTEMPTS"] = "8"
+        return environment
+    }
+
+    private func startSimulator(faults: String) throws {
+        let output = directory.appendingPathComponent("logs/si-teacher-sim.out")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        let process = Process()
+        process.executableURL = binaries.appendingPathComponent("si-teacher-sim")
+        process.arguments = ["--port", "0", "--seed", "7"] + (faults.isEmpty ? [] : ["--faults", faults])
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        process.standardError = try logFile("si-teacher-sim")
+        try process.run()
+        simulator = process
+        for _ in 0..<200 {
+            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening ") }) {
+                teacherURL = String(line.dropFirst("listening ".count))
+                return
+            }
+            usleep(50_000)
+        }
+        throw Failure("the simulator did not report its address")
+    }
+
+    private func logFile(_ name: String) throws -> FileHandle {
+        let url = directory.appendingPathComponent("logs/\(name).log")
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
+        return try FileHandle(forWritingTo: url)
+    }
+
+    /// Starts one more replica of `stage`.
+    @discardableResult
+    func startWorker(_ stage: String) throws -> Process {
+        started += 1
+        let process = Process()
+        process.executableURL = binaries.appendingPathComponent(stage)
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try logFile("\(stage)-\(started)")
+        try process.run()
+        workers.append((stage, process))
+        return process
+    }
+
+    /// `replicas` of each stage daemon of `recipe` (one `si-shards` unless `shardReplicas` says otherwise).
+    func startStages(recipe: String, replicas: Int, shardReplicas: Int? = nil) throws {
+        for stage in Self.stages(recipe: recipe) {
+            for _ in 0..<(stage == "si-shards" ? shardReplicas ?? replicas : replicas) { try startWorker(stage) }
+        }
+    }
+
+    /// SIGKILLs worker `index` and forgets it.
+    func kill(workerAt index: Int) -> String {
+        let (stage, process) = workers.remove(at: index)
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        return stage
+    }
+
+    /// Runs the built `sictl` with this pipeline's environment.
+    func sictl(_ arguments: [String]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = binaries.appendingPathComponent("sictl")
+        process.arguments = arguments
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                       stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// A fresh connection to the private schema (a worker may have been killed mid-transaction on another).
+    func query<Value: SQLDecodable>(_ sql: String, column: String, as type: Value.Type) throws -> Value {
+        let connection = try PGConnection.connect(url: databaseURL)
+        defer { connection.close() }
+        return try connection.execute(sql).singleRow().decode(column, as: Value.self)
+    }
+
+    /// Creates and starts a run from `seeds`; returns its name.
+    func createAndStart(name: String, recipe: String, seeds: String, target: Int, concurrency: Int) throws {
+        let created = try sictl(["run", "create", "--name", name, "--recipe", recipe, "--seeds", seeds,
+                                 "--target", String(target), "--concurrency", String(concurrency), "--seed", "11"])
+        guard created.status == 0 else { throw Failure("run create: \(created.stderr)") }
+        let start = try sictl(["run", "start", name])
+        guard start.status == 0 else { throw Failure("run start: \(start.stderr)") }
+    }
+
+    /// Polls until the run is completed; `tick` runs between polls (the crash test kills workers there).
+    /// Throws with the run's progress and the last log lines when `timeout` passes or a daemon dies on its own.
+    func waitUntilCompleted(name: String, timeout: Duration, tick: () throws -> Void = {}) throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let status = try query("SELECT status FROM runs WHERE name = '\(name)'", column: "status", as: String.self)
+            if status == "completed" { return }
+            if status != "running" { throw Failure("run \(name) is \(status)\n\(diagnostics())") }
+            if let dead = workers.first(where: { !$0.process.isRunning }) {
+                throw Failure("\(dead.stage) exited with status \(dead.process.terminationStatus)\n\(diagnostics())")
+            }
+            try tick()
+            usleep(200_000)
+        }
+        throw Failure("run \(name) did not complete within \(timeout)\n\(diagnostics())")
+    }
+
+    /// Progress and the tail of every log, for failure messages.
+    func diagnostics() -> String {
+        var text = (try? sictl(["status"]).stdout) ?? ""
+        let logs = directory.appendingPathComponent("logs")
+        for file in ((try? FileManager.default.contentsOfDirectory(atPath: logs.path)) ?? []).sorted() {
+            let content = (try? String(contentsOf: logs.appendingPathComponent(file), encoding: .utf8)) ?? ""
+            let lines = content.split(separator: "\n").filter { $0.contains("error") || $0.contains("warning") }.suffix(5)
+            if !lines.isEmpty { text += "\n== \(file)\n" + lines.joined(separator: "\n") }
+        }
+        return text
+    }
+
+    /// SIGTERM to every process, SIGKILL after 30 s; then the schema, the queues and the directory go.
+    func shutdown() {
+        let all = workers.map(\.process) + (simulator.map { [$0] } ?? [])
+        for process in all where process.isRunning { process.terminate() }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while all.contains(where: \.isRunning) && ContinuousClock.now < deadline { usleep(100_000) }
+        for process in all where process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+        for process in all { process.waitUntilExit() }
+        workers = []
+        _ = try? admin.execute("DROP SCHEMA \(schema) CASCADE")
+        admin.close()
+        if let broker = try? AMQPConnection.connect(url: amqpURL) {
+            try? Topology(namespace: namespace).delete(on: broker)
+            broker.close()
+        }
+        if ProcessInfo.processInfo.environment["SI_TEST_KEEP_PIPELINE"] == nil {
+            try? FileManager.default.removeItem(at: directory)
+        }
+    }
+}
+
+/// The repository's example seeds (20 self-instruct tasks written for this project).
+var exampleSeedsPath: String {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("examples/seed_tasks.jsonl").path
+}

@@ -62,10 +62,11 @@ def check_environment(documents, problems):
     for _, document in documents:
         if document.get("kind") in ("ConfigMap", "Secret"):
             data = {**(document.get("data") or {}), **(document.get("stringData") or {})}
-            config_keys[(document["kind"], document["metadata"]["name"])] = set(data)
+            config_keys[(document["kind"], (document.get("metadata") or {}).get("name"))] = set(data)
     for where, document in documents:
         if document.get("kind") not in ("Deployment", "Job"):
             continue
+        name = (document.get("metadata") or {}).get("name", "?")
         for container in document["spec"]["template"]["spec"]["containers"]:
             argv = list(container.get("command") or []) + list(container.get("args") or [])
             if not argv:
@@ -79,12 +80,12 @@ def check_environment(documents, problems):
                         if reference not in config_keys:
                             problems.append(f"{where}: envFrom {kind} {reference[1]} is not defined under deploy/k8s")
                         names |= config_keys.get(reference, set())
-            problems.extend(envnames.check(program, names, f"{where} {document['metadata']['name']}"))
-            print(f"env: {document['kind']} {document['metadata']['name']} ({program}): {', '.join(sorted(names))}")
+            problems.extend(envnames.check(program, names, f"{where} {name}"))
+            print(f"env: {document['kind']} {name} ({program}): {', '.join(sorted(names))}")
 
 
 def check_keda(documents, problems):
-    deployments = {d["metadata"]["name"] for _, d in documents if d.get("kind") == "Deployment"}
+    deployments = {(d.get("metadata") or {}).get("name") for _, d in documents if d.get("kind") == "Deployment"}
     expected = stage_queues()
     seen = []
     for where, document in documents:

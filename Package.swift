@@ -157,7 +157,7 @@ let package = Package(
         ),
         .testTarget(name: "SelfInstructTests", dependencies: ["SelfInstruct"], swiftSettings: strict),
         // Runs the built sictl binary end to end.
-        .testTarget(name: "SictlTests", dependencies: ["sictl", "Store"], swiftSettings: strict),
+        .testTarget(name: "SictlTests", dependencies: ["sictl", "Store", "Broker"], swiftSettings: strict),
         .testTarget(name: "BrokerTests", dependencies: ["Broker"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Broker", "SelfInstruct", "Teacher", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),

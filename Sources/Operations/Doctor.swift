@@ -189,7 +189,9 @@ public struct Doctor: Sendable {
         } else {
             checks.append(DoctorCheck(
                 name: queues, ok: false,
-                detail: "\(missing.count) of \(total) queues missing in namespace '\(topology.namespace)': \(missing.joined(separator: ", "))",
+                detail: missing.count == total
+                    ? "none of the \(total) queues of namespace '\(topology.namespace)' exists (\(topology.queue(.generate)), …)"
+                    : "\(missing.count) of \(total) queues missing in namespace '\(topology.namespace)': \(missing.joined(separator: ", "))",
                 fix: "start any stage daemon once (each declares the whole topology), or check \(Variable.amqpNamespace)"))
         }
         return checks

@@ -84,8 +84,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Operator logic over the Store: run lifecycle, progress and the audit; sictl is a thin CLI over it.
-        .target(name: "Operations", dependencies: ["SelfInstruct", "Store"], swiftSettings: strict),
+        // Operator logic over the Store: run lifecycle, progress, audit, dead letters, export and doctor; sictl is a
+        // thin CLI over it.
+        // Doctor also reaches the broker and the teacher.
+        .target(
+            name: "Operations",
+            dependencies: ["SelfInstruct", "Store", "Broker", "Teacher", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "sictl",
             dependencies: [
@@ -160,7 +166,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "SictlTests", dependencies: ["sictl", "Store"], swiftSettings: strict),
+                .testTarget(name: "SictlTests", dependencies: ["sictl", "Store", "Broker"], swiftSettings: strict),
         .testTarget(name: "BrokerTests", dependencies: ["Broker"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Broker", "SelfInstruct", "Teacher", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),

@@ -70,6 +70,11 @@ struct OutputBuffer {
         if bytes.count >= 1 << 16 { try flush() }
     }
 
+    mutating func write(_ text: String) throws {
+        bytes.append(contentsOf: text.utf8)
+        if bytes.count >= 1 << 16 { try flush() }
+    }
+
     mutating func flush() throws {
         guard !bytes.isEmpty else { return }
         try handle.write(contentsOf: bytes)

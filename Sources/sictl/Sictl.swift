@@ -13,7 +13,11 @@ struct Sictl: AsyncParsableCommand {
               sictl run create --name demo --recipe self-instruct --seeds seed_tasks.jsonl --target 500
               sictl run start demo && sictl status demo --watch
               sictl audit demo
+              sictl dlq list demo && sictl dlq replay demo
+              sictl export demo --output demo.jsonl
+            Every service at once (database, broker, teacher):
+              sictl doctor
             """,
-        subcommands: [Migrate.self, RunGroup.self, Status.self, Audit.self, Dedup.self]
+        subcommands: [Migrate.self, RunGroup.self, Status.self, Audit.self, DlqGroup.self, Export.self, Doctor.self, Dedup.self]
     )
 }

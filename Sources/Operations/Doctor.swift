@@ -1,0 +1,250 @@
+// `sictl doctor`: can this environment run the factory? Database (and its schema version), broker (and the
+// pipeline's queues), teacher (and the configured model), each with a one-line reason and a fix. Never prints
+// a secret: URLs are shown with their passwords masked and the API key not at all.
+
+public import Broker
+import Logging
+import SelfInstruct
+import Store
+import Teacher
+
+/// The outcome of one check.
+public struct DoctorCheck: Sendable, Hashable, Codable {
+    public var name: String
+    public var ok: Bool
+    /// What was found, in one line.
+    public var detail: String
+    /// What to do about a failure (nil when it passed).
+    public var fix: String?
+
+    public init(name: String, ok: Bool, detail: String, fix: String? = nil) {
+        self.name = name
+        self.ok = ok
+        self.detail = detail
+        self.fix = ok ? nil : fix
+    }
+}
+
+/// All checks; `ok` when every one passed.
+public struct DoctorReport: Sendable, Hashable, Codable {
+    public var checks: [DoctorCheck]
+    public var ok: Bool { checks.allSatisfy(\.ok) }
+
+    enum CodingKeys: String, CodingKey { case checks, ok }
+
+    public init(checks: [DoctorCheck]) {
+        self.checks = checks
+    }
+
+    public init(from decoder: any Decoder) throws {
+        checks = try decoder.container(keyedBy: CodingKeys.self).decode([DoctorCheck].self, forKey: .checks)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(checks, forKey: .checks)
+        try container.encode(ok, forKey: .ok)
+    }
+}
+
+/// Runs the checks against the services the environment names.
+public struct Doctor: Sendable {
+    /// Variables read (the same names the daemons read).
+    public enum Variable {
+        public static let databaseURL = "SI_DATABASE_URL"
+        public static let amqpURL = "SI_AMQP_URL"
+        public static let amqpNamespace = "SI_AMQP_NAMESPACE"
+    }
+
+    public let environment: [String: String]
+    /// Bound on each network step, so an unreachable host fails the check instead of hanging the command.
+    public let timeout: Duration
+
+    public init(environment: [String: String], timeout: Duration = .seconds(10)) {
+        self.environment = environment
+        self.timeout = timeout
+    }
+
+    /// The topology the daemons of this environment use (`SI_AMQP_NAMESPACE`, default `si`).
+    public var topology: Topology {
+        Topology(namespace: value(Variable.amqpNamespace) ?? "si")
+    }
+
+    public func run() async -> DoctorReport {
+        var checks = await databaseChecks()
+        checks += brokerChecks()
+        checks += await teacherChecks()
+        return DoctorReport(checks: checks)
+    }
+
+    private func value(_ name: String) -> String? {
+        guard let text = environment[name].map(PythonText.strip), !text.isEmpty else { return nil }
+        return text
+    }
+
+    // MARK: Database
+
+    func databaseChecks() async -> [DoctorCheck] {
+        let name = "database", schema = "migrations"
+        guard let url = value(Variable.databaseURL) else {
+            return [
+                DoctorCheck(name: name, ok: false, detail: "\(Variable.databaseURL) is not set",
+                            fix: "export \(Variable.databaseURL)=postgresql://user:password@host:5432/database"),
+                DoctorCheck(name: schema, ok: false, detail: "not checked (no database)", fix: "fix the database first"),
+            ]
+        }
+        let database: Database
+        do {
+            database = try Database(configuration: .init(url: url, poolSize: 1, applicationName: "sictl-doctor",
+                                                          reconnectAttempts: 0))
+        } catch {
+            return [
+                DoctorCheck(name: name, ok: false, detail: "\(Variable.databaseURL): \(error)",
+                            fix: "use a URL such as postgresql://user:password@host:5432/database"),
+                DoctorCheck(name: schema, ok: false, detail: "not checked (no database)", fix: "fix the database first"),
+            ]
+        }
+        var checks: [DoctorCheck] = []
+        do {
+            let server = try await database.query("SELECT current_setting('server_version') AS version")
+                .singleRow().decode("version", as: String.self)
+            checks.append(DoctorCheck(name: name, ok: true, detail: "\(database.redactedURL) answers (PostgreSQL \(server))"))
+            let applied = try await database.appliedMigrationVersions()
+            checks.append(Self.migrationCheck(name: schema, applied: applied, known: Migration.all.map(\.version)))
+        } catch {
+            checks.append(DoctorCheck(
+                name: name, ok: false, detail: "\(database.redactedURL): \(Self.oneLine(error))",
+                fix: "start PostgreSQL (deploy/local/services.sh start) or correct \(Variable.databaseURL)"))
+            checks.append(DoctorCheck(name: schema, ok: false, detail: "not checked (no database)", fix: "fix the database first"))
+        }
+        await database.close()
+        return checks
+    }
+
+    static func migrationCheck(name: String, applied: [Int], known: [Int]) -> DoctorCheck {
+        let pending = known.filter { !applied.contains($0) }
+        let unknown = applied.filter { !known.contains($0) }
+        let current = applied.max() ?? 0
+        if !unknown.isEmpty {
+            return DoctorCheck(
+                name: name, ok: false,
+                detail: "the database has migration \(unknown.map(String.init).joined(separator: ", ")) that this sictl does not know",
+                fix: "use the sictl and daemons of the release that migrated it")
+        }
+        if !pending.isEmpty {
+            return DoctorCheck(
+                name: name, ok: false,
+                detail: "schema at version \(current); pending: \(pending.map(String.init).joined(separator: ", "))",
+                fix: "run sictl migrate")
+        }
+        return DoctorCheck(name: name, ok: true, detail: "schema at version \(current), current")
+    }
+
+    // MARK: Broker
+
+    func brokerChecks() -> [DoctorCheck] {
+        let name = "broker", queues = "queues"
+        guard let url = value(Variable.amqpURL) else {
+            return [
+                DoctorCheck(name: name, ok: false, detail: "\(Variable.amqpURL) is not set",
+                            fix: "export \(Variable.amqpURL)=amqp://user:password@host:5672/vhost"),
+                DoctorCheck(name: queues, ok: false, detail: "not checked (no broker)", fix: "fix the broker first"),
+            ]
+        }
+        let redacted = AMQPConnection.redactedURL(url)
+        let connection: AMQPConnection
+        do {
+            // Blocking, but bounded by the timeouts; a CLI has nothing else to do meanwhile.
+            connection = try AMQPConnection.connect(url: url, heartbeat: .zero, connectTimeout: timeout, rpcTimeout: timeout)
+        } catch {
+            return [
+                DoctorCheck(name: name, ok: false, detail: "\(redacted): \(Self.oneLine(error))",
+                            fix: "start RabbitMQ (deploy/local/services.sh start) or correct \(Variable.amqpURL) (host, port, user, vhost)"),
+                DoctorCheck(name: queues, ok: false, detail: "not checked (no broker)", fix: "fix the broker first"),
+            ]
+        }
+        defer { connection.close() }
+        var checks = [DoctorCheck(name: name, ok: true, detail: "\(redacted) accepts the login")]
+        // Passive declares: the doctor looks, it never creates (the daemons declare the topology at start).
+        var missing: [String] = []
+        var waiting: UInt32 = 0
+        var dead: UInt32 = 0
+        let topology = self.topology
+        for stage in Topology.Stage.allCases {
+            for (queue, isDead) in [(topology.queue(stage), false), (topology.deadQueue(stage), true)] {
+                do {
+                    let state = try connection.inspectQueue(queue)
+                    if isDead { dead += state.messageCount } else { waiting += state.messageCount }
+                } catch let error where error.kind == .notFound {
+                    missing.append(queue)
+                } catch {
+                    missing.append("\(queue) (\(Self.oneLine(error)))")
+                }
+            }
+        }
+        let total = Topology.Stage.allCases.count * 2
+        if missing.isEmpty {
+            checks.append(DoctorCheck(name: queues, ok: true,
+                                      detail: "all \(total) queues of namespace '\(topology.namespace)' exist; \(waiting) messages waiting, \(dead) in dead queues"))
+        } else {
+            checks.append(DoctorCheck(
+                name: queues, ok: false,
+                detail: missing.count == total
+                    ? "none of the \(total) queues of namespace '\(topology.namespace)' exists (\(topology.queue(.generate)), …)"
+                    : "\(missing.count) of \(total) queues missing in namespace '\(topology.namespace)': \(missing.joined(separator: ", "))",
+                fix: "start any stage daemon once (each declares the whole topology), or check \(Variable.amqpNamespace)"))
+        }
+        return checks
+    }
+
+    // MARK: Teacher
+
+    func teacherChecks() async -> [DoctorCheck] {
+        let name = "teacher", model = "model"
+        let config: TeacherConfig
+        do {
+            config = try TeacherConfig(environment: environment)
+        } catch {
+            return [
+                DoctorCheck(name: name, ok: false, detail: error.description,
+                            fix: "export \(TeacherConfig.Variable.url)=http://host:port and \(TeacherConfig.Variable.model)=NAME (key: \(TeacherConfig.Variable.apiKey) or \(TeacherConfig.Variable.apiKeyFile))"),
+                DoctorCheck(name: model, ok: false, detail: "not checked (no teacher)", fix: "fix the teacher first"),
+            ]
+        }
+        let logger = Logger(label: "sictl-doctor", factory: { _ in SwiftLogNoOpLogHandler() })
+        let models: [String]
+        do {
+            models = try await withCurlTransport(configuration: .init(maximumConnectionsPerHost: 1), logger: logger) { transport in
+                try await ModelListing.fetch(config: config, transport: transport, timeout: timeout)
+            }
+        } catch {
+            let credentials = (error as? TeacherError)?.kind == .credentialsRejected
+            return [
+                DoctorCheck(
+                    name: name, ok: false, detail: "\(config.baseURL)\(ModelListing.path): \(Self.oneLine(error))",
+                    fix: credentials ? "check \(TeacherConfig.Variable.apiKey) / \(TeacherConfig.Variable.apiKeyFile)"
+                        : "start the teacher server (or si-teacher-sim) or correct \(TeacherConfig.Variable.url)"),
+                DoctorCheck(name: model, ok: false, detail: "not checked (no model list)", fix: "fix the teacher first"),
+            ]
+        }
+        var checks = [DoctorCheck(
+            name: name, ok: true,
+            detail: "\(config.baseURL) lists \(models.count) model\(models.count == 1 ? "" : "s")"
+                + (config.apiKey == nil ? " (no API key)" : " (API key accepted)"))]
+        if models.contains(config.model) {
+            checks.append(DoctorCheck(name: model, ok: true, detail: "'\(config.model)' is served"))
+        } else {
+            let shown = models.prefix(10).joined(separator: ", ") + (models.count > 10 ? ", …" : "")
+            checks.append(DoctorCheck(
+                name: model, ok: false, detail: "'\(config.model)' is not among the served models (\(shown.isEmpty ? "none" : shown))",
+                fix: "set \(TeacherConfig.Variable.model) to a served model, or load it on the server"))
+        }
+        return checks
+    }
+
+    /// An error's description on one line, passwords masked (it may quote a connection string).
+    static func oneLine(_ error: any Error) -> String {
+        SecretRedaction.redactingPasswords(in: "\(error)")
+            .split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map(PythonText.strip).joined(separator: " ")
+    }
+}

@@ -1,0 +1,145 @@
+import ArgumentParser
+import Foundation
+import Operations
+import SelfInstruct
+
+struct Export: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a run's valid instances as training data (JSON Lines or an Alpaca JSON list).",
+        discussion: """
+            One record per valid instance of an admitted instruction, {"instruction", "input", "output"} in that \
+            key order, ordered by admission then instance position. Read in pages, so memory stays small at any \
+            size. With --output the data goes to FILE.partial, renamed to FILE once complete; without it, to \
+            stdout. The count and the destination go to stderr. Reads SI_DATABASE_URL.
+
+            Examples:
+              sictl export demo --output demo.jsonl
+              sictl export demo --format alpaca-json --output alpaca_data.json
+              sictl export 3 | head
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Run id or name.", valueName: "run"))
+    var run: String
+
+    @Option(name: .long, help: ArgumentHelp("The file to write (default: stdout).", valueName: "file"))
+    var output: String?
+
+    @Option(name: .long, help: ArgumentHelp("jsonl (default) or alpaca-json.", valueName: "format"))
+    var format = ExportFormat.jsonl.rawValue
+
+    @Flag(name: .long, help: "Print the summary (count, path) as JSON on stderr.")
+    var json = false
+
+    func validate() throws {
+        if ExportFormat(rawValue: format) == nil {
+            throw ValidationError("--format must be " + ExportFormat.allCases.map(\.rawValue).joined(separator: " or ") + " (got '\(format)')")
+        }
+    }
+
+    func run() async throws {
+        do {
+            let format = ExportFormat(rawValue: format) ?? .jsonl
+            let destination = try output.map { path throws(CommandFailure) in try ExportFile(path: path) }
+            var writer = OutputBuffer(handle: destination?.handle ?? FileHandle.standardOutput)
+            var encoder = ExportEncoder(format: format)
+            let count: Int
+            do {
+                count = try await DatabaseAccess.with(application: "sictl-export") { database in
+                    let runID = try await RunControl(database: database).resolve(run)
+                    try writer.write(encoder.header)
+                    let count = try await RunExport(database: database).records(runID: runID) { record in
+                        try writer.write(encoder.encode(record))
+                    }
+                    try writer.write(encoder.footer)
+                    try writer.flush()
+                    return count
+                }
+                try destination?.finish()
+            } catch {
+                destination?.abandon()
+                throw error
+            }
+            let path = output ?? "stdout"
+            Console.error(json
+                ? "{\"count\": \(count), \"format\": \"\(format.rawValue)\", \"path\": \(JSONWriter.quoted(path))}"
+                : "sictl export: \(count) record\(count == 1 ? "" : "s") written to \(path) (\(format.rawValue))")
+        } catch {
+            Console.error("sictl export: \(error)")
+            throw ExitCode.failure
+        }
+    }
+}
+
+
+/// An output file written as FILE.partial and renamed to FILE only when complete.
+struct ExportFile {
+    let path: String
+    let partial: String
+    let handle: FileHandle
+
+    init(path: String) throws(CommandFailure) {
+        self.path = path
+        partial = path + ".partial"
+        guard FileManager.default.createFile(atPath: partial, contents: nil),
+              let handle = FileHandle(forWritingAtPath: partial) else {
+            throw CommandFailure(description: "\(path): cannot create \(partial) (does the directory exist and is it writable?)")
+        }
+        self.handle = handle
+    }
+
+    func finish() throws {
+        try handle.synchronize()
+        try handle.close()
+        guard rename(partial, path) == 0 else {
+            throw CommandFailure(description: "\(path): cannot move \(partial) into place (errno \(errno))")
+        }
+    }
+
+    func abandon() {
+        try? handle.close()
+        unlink(partial)
+    }
+}
+
+struct Doctor: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check that the database, the broker and the teacher are reachable and ready; exit 1 if not.",
+        discussion: """
+            Checks, each ok or FAIL with a reason and a fix: the database (SI_DATABASE_URL) answers and its schema \
+            is at this release's migration version; the broker (SI_AMQP_URL) accepts the login and every stage \
+            queue and dead queue of SI_AMQP_NAMESPACE (default si) exists (looked at, never created); the teacher \
+            (SI_TEACHER_URL, key from SI_TEACHER_API_KEY or SI_TEACHER_API_KEY_FILE) answers GET /v1/models and \
+            lists SI_TEACHER_MODEL. Passwords are masked and the API key is never printed.
+
+            Examples:
+              sictl doctor
+              sictl doctor --json | jq '.checks[] | select(.ok | not)'
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: ArgumentHelp("Seconds allowed for each network step.", valueName: "seconds"))
+    var timeout = 10
+
+    func validate() throws {
+        if !(1...600).contains(timeout) { throw ValidationError("--timeout must be between 1 and 600 seconds") }
+    }
+
+    func run() async throws {
+        let report = await Operations.Doctor(environment: ProcessInfo.processInfo.environment, timeout: .seconds(timeout)).run()
+        if global.json {
+            print(try ReportJSON.encode(report))
+        } else {
+            let width = report.checks.map(\.name.count).max() ?? 0
+            for check in report.checks {
+                print("\(check.ok ? "ok  " : "FAIL") \(check.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(check.detail)")
+                if let fix = check.fix { print("     \(String(repeating: " ", count: width))  fix: \(fix)") }
+            }
+            let failed = report.checks.filter { !$0.ok }.count
+            print(failed == 0 ? "all \(report.checks.count) checks passed" : "\(failed) of \(report.checks.count) checks failed")
+        }
+        if !report.ok { throw ExitCode.failure }
+    }
+}

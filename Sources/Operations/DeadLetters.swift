@@ -151,7 +151,7 @@ public struct DeadLetters: Sendable {
     /// Puts every selected unreplayed letter back, one transaction per letter: an outbox row re-sending the same
     /// `StageMessage` with `attempt + 1`, the same message id and routing key, and `replayed_at = now()`.
     ///
-    /// The running workers' outbox relays publish the rows (they poll unsent rows every 250 ms); see
+    /// The running workers' outbox relays publish the rows (they poll unsent rows every second); see
     /// `unpublishedCount`. Letters of finished runs are refused (with a run named in `selection`) or skipped,
     /// unless `force`. Concurrent replays are safe: each letter is locked and re-checked in its transaction.
     public func replay(_ selection: DeadLetterSelection, dryRun: Bool = false, force: Bool = false) async throws

@@ -375,13 +375,6 @@ public struct AdvisoryLockKey: Sendable, Hashable {
         precondition(runID >= 0 && runID <= Int64(UInt32.max), "run ids fit in 32 bits")
         return AdvisoryLockKey(0x5349_0001 << 32 | runID)
     }
-
-    /// The lock that serialises instance-outcome decisions of one run, so exactly one of them sees the run
-    /// complete: tag `SI\0\2` in the high 32 bits, the run id below.
-    public static func instanceOutcomes(runID: Int64) -> AdvisoryLockKey {
-        precondition(runID >= 0 && runID <= Int64(UInt32.max), "run ids fit in 32 bits")
-        return AdvisoryLockKey(0x5349_0002 << 32 | runID)
-    }
 }
 
 extension Duration {

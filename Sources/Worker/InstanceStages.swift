@@ -7,6 +7,7 @@ public import Broker
 public import Logging
 public import SelfInstruct
 public import Store
+public import ServiceLifecycle
 public import Teacher
 
 /// An admitted instruction as the later stages read it.
@@ -153,9 +154,9 @@ public struct InstancesHandler: StageHandler {
     }
 }
 
-/// The `si.filter.instances` handler: parses and filters one instruction's instances, records every instance
-/// (valid, or rejected with its reason) and the instruction's outcome, and asks for shards when that outcome
-/// completes the run.
+/// The `si.filter.instances` handler: parses and filters one instruction's instances and records every
+/// instance (valid, or rejected with its reason) and the instruction's outcome. Noticing that the last outcome
+/// completed the run is `RunCompletionWatcher`'s job, so these transactions never wait for each other.
 public struct FilterInstancesHandler: StageHandler {
     public let stage = Topology.Stage.filterInstances
     private let database: Database
@@ -196,10 +197,7 @@ public struct FilterInstancesHandler: StageHandler {
         let outcome = result.kept.isEmpty ? "no_instances" : "generated"
         logger.debug("instances filtered", metadata: ["si.kept": "\(result.kept.count)", "si.dropped": "\(result.dropped.count)"])
         let runID = run.id
-        let target = run.target
         return StageWork(write: { transaction in
-            // Serialises outcome decisions of the run so the last one sees every other one committed.
-            try await transaction.advisoryLock(.instanceOutcomes(runID: runID))
             for (position, instance) in result.kept.enumerated() {
                 try await transaction.execute("""
                     INSERT INTO instances (run_id, instruction_id, position, input, output, status, decided_at)
@@ -218,14 +216,69 @@ public struct FilterInstancesHandler: StageHandler {
             try await transaction.execute("""
                 UPDATE instructions SET instance_outcome = \(outcome) WHERE id = \(instruction.id) AND instance_outcome IS NULL
                 """, operation: "instance_outcome")
-            guard try await Self.runIsComplete(runID: runID, target: target, in: transaction) else { return [] }
-            logger.info("every admitted instruction has its instances; asking for shards")
-            return [OutgoingMessage(stage: .shards, message: StageMessage(runID: runID, entityID: runID, kind: .shardRequest))]
+            return []
         })
+    }
+}
+
+/// Asks `si-shards` for the shards of every running run that has admitted its target and whose admitted
+/// instructions all have their instance outcome. Polling (two index probes per running run) instead of
+/// deciding in the instance filter's transactions: there, seeing the last outcome reliably would need a lock
+/// that serialises every outcome of the run. Runs in every `si-shards` replica; the request's message id is
+/// deterministic, so asking twice is a no-op.
+public final class RunCompletionWatcher: Service {
+    private let database: Database
+    private let topology: Topology
+    private let relay: OutboxRelay?
+    private let interval: Duration
+    private let logger: Logger
+
+    public init(database: Database, topology: Topology, relay: OutboxRelay?, interval: Duration = .seconds(1), logger: Logger) {
+        self.database = database
+        self.topology = topology
+        self.relay = relay
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                let asked = try await sweep()
+                if asked > 0 { relay?.nudge() }
+            } catch {
+                logger.info("completion check failed; retrying", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    /// One pass over the running runs; returns how many shard requests it wrote (new or not).
+    @discardableResult
+    public func sweep() async throws -> Int {
+        let runs = try await database.query(
+            "SELECT id, target FROM runs WHERE status = 'running'", operation: "running_runs")
+        var asked = 0
+        for row in runs.decodableRows {
+            let runID = try row.decode("id", as: Int64.self)
+            let target = try row.decode("target", as: Int.self)
+            let topology = self.topology
+            let complete = try await database.transaction { transaction in
+                guard try await Self.runIsComplete(runID: runID, target: target, in: transaction) else { return false }
+                let request = OutgoingMessage(
+                    stage: .shards, message: StageMessage(runID: runID, entityID: runID, kind: .shardRequest))
+                try await Outbox.insert([request], topology: topology, into: transaction)
+                return true
+            }
+            if complete {
+                asked += 1
+                logger.debug("run complete; shards requested", metadata: [MetadataKey.runID: "\(runID)"])
+            }
+        }
+        return asked
     }
 
     /// True when the run admitted its target and no admitted instruction still waits for its instance outcome.
-    /// Two index probes, cheap enough to ask after every instruction.
     static func runIsComplete(runID: Int64, target: Int, in transaction: Transaction) async throws -> Bool {
         let rows = try await transaction.query("""
             SELECT EXISTS (SELECT 1 FROM instructions WHERE run_id = \(runID) AND admission_seq = \(Int32(clamping: target)))

@@ -21,10 +21,12 @@ public final class OutboxRelay: Service {
     private let sentTotal = Mutex(0)
 
     /// A relay publishing to `exchange` (rows hold the routing key). It looks for rows after every `nudge()`
-    /// and at least every `pollInterval`.
+    /// and at least every `pollInterval`. A process nudges its own relay after each commit that emitted messages,
+    /// so the poll only catches rows written elsewhere (`sictl run start`, `dlq replay`, a crashed replica's
+    /// leftovers); it is kept slow because every replica runs one.
     public init(
         database: Database, publisher: BrokerPublisher, exchange: String, batchSize: Int = 500,
-        pollInterval: Duration = .milliseconds(250), logger: Logger
+        pollInterval: Duration = .seconds(1), logger: Logger
     ) {
         self.database = database
         self.publisher = publisher

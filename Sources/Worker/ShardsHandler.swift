@@ -56,7 +56,7 @@ public struct ShardsHandler: StageHandler {
             return .emit([])
         }
         let complete = try await database.transaction { transaction in
-            try await FilterInstancesHandler.runIsComplete(runID: runID, target: run.target, in: transaction)
+            try await RunCompletionWatcher.runIsComplete(runID: runID, target: run.target, in: transaction)
         }
         guard complete else {
             throw PermanentStageError(kind: "run_incomplete", message: "run \(runID) still has instructions without instance outcome")
@@ -97,19 +97,12 @@ public struct ShardsHandler: StageHandler {
             "si.records": "\(records.count)", "si.files": "\(written.count)", "si.directory": "\(runDirectory)",
         ])
 
-        var ids: [String] = []
-        var splits: [String] = []
-        var numbers: [String] = []
-        for shard in plan {
-            for record in shard.records {
-                ids.append(String(record.id))
-                splits.append(shard.split.rawValue)
-                numbers.append(String(shard.number))
-            }
+        // One `id = ANY(array)` update per shard: planned as an index lookup whatever the table statistics say
+        // (a join against unnest() was planned as a nested loop over a sequential scan on a freshly grown table).
+        let assignments = plan.map { shard in
+            (split: shard.split.rawValue, number: Int32(shard.number),
+             ids: "{" + shard.records.map { String($0.id) }.joined(separator: ",") + "}")
         }
-        let idArray = "{" + ids.joined(separator: ",") + "}"
-        let splitArray = "{" + splits.joined(separator: ",") + "}"
-        let numberArray = "{" + numbers.joined(separator: ",") + "}"
         let shards = written
         return StageWork(write: { transaction in
             try await transaction.execute("DELETE FROM shards WHERE run_id = \(runID)", operation: "shards_clear")
@@ -120,13 +113,14 @@ public struct ShardsHandler: StageHandler {
                             \(Int32(shard.records)), \(Int64(shard.bytes)), \(shard.sha256))
                     """, operation: "shard_insert")
             }
+            for assignment in assignments {
+                try await transaction.execute("""
+                    UPDATE instances SET split = \(assignment.split), shard_no = \(assignment.number), sharded_at = now()
+                    WHERE id = ANY(\(assignment.ids)::bigint[])
+                    """, operation: "instances_sharded")
+            }
             try await transaction.execute("""
-                UPDATE instances SET split = u.split, shard_no = u.shard_no, sharded_at = now()
-                FROM unnest(\(idArray)::bigint[], \(splitArray)::text[], \(numberArray)::int[]) AS u(id, split, shard_no)
-                WHERE instances.id = u.id
-                """, operation: "instances_sharded")
-            try await transaction.execute("""
-                UPDATE runs SET status = 'completed', finished_at = now(), updated_at = now(),
+                UPDATE runs SET status = 'completed', finished_at = clock_timestamp(), updated_at = clock_timestamp(),
                     status_reason = 'target reached and sharded'
                 WHERE id = \(runID) AND status IN ('running', 'paused', 'draining')
                 """, operation: "run_completed")

@@ -4,7 +4,7 @@
 public import Broker
 public import Logging
 public import SelfInstruct
-import ServiceLifecycle
+public import ServiceLifecycle
 import UnixSignals
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -57,7 +57,8 @@ public enum WorkerDaemon {
 
     /// `main` for a daemon that consumes several queues (one `StageService` per handler).
     public static func main(
-        name: String, needsTeacher: Bool, makeHandlers: (WorkerResources) throws -> [AnyStageHandler]
+        name: String, needsTeacher: Bool, makeHandlers: (WorkerResources) throws -> [AnyStageHandler],
+        makeServices: (WorkerResources, OutboxRelay) -> [any Service] = { _, _ in [] }
     ) async -> Never {
         let environment = processEnvironment()
         let config: WorkerConfig
@@ -76,7 +77,7 @@ public enum WorkerDaemon {
         let logger = Logger(label: name)
         logger.info("starting", metadata: ["si.config": "\(config)"])
         do {
-            try await run(config: config, logger: logger, makeHandlers: makeHandlers)
+            try await run(config: config, logger: logger, makeHandlers: makeHandlers, makeServices: makeServices)
             logger.info("stopped cleanly")
             exit(0)
         } catch {
@@ -94,7 +95,8 @@ public enum WorkerDaemon {
 
     /// `run` with one stage service per handler, all sharing the adapters and the relay.
     public static func run(
-        config: WorkerConfig, logger: Logger, makeHandlers: (WorkerResources) throws -> [AnyStageHandler]
+        config: WorkerConfig, logger: Logger, makeHandlers: (WorkerResources) throws -> [AnyStageHandler],
+        makeServices: (WorkerResources, OutboxRelay) -> [any Service] = { _, _ in [] }
     ) async throws {
         let database = try Database(
             configuration: .init(url: config.databaseURL, poolSize: config.databasePoolSize, applicationName: logger.label),
@@ -120,7 +122,8 @@ public enum WorkerDaemon {
         }
         // Shutdown runs in reverse: the stages stop consuming and finish in flight, then the relay drains.
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [.init(service: relay)] + stages.map { .init(service: $0) },
+            services: [.init(service: relay)] + makeServices(resources, relay).map { .init(service: $0) }
+                + stages.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
         // Below the usual 30 s orchestrator grace period, so in-flight work ends before SIGKILL would.
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(25)

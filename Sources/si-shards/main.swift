@@ -1,7 +1,10 @@
-// si-shards: consumes `si.shards`; writes a completed run's valid instances as JSONL shards with a manifest
-// below $SI_SHARDS_DIR and marks the run completed.
+// si-shards: notices runs whose every admitted instruction has its instance outcome, then (consuming
+// `si.shards`) writes their valid instances as JSONL shards with a manifest below $SI_SHARDS_DIR and marks
+// the run completed.
 import Worker
 
-await WorkerDaemon.main(name: "si-shards", needsTeacher: false) { resources in
-    ShardsHandler(database: resources.database, catalog: resources.catalog, directory: resources.config.shardsDirectory)
-}
+await WorkerDaemon.main(name: "si-shards", needsTeacher: false, makeHandlers: { resources in
+    [AnyStageHandler(ShardsHandler(database: resources.database, catalog: resources.catalog, directory: resources.config.shardsDirectory))]
+}, makeServices: { resources, relay in
+    [RunCompletionWatcher(database: resources.database, topology: resources.config.topology, relay: relay, logger: resources.logger)]
+})

@@ -118,6 +118,9 @@ say "simulated teacher at $teacher_url"
 # --- stage daemons ----------------------------------------------------------------------------------------------
 export SI_TEACHER_URL="$teacher_url" SI_TEACHER_MODEL=si-sim-1 SI_SHARDS_DIR="$out_dir/shards"
 export SI_CONCURRENCY="$worker_concurrency" SI_LOG_LEVEL="${SI_LOG_LEVEL:-notice}"
+# Connections are held only while a statement or transaction runs (never across a teacher call), so a few
+# per daemon are enough however many messages it handles at once.
+export SI_DATABASE_POOL_SIZE="${SI_DATABASE_POOL_SIZE:-8}"
 stages=(si-generate si-filter si-shards)
 [ "$recipe" = self-instruct ] && stages+=(si-classify si-instances)
 worker_names=()
@@ -138,8 +141,9 @@ started_at=$(date +%s%N)
     --concurrency "$run_concurrency" >&2
 "$sictl" run start "$name" >&2
 while true; do
-    status="$("$sictl" status "$name" --json | grep -o '"status":"[a-z]*"' | head -n 1 | cut -d'"' -f4 || true)"
-    "$sictl" status "$name" | head -n 6 >&2
+    # A failed poll (say, the database restarting) is not the run failing: try again next round.
+    status="$("$sictl" status "$name" --json 2>/dev/null | grep -o '"status":"[a-z]*"' | head -n 1 | cut -d'"' -f4 || true)"
+    { "$sictl" status "$name" || true; } | head -n 6 | sed "1s/^/$(date +%H:%M:%S) /" >&2
     case "$status" in
         completed) break ;;
         cancelled|failed) say "run $name ended $status"; exit 1 ;;
@@ -166,6 +170,8 @@ if [ "$report" -eq 1 ]; then
     done
     psql_url="$SI_DATABASE_URL"
     psql "$psql_url" -X -q -A -F ' ' -t -v ON_ERROR_STOP=1 <<SQL | sed 's/^/report: /'
+SELECT 'run wall ' || round(extract(epoch FROM finished_at - started_at)::numeric, 1) || ' s (runs.started_at to finished_at)'
+FROM runs WHERE name = '$name';
 SELECT 'run ' || name || ': admitted ' || p.admitted || ', candidates ' || p.candidates || ', instances valid '
        || p.instances_valid || ', rejected ' || p.instances_rejected || ', sharded ' || p.records_sharded
 FROM si_run_progress p WHERE name = '$name';

@@ -139,7 +139,8 @@ pg_start() {
     if pg_running; then
         log "postgres already running on 127.0.0.1:$SI_PG_PORT"
     else
-        local server_options="-p $SI_PG_PORT -k $pg_socket -c listen_addresses=127.0.0.1"
+        # Every daemon keeps a small pool; a dozen replicas on one machine need more than the default 100.
+        local server_options="-p $SI_PG_PORT -k $pg_socket -c listen_addresses=127.0.0.1 -c max_connections=300"
         if [ "$throwaway" -eq 1 ]; then
             # Throwaway test data only: a crash may lose or corrupt it.
             server_options+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"

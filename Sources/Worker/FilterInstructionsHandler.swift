@@ -12,6 +12,8 @@ import Synchronization
 /// The `si.filter.instructions` handler.
 public struct FilterInstructionsHandler: StageHandler {
     public let stage = Topology.Stage.filterInstructions
+    /// Admission holds the run's lock: one message deciding and one being prepared is all that can progress.
+    public let concurrencyLimit: Int? = 2
     private let database: Database
     private let catalog: RunCatalog
     private let pools: PoolCache

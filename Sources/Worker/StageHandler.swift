@@ -51,6 +51,14 @@ public protocol StageHandler: Sendable {
     /// Does the work for `message` (teacher calls, reads) and returns what to write. Throwing counts one
     /// failed attempt; `PermanentStageError` dead-letters at once.
     func handle(_ message: StageMessage, logger: Logger) async throws -> StageWork
+    /// At most this many messages at once, whatever the daemon's `SI_CONCURRENCY`; nil for no limit. For work
+    /// that is serialised anyway (admission under the run's lock), where more in flight only ties up database
+    /// connections that the daemon's other stages need.
+    var concurrencyLimit: Int? { get }
+}
+
+extension StageHandler {
+    public var concurrencyLimit: Int? { nil }
 }
 
 /// A failure that retrying cannot fix (unknown entity, unsupported recipe…): dead-lettered on the first attempt.

@@ -41,7 +41,7 @@ public final class StageService<Handler: StageHandler>: Service {
         self.database = database
         self.settings = settings
         self.topology = topology
-        self.concurrency = concurrency
+        self.concurrency = min(concurrency, handler.concurrencyLimit ?? concurrency)
         self.maxAttempts = maxAttempts
         self.retryDelay = retryDelay
         self.relay = relay

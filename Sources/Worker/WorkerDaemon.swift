@@ -33,10 +33,12 @@ public struct WorkerResources: Sendable {
 /// A handler of any stage, so one daemon can run several `StageService`s of different handler types.
 public struct AnyStageHandler: StageHandler {
     public let stage: Topology.Stage
+    public let concurrencyLimit: Int?
     private let body: @Sendable (StageMessage, Logger) async throws -> StageWork
 
     public init(_ handler: some StageHandler) {
         stage = handler.stage
+        concurrencyLimit = handler.concurrencyLimit
         body = { try await handler.handle($0, logger: $1) }
     }
 

@@ -89,7 +89,7 @@ let package = Package(
         // Doctor also reaches the broker and the teacher.
         .target(
             name: "Operations",
-            dependencies: ["SelfInstruct", "Store", "Broker", "Teacher", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["SelfInstruct", "Store", "Broker", "Teacher", "Worker", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .executableTarget(

@@ -1,5 +1,7 @@
 public import SelfInstruct
 public import Store
+import Broker
+import Worker
 
 /// What `sictl run create` needs to define a run: the columns of `runs` plus the seed tasks.
 public struct RunDefinition: Sendable, Hashable {
@@ -108,7 +110,7 @@ public struct RunTransition: Sendable, Hashable, Codable {
     public var name: String
     public var from: RunStatus
     public var to: RunStatus
-    /// Generation tokens issued into the outbox by `start` (0 for other verbs).
+    /// Generation tokens issued into the outbox by `start` or re-issued by `resume` (0 for other verbs).
     public var tokensIssued: Int
 }
 
@@ -173,10 +175,10 @@ public struct RunControl: Sendable {
     }
 
     /// Applies `command` to the run, refusing impossible transitions. `start` records `started_at` and issues
-    /// the initial generation tokens; `cancel` records `finished_at`.
+    /// the initial generation tokens; `resume` re-issues the parked ones; `cancel` records `finished_at`.
     public func apply(_ command: RunCommand, to reference: String) async throws -> RunTransition {
         let runID = try await resolve(reference)
-        return try await database.transaction { tx in
+        var transition = try await database.transaction { tx in
             let row = try await tx.query("SELECT name, status, concurrency FROM runs WHERE id = \(runID) FOR UPDATE")
                 .singleRow()
             let name = try row.decode("name", as: String.self)
@@ -203,6 +205,12 @@ public struct RunControl: Sendable {
             }
             return RunTransition(runID: runID, name: name, from: from, to: to, tokensIssued: issued)
         }
+        guard command == .resume else { return transition }
+        // Pausing parks the tokens (the filter stops re-issuing them); resuming puts each parked one back, after
+        // the status change committed so the filters see `running` from then on.
+        transition.tokensIssued = try await GenerationTokens.reissueParked(
+            runID: runID, topology: Topology(namespace: namespace), database: database)
+        return transition
     }
 
     /// The kick-off hook of a run: one `generation_requests` row per circulating token (round 0) and one

@@ -38,14 +38,10 @@ public struct FilterInstructionsHandler: StageHandler {
         let runID = message.runID
         let requestID = message.entityID
         let run = try await catalog.facts(run: runID)
-        let pools = self.pools
-        // The pool built by the last body run; published only after COMMIT, so a rolled-back decision never
-        // leaks into the cache.
-        let built = PoolSlot()
+        let slot = pools.slot(for: run)
         return StageWork(write: { transaction in
             try await transaction.advisoryLock(.admission(runID: runID))
-            var pool = pools.checkout(run: run)
-            let caughtUp = try await Self.catchUp(&pool, runID: runID, in: transaction)
+            let caughtUp = try await Self.synchronize(slot, run: run, in: transaction)
             let requestRows = try await transaction.query(
                 "SELECT token, round FROM generation_requests WHERE id = \(requestID) AND run_id = \(runID)",
                 operation: "generation_request")
@@ -60,7 +56,7 @@ public struct FilterInstructionsHandler: StageHandler {
             for row in candidates.decodableRows {
                 let id = try row.decode("id", as: Int64.self)
                 let text = try row.decode("text", as: String.self)
-                switch pool.decide(text, target: run.target) {
+                switch slot.pool.withLock({ $0.decide(text, target: run.target) }) {
                 case .admit(let sequence):
                     admitted += 1
                     try await transaction.execute("""
@@ -80,36 +76,52 @@ public struct FilterInstructionsHandler: StageHandler {
                         """, operation: "reject")
                 }
             }
-            built.pool.withLock { $0 = pool }
+            let poolAdmitted = slot.pool.withLock { $0.admittedCount }
             logger.debug("candidates decided", metadata: [
                 "si.candidates": "\(candidates.rows.count)", "si.admitted": "\(admitted)",
-                "si.caught_up": "\(caughtUp)", "si.pool_admitted": "\(pool.admittedCount)",
+                "si.caught_up": "\(caughtUp)", "si.pool_admitted": "\(poolAdmitted)",
             ])
 
             // The token circulates while the run is below target and still running.
-            guard pool.admittedCount < Int64(run.target),
+            guard poolAdmitted < Int64(run.target),
                   try await RunCatalog.status(run: runID, in: transaction) == "running"
             else { return downstream }
             let nextID = try await GenerationTokens.request(
                 runID: runID, token: try request.decode("token", as: Int.self),
                 round: try request.decode("round", as: Int.self) + 1, in: transaction)
             return downstream + [OutgoingMessage(stage: .generate, message: StageMessage(runID: runID, entityID: nextID, kind: .generationToken))]
-        }, afterCommit: {
-            if let pool = built.pool.withLock({ $0 }) { pools.store(pool) }
         })
     }
 
-    /// Adds rows admitted since the pool's last sequence (by any replica); returns how many.
-    static func catchUp(_ pool: inout RunPool, runID: Int64, in transaction: Transaction) async throws -> Int {
+    /// Brings the process's pool in line with the committed admissions; called under the run's admission lock,
+    /// so the database cannot move meanwhile. The pool is mutated in place (copying it per message made each
+    /// decision cost O(pool)); an attempt that rolled back after admitting leaves the pool ahead of or different
+    /// from the database, which the check below notices (admissions are appended in sequence order, so the
+    /// committed text at the pool's last sequence must be the pool's last text), and the pool is rebuilt.
+    /// Returns the number of rows caught up.
+    static func synchronize(_ slot: PoolSlot, run: RunFacts, in transaction: Transaction) async throws -> Int {
+        let (count, lastText) = slot.pool.withLock { ($0.admittedCount, $0.lastAdmittedText) }
+        if count > 0 {
+            let check = try await transaction.query("""
+                SELECT text FROM instructions WHERE run_id = \(run.id) AND admission_seq = \(Int32(clamping: count))
+                """, operation: "admission_pool_check")
+            if try check.decodableRows.first?.decode("text", as: String.self) != lastText {
+                slot.pool.withLock { $0 = RunPool(run: run) }
+            }
+        }
+        let from = slot.pool.withLock { $0.admittedCount }
         let rows = try await transaction.query("""
             SELECT admission_seq, text FROM instructions
-            WHERE run_id = \(runID) AND status = 'admitted' AND admission_seq > \(pool.admittedCount)
+            WHERE run_id = \(run.id) AND status = 'admitted' AND admission_seq > \(from)
             ORDER BY admission_seq
             """, operation: "admission_catch_up")
-        for row in rows.decodableRows {
-            try pool.append(try row.decode("text", as: String.self), sequence: try row.decode("admission_seq", as: Int64.self))
+        let admissions = try rows.decodableRows.map {
+            (text: try $0.decode("text", as: String.self), sequence: try $0.decode("admission_seq", as: Int64.self))
         }
-        return rows.rows.count
+        try slot.pool.withLock { pool in
+            for admission in admissions { try pool.append(admission.text, sequence: admission.sequence) }
+        }
+        return admissions.count
     }
 }
 
@@ -128,6 +140,7 @@ struct RunPool: Sendable {
     }
 
     var admittedCount: Int64 { pool.lastAdmissionSequence }
+    var lastAdmittedText: String? { admittedTexts.last }
 
     enum Decision {
         case admit(sequence: Int64)
@@ -161,25 +174,27 @@ struct RunPool: Sendable {
     }
 }
 
-/// The process's pools, one per run. Callers hold the run's advisory lock while using a checked-out copy.
+/// The process's pools, one per run, each in its own slot so it is mutated in place.
 final class PoolCache: Sendable {
-    private let pools = Mutex<[Int64: RunPool]>([:])
+    private let slots = Mutex<[Int64: PoolSlot]>([:])
 
-    /// A copy of the cached pool (or a fresh one with the seeds only).
-    func checkout(run: RunFacts) -> RunPool {
-        pools.withLock { $0[run.id] } ?? RunPool(run: run)
-    }
-
-    /// Keeps `pool` unless the cache already has one further along.
-    func store(_ pool: RunPool) {
-        pools.withLock { pools in
-            if let current = pools[pool.runID], current.admittedCount >= pool.admittedCount { return }
-            pools[pool.runID] = pool
+    /// The run's slot, created with the seeds only on first use.
+    func slot(for run: RunFacts) -> PoolSlot {
+        slots.withLock { slots in
+            if let slot = slots[run.id] { return slot }
+            let slot = PoolSlot(pool: RunPool(run: run))
+            slots[run.id] = slot
+            return slot
         }
     }
 }
 
-/// Hands the pool a transaction body built to the after-commit hook.
+/// One run's pool. Used under the run's admission lock (one transaction at a time across all processes); the
+/// mutex only makes the in-process access formally exclusive.
 final class PoolSlot: Sendable {
-    let pool = Mutex<RunPool?>(nil)
+    let pool: Mutex<RunPool>
+
+    init(pool: RunPool) {
+        self.pool = Mutex(pool)
+    }
 }

@@ -17,6 +17,10 @@ public final class Database: Sendable {
         public var applicationName: String
         /// Schemas set as `search_path` on every connection (nil keeps the server's default).
         public var searchPath: [String]?
+        /// False sets `synchronous_commit = off` on every connection: commits return before their WAL is flushed,
+        /// so a PostgreSQL crash can lose the last fraction of a second of them (never corrupt anything). Only
+        /// for writes that are records, not data (teacher-call accounting).
+        public var synchronousCommit: Bool = true
         /// How many times a transaction runs at most when it meets 40001/40P01 or a lost connection.
         public var maxTransactionAttempts: Int
         /// How many new connections a statement or transaction tries after the connection was lost.
@@ -71,9 +75,12 @@ public final class Database: Sendable {
         try PGConnection.validate(url: configuration.url, redacted: redactedURL)
         self.configuration = configuration
         self.logger = logger
-        let setup = configuration.searchPath.map { schemas in
-            "SET search_path TO " + schemas.map(SQLQuery.quoteIdentifier).joined(separator: ", ")
+        var statements: [String] = []
+        if let schemas = configuration.searchPath {
+            statements.append("SET search_path TO " + schemas.map(SQLQuery.quoteIdentifier).joined(separator: ", "))
         }
+        if !configuration.synchronousCommit { statements.append("SET synchronous_commit TO off") }
+        let setup = statements.isEmpty ? nil : statements.joined(separator: "; ")
         pool = ConnectionPool(connections: (0..<configuration.poolSize).map {
             PooledConnection(index: $0, url: configuration.url, applicationName: configuration.applicationName,
                              sessionSetup: setup)

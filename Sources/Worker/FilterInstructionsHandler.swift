@@ -53,28 +53,37 @@ public struct FilterInstructionsHandler: StageHandler {
                 """, operation: "candidates")
             var admitted = 0
             var downstream: [OutgoingMessage] = []
+            // Decide in memory, then write every decision in one statement: admission is serial per run, and on a
+            // busy machine each extra round trip under the lock costs more than the decision itself.
+            var decisions: [SQLQuery] = []
             for row in candidates.decodableRows {
                 let id = try row.decode("id", as: Int64.self)
                 let text = try row.decode("text", as: String.self)
                 switch slot.pool.withLock({ $0.decide(text, target: run.target) }) {
                 case .admit(let sequence):
                     admitted += 1
-                    try await transaction.execute("""
-                        UPDATE instructions SET status = 'admitted', admission_seq = \(Int32(sequence)), decided_at = now()
-                        WHERE id = \(id)
-                        """, operation: "admit")
+                    decisions.append("""
+                        (\(id)::bigint, 'admitted'::text, \(Int32(sequence))::int, NULL::text, NULL::text, NULL::float8)
+                        """)
                     // Self-Instruct: classify next. Alpaca: the instance came with the instruction, so it goes
                     // straight to the instance filter.
                     let next: Topology.Stage = run.recipe == .selfInstruct ? .classify : .filterInstances
                     let kind: StageMessage.Kind = run.recipe == .selfInstruct ? .admittedInstruction : .instanceCandidates
                     downstream.append(OutgoingMessage(stage: next, message: StageMessage(runID: runID, entityID: id, kind: kind)))
                 case .reject(let reason, let nearest, let score):
-                    try await transaction.execute("""
-                        UPDATE instructions SET status = 'rejected', reject_reason = \(reason), nearest_match = \(nearest),
-                            nearest_score = \(score), decided_at = now()
-                        WHERE id = \(id)
-                        """, operation: "reject")
+                    decisions.append("""
+                        (\(id)::bigint, 'rejected'::text, NULL::int, \(reason)::text, \(nearest)::text, \(score)::float8)
+                        """)
                 }
+            }
+            if !decisions.isEmpty {
+                // A VALUES list tells the planner its row count, so it joins by primary-key lookups.
+                try await transaction.execute("""
+                    UPDATE instructions AS i SET status = d.status, admission_seq = d.seq, reject_reason = d.reason,
+                        nearest_match = d.nearest, nearest_score = d.score, decided_at = now()
+                    FROM (VALUES \(fragment: SQLQuery.joined(decisions, separator: ", "))) AS d(id, status, seq, reason, nearest, score)
+                    WHERE i.id = d.id
+                    """, operation: "decisions")
             }
             let poolAdmitted = slot.pool.withLock { $0.admittedCount }
             logger.debug("candidates decided", metadata: [

@@ -119,21 +119,24 @@ public struct GenerateHandler: StageHandler {
             message: StageMessage(runID: runID, entityID: requestID, kind: .instructionCandidates))
         let candidateCount = candidates.count
         return StageWork(write: { [candidates, dropped] transaction in
-            for candidate in candidates {
-                try await transaction.execute("""
-                    INSERT INTO instructions (run_id, request_id, position, text, input, output)
-                    VALUES (\(runID), \(requestID), \(Int32(candidate.position)), \(candidate.text),
-                            \(candidate.instance?.input), \(candidate.instance?.output))
-                    ON CONFLICT (request_id, position) DO NOTHING
-                    """, operation: "candidate_insert")
+            // Candidates and the parser's drops (stored as rejections, so every rejection has its reason) in one
+            // statement.
+            var rows: [SQLQuery] = candidates.map { candidate in
+                """
+                (\(Int32(candidate.position)), \(candidate.text), \(candidate.instance?.input)::text, \(candidate.instance?.output)::text,
+                 'candidate', NULL::text, NULL::timestamptz)
+                """
             }
-            // Items the cheap filters dropped are stored as rejections, so every rejection has its reason.
-            for item in dropped {
+            rows += dropped.map { item in
+                "(\(Int32(item.position)), \(item.text), NULL::text, NULL::text, 'rejected', \(item.reason.code)::text, now())"
+            }
+            if !rows.isEmpty {
                 try await transaction.execute("""
-                    INSERT INTO instructions (run_id, request_id, position, text, status, reject_reason, decided_at)
-                    VALUES (\(runID), \(requestID), \(Int32(item.position)), \(item.text), 'rejected', \(item.reason.code), now())
+                    INSERT INTO instructions (run_id, request_id, position, text, input, output, status, reject_reason, decided_at)
+                    SELECT \(runID), \(requestID), v.position::int, v.text, v.input, v.output, v.status, v.reason, v.decided_at
+                    FROM (VALUES \(fragment: SQLQuery.joined(rows, separator: ", "))) AS v(position, text, input, output, status, reason, decided_at)
                     ON CONFLICT (request_id, position) DO NOTHING
-                    """, operation: "dropped_insert")
+                    """, operation: "candidates_insert")
             }
             try await transaction.execute("""
                 UPDATE generation_requests SET status = 'done', pool_size = \(Int32(poolSize)),

@@ -198,20 +198,19 @@ public struct FilterInstancesHandler: StageHandler {
         logger.debug("instances filtered", metadata: ["si.kept": "\(result.kept.count)", "si.dropped": "\(result.dropped.count)"])
         let runID = run.id
         return StageWork(write: { transaction in
-            for (position, instance) in result.kept.enumerated() {
-                try await transaction.execute("""
-                    INSERT INTO instances (run_id, instruction_id, position, input, output, status, decided_at)
-                    VALUES (\(runID), \(instruction.id), \(Int32(position)), \(instance.input), \(instance.output), 'valid', now())
-                    ON CONFLICT (instruction_id, position) DO NOTHING
-                    """, operation: "instance_valid")
+            // One multi-row insert: an instruction has a handful of instances, and each statement is a round trip.
+            var rows: [SQLQuery] = result.kept.enumerated().map { position, instance in
+                "(\(runID), \(instruction.id), \(Int32(position)), \(instance.input), \(instance.output), 'valid', NULL::text, now())"
             }
-            for (offset, dropped) in result.dropped.enumerated() {
+            rows += result.dropped.enumerated().map { offset, dropped in
+                "(\(runID), \(instruction.id), \(Int32(result.kept.count + offset)), \(dropped.instance.input), \(dropped.instance.output), 'rejected', \(dropped.reason.code), now())"
+            }
+            if !rows.isEmpty {
                 try await transaction.execute("""
                     INSERT INTO instances (run_id, instruction_id, position, input, output, status, reject_reason, decided_at)
-                    VALUES (\(runID), \(instruction.id), \(Int32(result.kept.count + offset)), \(dropped.instance.input),
-                            \(dropped.instance.output), 'rejected', \(dropped.reason.code), now())
+                    VALUES \(fragment: SQLQuery.joined(rows, separator: ", "))
                     ON CONFLICT (instruction_id, position) DO NOTHING
-                    """, operation: "instance_rejected")
+                    """, operation: "instances_insert")
             }
             try await transaction.execute("""
                 UPDATE instructions SET instance_outcome = \(outcome) WHERE id = \(instruction.id) AND instance_outcome IS NULL

@@ -135,7 +135,9 @@ public final class StageService<Handler: StageHandler>: Service {
             attempt += 1
             logger[metadataKey: MetadataKey.attempt] = "\(attempt)"
             do {
-                let duplicate = try await handleOnce(message, messageID: messageID, logger: logger)
+                let duplicate = try await handleOnce(
+                    message, messageID: messageID, mayBeDuplicate: delivery.redelivered || attempt > 1 || message.attempt > 1,
+                    logger: logger)
                 counters.withLock { duplicate ? ($0.duplicates += 1) : ($0.processed += 1) }
                 logger.debug(duplicate ? "duplicate message: already processed" : "processed")
                 await acknowledge(delivery, consumer: consumer, logger: logger)
@@ -167,13 +169,19 @@ public final class StageService<Handler: StageHandler>: Service {
     }
 
     /// One attempt. Returns true when the message had been processed before (nothing written, nothing re-run).
-    private func handleOnce(_ message: StageMessage, messageID: String, logger: Logger) async throws -> Bool {
+    private func handleOnce(
+        _ message: StageMessage, messageID: String, mayBeDuplicate: Bool, logger: Logger
+    ) async throws -> Bool {
         let stageName = handler.stage.rawValue
-        // Cheap check first, so a redelivery never repeats the teacher call.
-        let seen = try await database.query(
-            "SELECT 1 FROM processed_messages WHERE stage = \(stageName) AND message_id = \(messageID)",
-            operation: "processed_lookup")
-        if !seen.rows.isEmpty { return true }
+        // A redelivery (or a retry, or a replay) checks first, so it never repeats the teacher call. A first
+        // delivery skips the round trip: it is a duplicate only when a relay published the same row twice (after
+        // a crash between publish and mark-sent), and then the claim below still keeps the write single.
+        if mayBeDuplicate {
+            let seen = try await database.query(
+                "SELECT 1 FROM processed_messages WHERE stage = \(stageName) AND message_id = \(messageID)",
+                operation: "processed_lookup")
+            if !seen.rows.isEmpty { return true }
+        }
 
         let work = try await handler.handle(message, logger: logger)
         let topology = self.topology
@@ -251,13 +259,17 @@ public enum Outbox {
     public static func insert(
         _ messages: [OutgoingMessage], topology: Topology, into transaction: Transaction
     ) async throws {
-        for outgoing in messages {
-            try await transaction.execute("""
-                INSERT INTO outbox (message_id, run_id, routing_key, body)
-                VALUES (\(outgoing.messageID), (SELECT id FROM runs WHERE id = \(outgoing.message.runID)),
-                        \(topology.routingKey(outgoing.stage)), \(outgoing.message.jsonText))
-                ON CONFLICT (message_id) DO NOTHING
-                """, operation: "outbox_insert")
+        guard !messages.isEmpty else { return }
+        // One statement for all of them; rows of a run that was deleted meanwhile keep a NULL run id.
+        let rows: [SQLQuery] = messages.map { outgoing in
+            "(\(outgoing.messageID), \(topology.routingKey(outgoing.stage)), \(outgoing.message.jsonText), \(outgoing.message.runID))"
         }
+        try await transaction.execute("""
+            INSERT INTO outbox (message_id, run_id, routing_key, body)
+            SELECT v.message_id, r.id, v.routing_key, v.body
+            FROM (VALUES \(fragment: SQLQuery.joined(rows, separator: ", "))) AS v(message_id, routing_key, body, run_id)
+            LEFT JOIN runs r ON r.id = v.run_id::bigint
+            ON CONFLICT (message_id) DO NOTHING
+            """, operation: "outbox_insert")
     }
 }

@@ -105,11 +105,20 @@ public enum WorkerDaemon {
             logger: logger)
         var transport: CurlTransport?
         var teacher: TeacherClient?
+        var accounting: Database?
         if let teacherConfig = config.teacher {
             let curl = try CurlTransport(configuration: .init(for: teacherConfig), logger: logger)
             transport = curl
+            // Call records get their own small pool without synchronous commit: one row per teacher attempt would
+            // otherwise wait for a WAL flush each, and at full speed those flushes were the pipeline's bottleneck.
+            // A worker crash loses nothing (the row is committed); a PostgreSQL crash may lose the last instant.
+            var accountingConfiguration = Database.Configuration(
+                url: config.databaseURL, poolSize: 2, applicationName: logger.label + "-calls")
+            accountingConfiguration.synchronousCommit = false
+            let callsDatabase = try Database(configuration: accountingConfiguration, logger: logger)
+            accounting = callsDatabase
             teacher = TeacherClient(
-                config: teacherConfig, transport: curl, recorder: DatabaseCallRecorder(database: database, logger: logger),
+                config: teacherConfig, transport: curl, recorder: DatabaseCallRecorder(database: callsDatabase, logger: logger),
                 logger: logger)
         }
         let resources = WorkerResources(
@@ -138,6 +147,7 @@ public enum WorkerDaemon {
         }
         await publisher.close()
         await transport?.shutdown()
+        await accounting?.close()
         await database.close()
         if let failure { throw failure }
     }

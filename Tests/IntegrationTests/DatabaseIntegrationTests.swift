@@ -52,6 +52,26 @@ struct DatabaseIntegrationTests {
         }
     }
 
+    @Test("synchronousCommit false turns synchronous_commit off on every pooled connection, with the search path kept")
+    func asynchronousCommitSetting() async throws {
+        try await withPrivateSchema { schema in
+            var configuration = Database.Configuration(url: schema.url, poolSize: 2, searchPath: [schema.name])
+            configuration.synchronousCommit = false
+            try await using(try Database(configuration: configuration)) { database in
+                // Two concurrent transactions use both connections.
+                async let first = database.transaction { try await $0.query("SHOW synchronous_commit").singleRow().decode("synchronous_commit", as: String.self) }
+                async let second = database.transaction { try await $0.query("SHOW search_path").singleRow().decode("search_path", as: String.self) }
+                let (commit, path) = try await (first, second)
+                #expect(commit == "off")
+                #expect(path == schema.name)
+            }
+            let defaultCommit = try await using(schema.database()) { database in
+                try await database.query("SHOW synchronous_commit").singleRow().decode("synchronous_commit", as: String.self)
+            }
+            #expect(defaultCommit == "on")
+        }
+    }
+
     // MARK: - Migrations
 
     @Test("migrate applies every version once; a second migrate is a no-op")

@@ -140,10 +140,14 @@ started_at=$(date +%s%N)
 "$sictl" run create --name "$name" --recipe "$recipe" --seeds "$seeds" --target "$target" \
     --concurrency "$run_concurrency" >&2
 "$sictl" run start "$name" >&2
+# One `sictl status` every 10 s: its aggregate queries are not free on a busy machine, and a long-running
+# snapshot also holds back vacuum of the queue tables.
 while true; do
-    # A failed poll (say, the database restarting) is not the run failing: try again next round.
-    status="$("$sictl" status "$name" --json 2>/dev/null | grep -o '"status":"[a-z]*"' | head -n 1 | cut -d'"' -f4 || true)"
-    { "$sictl" status "$name" || true; } | head -n 6 | sed "1s/^/$(date +%H:%M:%S) /" >&2
+    progress="$("$sictl" status "$name" 2>/dev/null || true)"
+    printf '%s\n' "$progress" | head -n 6 | sed "1s/^/$(date +%H:%M:%S) /" >&2
+    # The first line reads "run ID NAME [RECIPE] STATUS …"; a failed poll (say, the database restarting) is
+    # not the run failing: try again next round.
+    status="$(printf '%s\n' "$progress" | head -n 1 | sed -n 's/^run [0-9]* .* \[[a-z-]*\] \([a-z]*\) .*/\1/p')"
     case "$status" in
         completed) break ;;
         cancelled|failed) say "run $name ended $status"; exit 1 ;;
@@ -151,7 +155,7 @@ while true; do
     for entry in "${worker_names[@]}"; do
         kill -0 "${entry##*:}" 2>/dev/null || { say "${entry%%:*} exited; see $out_dir/logs/${entry%%:*}.log"; exit 1; }
     done
-    sleep 5
+    sleep 10
 done
 finished_at=$(date +%s%N)
 
@@ -162,7 +166,7 @@ say "auditing"
 if [ "$report" -eq 1 ]; then
     elapsed_ms=$(( (finished_at - started_at) / 1000000 ))
     wall="$((elapsed_ms / 1000)).$(printf '%03d' $((elapsed_ms % 1000)))"
-    echo "report: wall ${wall} s from run start to completed (status polled every 5 s)"
+    echo "report: wall ${wall} s from run start to completed (status polled every 10 s)"
     for entry in "${worker_names[@]}"; do
         pid="${entry##*:}"
         peak=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo "?")

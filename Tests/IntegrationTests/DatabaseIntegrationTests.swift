@@ -58,17 +58,23 @@ struct DatabaseIntegrationTests {
             var configuration = Database.Configuration(url: schema.url, poolSize: 2, searchPath: [schema.name])
             configuration.synchronousCommit = false
             try await using(try Database(configuration: configuration)) { database in
-                // Two concurrent transactions use both connections.
-                async let first = database.transaction { try await $0.query("SHOW synchronous_commit").singleRow().decode("synchronous_commit", as: String.self) }
-                async let second = database.transaction { try await $0.query("SHOW search_path").singleRow().decode("search_path", as: String.self) }
-                let (commit, path) = try await (first, second)
-                #expect(commit == "off")
-                #expect(path == schema.name)
+                // Two concurrent transactions use both connections. `source` tells a session-level SET apart from
+                // a server that is already configured with synchronous_commit off (the throwaway test server is).
+                let setting: SQLQuery = "SELECT setting, source FROM pg_settings WHERE name = 'synchronous_commit'"
+                async let first = database.transaction { try await $0.query(setting).singleRow() }
+                async let second = database.transaction { try await $0.query(setting).singleRow() }
+                async let path = database.transaction { try await $0.query("SHOW search_path").singleRow().decode("search_path", as: String.self) }
+                for row in try await [first, second] {
+                    #expect(try row.decode("setting", as: String.self) == "off")
+                    #expect(try row.decode("source", as: String.self) == "session")
+                }
+                #expect(try await path == schema.name)
             }
-            let defaultCommit = try await using(schema.database()) { database in
-                try await database.query("SHOW synchronous_commit").singleRow().decode("synchronous_commit", as: String.self)
+            let defaultSource = try await using(schema.database()) { database in
+                try await database.query("SELECT source FROM pg_settings WHERE name = 'synchronous_commit'")
+                    .singleRow().decode("source", as: String.self)
             }
-            #expect(defaultCommit == "on")
+            #expect(defaultSource != "session")
         }
     }
 

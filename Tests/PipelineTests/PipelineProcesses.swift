@@ -41,14 +41,7 @@ final class PipelineProcesses {
 
     /// Private schema (migrated by `sictl migrate`), namespace, directory and a simulator with `faults`.
     init(faults: String) throws {
-        guard let base = ProcessInfo.processInfo.environment["SI_TEST_DATABASE_URL"], !base.isEmpty,
-              let amqp = ProcessInfo.processInfo.environment["SI_TEST_AMQP_URL"], !amqp.isEmpty
-        else {
-            if ProcessInfo.processInfo.environment["SI_TEST_REQUIRE_SERVICES"] == "1" {
-                throw Failure("SI_TEST_DATABASE_URL / SI_TEST_AMQP_URL unset but SI_TEST_REQUIRE_SERVICES=1")
-            }
-            try Test.cancel("PostgreSQL/RabbitMQ not configured (SI_TEST_DATABASE_URL, SI_TEST_AMQP_URL); use deploy/local/test.sh")
-        }
+        let (base, amqp) = try Self.serviceURLs()
         let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 36)
         binaries = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("si-pipeline-\(suffix)")
@@ -64,6 +57,19 @@ final class PipelineProcesses {
         try startSimulator(faults: faults)
         let migrate = try sictl(["migrate"])
         guard migrate.status == 0 else { throw Failure("sictl migrate failed: \(migrate.stderr)") }
+    }
+
+    /// The test servers' URLs; cancels the test when they are not configured (fails under SI_TEST_REQUIRE_SERVICES=1).
+    static func serviceURLs() throws -> (database: String, amqp: String) {
+        let environment = ProcessInfo.processInfo.environment
+        if let base = environment["SI_TEST_DATABASE_URL"], !base.isEmpty,
+           let amqp = environment["SI_TEST_AMQP_URL"], !amqp.isEmpty {
+            return (base, amqp)
+        }
+        if environment["SI_TEST_REQUIRE_SERVICES"] == "1" {
+            throw Failure("SI_TEST_DATABASE_URL / SI_TEST_AMQP_URL unset but SI_TEST_REQUIRE_SERVICES=1")
+        }
+        try Test.cancel("PostgreSQL/RabbitMQ not configured (SI_TEST_DATABASE_URL, SI_TEST_AMQP_URL); use deploy/local/test.sh")
     }
 
     struct Failure: Error, CustomStringConvertible {

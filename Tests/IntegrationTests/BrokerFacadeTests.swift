@@ -317,7 +317,9 @@ struct BrokerFacadeTests {
             #expect(detection >= .seconds(1))
             let lastError = try #require(consumer.status.lastError)
             #expect(lastError.kind == .connectionClosed)
-            #expect(lastError.detail.contains("heartbeat"), "\(String(reflecting: lastError))")
+            // Whichever side notices first: our missed-heartbeat check, or the broker's (it then closes its side
+            // and the proxy passes the close on). On a loaded machine either can win; both end in a new connection.
+            #expect(lastError.detail.contains("heartbeat") || lastError.detail.contains("closed"), "\(String(reflecting: lastError))")
 
             try await publisher.publish(exchange: topology.exchange, routingKey: topology.routingKey(.shards),
                                         body: [7], messageID: "m-after-stall")

@@ -166,11 +166,20 @@ final class PipelineProcesses {
                        stderr: String(decoding: stderr, as: UTF8.self))
     }
 
-    /// A fresh connection to the private schema (a worker may have been killed mid-transaction on another).
+    /// One connection to the private schema, reopened after a failure (a killed worker never shares it).
+    private var observer: PGConnection?
+
+    /// A single value from the private schema.
     func query<Value: SQLDecodable>(_ sql: String, column: String, as type: Value.Type) throws -> Value {
-        let connection = try PGConnection.connect(url: databaseURL)
-        defer { connection.close() }
-        return try connection.execute(sql).singleRow().decode(column, as: Value.self)
+        do {
+            let connection = try observer ?? PGConnection.connect(url: databaseURL)
+            observer = connection
+            return try connection.execute(sql).singleRow().decode(column, as: Value.self)
+        } catch {
+            observer?.close()
+            observer = nil
+            throw error
+        }
     }
 
     /// Creates and starts a run from `seeds`; returns its name.
@@ -186,17 +195,26 @@ final class PipelineProcesses {
     /// Throws with the run's progress and the last log lines when `timeout` passes or a daemon dies on its own.
     func waitUntilCompleted(name: String, timeout: Duration, tick: () throws -> Void = {}) throws {
         let deadline = ContinuousClock.now + timeout
+        var lastProblem = ""
         while ContinuousClock.now < deadline {
-            let status = try query("SELECT status FROM runs WHERE name = '\(name)'", column: "status", as: String.self)
+            // A failed poll (the machine is busy, a connection timed out) is not the run failing: poll again.
+            let status: String
+            do {
+                status = try query("SELECT status FROM runs WHERE name = '\(name)'", column: "status", as: String.self)
+            } catch {
+                lastProblem = "last poll failed: \(error)"
+                usleep(500_000)
+                continue
+            }
             if status == "completed" { return }
             if status != "running" { throw Failure("run \(name) is \(status)\n\(diagnostics())") }
             if let dead = workers.first(where: { !$0.process.isRunning }) {
                 throw Failure("\(dead.stage) exited with status \(dead.process.terminationStatus)\n\(diagnostics())")
             }
             try tick()
-            usleep(200_000)
+            usleep(300_000)
         }
-        throw Failure("run \(name) did not complete within \(timeout)\n\(diagnostics())")
+        throw Failure("run \(name) did not complete within \(timeout); \(lastProblem)\n\(diagnostics())")
     }
 
     /// Progress and the tail of every log, for failure messages.
@@ -220,6 +238,8 @@ final class PipelineProcesses {
         for process in all where process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
         for process in all { process.waitUntilExit() }
         workers = []
+        observer?.close()
+        observer = nil
         _ = try? admin.execute("DROP SCHEMA \(schema) CASCADE")
         admin.close()
         if let broker = try? AMQPConnection.connect(url: amqpURL) {

@@ -1,6 +1,7 @@
 // Every teacher call (success, failure, retry, cache hit) becomes an `llm_calls` row (invariant 5). The client
 // reports calls without knowing the run, so the handler names the run and entity in a task-local around the call.
 
+import Broker
 public import Logging
 public import Store
 public import Teacher
@@ -45,6 +46,18 @@ public struct DatabaseCallRecorder: CallRecorder {
                 """, operation: "llm_call_insert")
         } catch {
             logger.warning("cannot record a teacher call", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+extension TeacherClient {
+    /// `completeWithDetails` with its calls attributed to `run` and `entityID` in `llm_calls` and sent to the run's
+    /// teacher model: the one way stage handlers call the teacher.
+    func complete(
+        prompts: [String], parameters: CompletionParameters, for run: RunFacts, entityID: Int64, stage: Topology.Stage
+    ) async throws -> CompletionResult {
+        try await DatabaseCallRecorder.$context.withValue(.init(runID: run.id, entityID: entityID)) {
+            try await completeWithDetails(prompts: prompts, parameters: parameters, model: run.teacherModel, stage: stage.rawValue)
         }
     }
 }

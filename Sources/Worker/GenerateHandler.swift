@@ -96,10 +96,8 @@ public struct GenerateHandler: StageHandler {
         case .alpaca: try alpacaBatch(run: run, token: token, round: round)
         }
 
-        let result = try await DatabaseCallRecorder.$context.withValue(.init(runID: runID, entityID: requestID)) {
-            try await teacher.completeWithDetails(
-                prompts: batch.prompts, parameters: batch.parameters, model: run.teacherModel, stage: stage.rawValue)
-        }
+        let result = try await teacher.complete(
+            prompts: batch.prompts, parameters: batch.parameters, for: run, entityID: requestID, stage: stage)
 
         var candidates: [Candidate] = []
         var dropped: [DroppedItem] = []

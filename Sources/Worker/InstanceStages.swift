@@ -85,10 +85,8 @@ public struct ClassifyHandler: StageHandler {
         let run = try await catalog.facts(run: instruction.runID)
         let prompt = renderIsClassificationPrompt(instruction: instruction.text, library: library)
         let parameters = try CompletionParameters(SamplingParameters.reference(for: .selfInstructIsClassification))
-        let result = try await DatabaseCallRecorder.$context.withValue(.init(runID: run.id, entityID: instruction.id)) {
-            try await teacher.completeWithDetails(
-                prompts: [prompt], parameters: parameters, model: run.teacherModel, stage: stage.rawValue)
-        }
+        let result = try await teacher.complete(
+            prompts: [prompt], parameters: parameters, for: run, entityID: instruction.id, stage: stage)
         let raw = result.choices.first?.first?.text ?? ""
         let answer = ClassificationAnswer(parsing: raw, mode: mode)
         // Unparseable answers go input-first, the template that works for any task, and stay visible as such.
@@ -135,10 +133,8 @@ public struct InstancesHandler: StageHandler {
         let kind: PromptKind = isClassification ? .selfInstructInstancesOutputFirst : .selfInstructInstancesInputFirst
         let prompt = renderInstancePrompt(instruction: instruction.text, outputFirst: isClassification, library: library)
         let parameters = try CompletionParameters(SamplingParameters.reference(for: kind))
-        let result = try await DatabaseCallRecorder.$context.withValue(.init(runID: run.id, entityID: instruction.id)) {
-            try await teacher.completeWithDetails(
-                prompts: [prompt], parameters: parameters, model: run.teacherModel, stage: stage.rawValue)
-        }
+        let result = try await teacher.complete(
+            prompts: [prompt], parameters: parameters, for: run, entityID: instruction.id, stage: stage)
         guard let choice = result.choices.first?.first else {
             throw PermanentStageError(kind: "no_choice", message: "the teacher returned no choice")
         }

@@ -125,12 +125,6 @@ public struct RunControl: Sendable {
         self.namespace = namespace
     }
 
-    /// Routing key of the default namespace's generation queue.
-    public static let generateRoutingKey = "si.generate"
-
-    /// Routing key of the generation queue in `namespace`, where `start` sends the initial tokens.
-    public static func generateRoutingKey(namespace: String) -> String { "\(namespace).generate" }
-
     /// Inserts the run and its seed tasks in one transaction; returns the run id.
     public func create(_ definition: RunDefinition) async throws -> Int64 {
         let problems = definition.problems
@@ -199,9 +193,11 @@ public struct RunControl: Sendable {
                 """, operation: "run_transition")
             var issued = 0
             if command == .start {
-                issued = try await Self.issueInitialGenerationTokens(
-                    tx, runID: runID, concurrency: try row.decode("concurrency", as: Int.self),
-                    routingKey: Self.generateRoutingKey(namespace: namespace))
+                // The workers' own issuer, so these and re-issued tokens are the same messages. `start` only
+                // leaves `created`, so every token is new here.
+                issued = try await GenerationTokens.issueInitial(
+                    runID: runID, concurrency: try row.decode("concurrency", as: Int.self),
+                    topology: Topology(namespace: namespace), in: tx)
             }
             return RunTransition(runID: runID, name: name, from: from, to: to, tokensIssued: issued)
         }
@@ -211,34 +207,5 @@ public struct RunControl: Sendable {
         transition.tokensIssued = try await GenerationTokens.reissueParked(
             runID: runID, topology: Topology(namespace: namespace), database: database)
         return transition
-    }
-
-    /// The kick-off hook of a run: one `generation_requests` row per circulating token (round 0) and one
-    /// outbox message per token to `si.generate`, body `{"run_id": R, "request_id": Q, "token": T, "round": 0}`,
-    /// message id `generate:R:T:0`. Idempotent (conflicts are skipped); the worker runtime's outbox relay
-    /// publishes the rows. Returns the number of tokens newly issued.
-    public static func issueInitialGenerationTokens(
-        _ tx: Transaction, runID: Int64, concurrency: Int, routingKey: String = generateRoutingKey
-    ) async throws -> Int {
-        var issued = 0
-        for token in 0..<concurrency {
-            let inserted = try await tx.query("""
-                INSERT INTO generation_requests (run_id, token, round) VALUES (\(runID), \(Int32(token)), 0)
-                ON CONFLICT (run_id, token, round) DO NOTHING
-                RETURNING id
-                """, operation: "issue_generation_token")
-            guard let row = inserted.decodableRows.first else { continue }
-            let requestID = try row.decode("id", as: Int64.self)
-            // The same envelope and message id the stage workers emit (Worker's GenerationTokens), so a token
-            // issued here and one re-issued by a worker are the same message.
-            let message = StageMessage(runID: runID, entityID: requestID, kind: .generationToken)
-            try await tx.execute("""
-                INSERT INTO outbox (message_id, run_id, routing_key, body)
-                VALUES (\(message.messageID(stage: "generate")), \(runID), \(routingKey), \(message.jsonText))
-                ON CONFLICT (message_id) DO NOTHING
-                """, operation: "outbox_generation_token")
-            issued += 1
-        }
-        return issued
     }
 }

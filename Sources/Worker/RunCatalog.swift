@@ -129,16 +129,24 @@ public enum GenerationTokens {
             guard let row = run.decodableRows.first else {
                 throw PermanentStageError(kind: "unknown_run", message: "run \(runID) does not exist")
             }
-            let concurrency = try row.decode("concurrency", as: Int.self)
-            var messages: [OutgoingMessage] = []
-            for token in 0..<concurrency {
-                let requestID = try await request(runID: runID, token: token, round: 0, in: transaction)
-                messages.append(OutgoingMessage(
-                    stage: .generate, message: StageMessage(runID: runID, entityID: requestID, kind: .generationToken)))
-            }
-            try await Outbox.insert(messages, topology: topology, into: transaction)
-            return messages.count
+            return try await issueInitial(
+                runID: runID, concurrency: try row.decode("concurrency", as: Int.self), topology: topology, in: transaction)
         }
+    }
+
+    /// `issueInitial` inside the caller's transaction (`sictl run start` issues the tokens with the status change).
+    @discardableResult
+    public static func issueInitial(
+        runID: Int64, concurrency: Int, topology: Topology, in transaction: Transaction
+    ) async throws -> Int {
+        var messages: [OutgoingMessage] = []
+        for token in 0..<concurrency {
+            let requestID = try await request(runID: runID, token: token, round: 0, in: transaction)
+            messages.append(OutgoingMessage(
+                stage: .generate, message: StageMessage(runID: runID, entityID: requestID, kind: .generationToken)))
+        }
+        try await Outbox.insert(messages, topology: topology, into: transaction)
+        return messages.count
     }
 
     /// Puts parked tokens back into circulation (after `paused` → `running`, or once a dead-lettered generation

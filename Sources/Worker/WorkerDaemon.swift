@@ -88,14 +88,8 @@ public enum WorkerDaemon {
         }
     }
 
-    /// Connects the adapters, runs the relay and the stage in one ServiceGroup, and closes everything after.
-    public static func run<Handler: StageHandler>(
-        config: WorkerConfig, logger: Logger, makeHandler: (WorkerResources) throws -> Handler
-    ) async throws {
-        try await run(config: config, logger: logger, makeHandlers: { [AnyStageHandler(try makeHandler($0))] })
-    }
-
-    /// `run` with one stage service per handler, all sharing the adapters and the relay.
+    /// Connects the adapters, runs the relay, `makeServices`' services and one stage service per handler in one
+    /// ServiceGroup, and closes everything after.
     public static func run(
         config: WorkerConfig, logger: Logger, makeHandlers: (WorkerResources) throws -> [AnyStageHandler],
         makeServices: (WorkerResources, OutboxRelay) -> [any Service] = { _, _ in [] }

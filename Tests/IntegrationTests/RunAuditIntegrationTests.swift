@@ -242,7 +242,7 @@ struct RunControlIntegrationTests {
                 FROM outbox o JOIN generation_requests r ON r.id = (o.body::jsonb->>'entity_id')::bigint
                 WHERE o.run_id = \(runID) ORDER BY r.token
                 """)
-            #expect(outbox.rows.map { $0[0] } == Array(repeating: RunControl.generateRoutingKey, count: 3))
+            #expect(outbox.rows.map { $0[0] } == Array(repeating: "si.generate", count: 3))
             #expect(outbox.rows.map { $0[1] } == Array(repeating: StageMessage.Kind.generationToken.rawValue, count: 3))
             #expect(outbox.rows.map { $0[2] } == ["0", "1", "2"])
             let requests = try await database.query("SELECT count(*) AS n FROM generation_requests WHERE run_id = \(runID)")

@@ -18,7 +18,9 @@ let package = Package(
         .library(name: "Broker", targets: ["Broker"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "Teacher", targets: ["Teacher"]),
+        .library(name: "Records", targets: ["Records"]),
         .library(name: "Worker", targets: ["Worker"]),
+        .library(name: "Stages", targets: ["Stages"]),
         .executable(name: "sictl", targets: ["sictl"]),
         .executable(name: "si-bench", targets: ["si-bench"]),
     ],
@@ -89,7 +91,7 @@ let package = Package(
         // Doctor also reaches the broker and the teacher.
         .target(
             name: "Operations",
-            dependencies: ["SelfInstruct", "Store", "Broker", "Teacher", "Worker", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["SelfInstruct", "Store", "Records", "Broker", "Teacher", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -97,6 +99,7 @@ let package = Package(
             dependencies: [
                 "SelfInstruct",
                 "Store",
+                "Records",
                 "Operations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -114,6 +117,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // One type per table: the only SQL outside Store and the migrations. Between Store and its users.
+        .target(name: "Records", dependencies: ["SelfInstruct", "Store"], swiftSettings: strict),
         // The runtime every stage daemon shares: configuration, stage loop, transactional outbox and relay.
         .target(
             name: "Worker",
@@ -121,6 +126,7 @@ let package = Package(
                 "SelfInstruct",
                 "Broker",
                 "Store",
+                "Records",
                 "Teacher",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -128,11 +134,25 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .executableTarget(name: "si-generate", dependencies: ["Worker"], swiftSettings: strict),
-        .executableTarget(name: "si-filter", dependencies: ["Worker"], swiftSettings: strict),
-        .executableTarget(name: "si-classify", dependencies: ["Worker"], swiftSettings: strict),
-        .executableTarget(name: "si-instances", dependencies: ["Worker"], swiftSettings: strict),
-        .executableTarget(name: "si-shards", dependencies: ["Worker"], swiftSettings: strict),
+        // The stage handlers, one file per stage, over the runtime and the records.
+        .target(
+            name: "Stages",
+            dependencies: [
+                "SelfInstruct",
+                "Store",
+                "Records",
+                "Teacher",
+                "Worker",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "si-generate", dependencies: ["Worker", "Stages"], swiftSettings: strict),
+        .executableTarget(name: "si-filter", dependencies: ["Worker", "Stages"], swiftSettings: strict),
+        .executableTarget(name: "si-classify", dependencies: ["Worker", "Stages"], swiftSettings: strict),
+        .executableTarget(name: "si-instances", dependencies: ["Worker", "Stages"], swiftSettings: strict),
+        .executableTarget(name: "si-shards", dependencies: ["Worker", "Stages"], swiftSettings: strict),
         // The deterministic OpenAI-compatible teacher as a library, so tests run it in-process.
         .target(
             name: "TeacherSimulator",
@@ -174,7 +194,8 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Broker", "Store", "Operations", "Worker", "Teacher", "TeacherSimulator", "SelfInstruct", "si-generate", "si-filter",
+                "Broker", "Store", "Records", "Operations", "Worker", "Stages", "Teacher", "TeacherSimulator", "SelfInstruct",
+                "si-generate", "si-filter",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

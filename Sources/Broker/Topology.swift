@@ -1,18 +1,13 @@
+public import SelfInstruct
+
 /// The pipeline's exchanges and queues: one durable direct exchange, one durable queue per stage bound by its own
 /// name, and a dead-letter exchange with one `<queue>.dead` queue per stage.
 ///
 /// With the default namespace `si` the names are `si`, `si.generate`, …, `si.dlx`, `si.generate.dead`, …; tests
 /// pick a namespace of their own to stay apart. Declaring is idempotent: redeclaring identical entities is a no-op.
 public struct Topology: Sendable, Hashable {
-    /// The pipeline stages that own a queue.
-    public enum Stage: String, Sendable, Hashable, CaseIterable {
-        case generate
-        case filterInstructions = "filter.instructions"
-        case filterInstances = "filter.instances"
-        case classify
-        case instances
-        case shards
-    }
+    /// The pipeline stages that own a queue (the domain's stage names).
+    public typealias Stage = PipelineStage
 
     /// The first component of every name (`si` in production).
     public var namespace: String
@@ -31,7 +26,7 @@ public struct Topology: Sendable, Hashable {
     public var deadLetterExchange: String { "\(namespace).dlx" }
 
     /// The queue a stage consumes; also the routing key that reaches it.
-    public func queue(_ stage: Stage) -> String { "\(namespace).\(stage.rawValue)" }
+    public func queue(_ stage: Stage) -> String { stage.queueName(namespace: namespace) }
     /// The routing key to publish with so a message reaches `stage`.
     public func routingKey(_ stage: Stage) -> String { queue(stage) }
     /// Where messages rejected without requeue from `stage`'s queue end up.

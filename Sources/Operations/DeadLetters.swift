@@ -1,28 +1,12 @@
 // `sictl dlq list|replay`: reading `dead_letters` and putting dead messages back into the pipeline through the
 // transactional outbox, so a replay is published exactly like any stage's output (by the workers' relays).
 
-import Broker
+public import Records
 import SelfInstruct
 public import Store
 
 /// One row of `dead_letters`, as the operator sees it.
-public struct DeadLetter: Sendable, Hashable, Codable {
-    public var id: Int64
-    public var runID: Int64?
-    public var runName: String?
-    /// The stage that gave up (`generate`, `filter.instructions`, …).
-    public var stage: String
-    public var messageID: String
-    public var routingKey: String?
-    public var attempts: Int
-    public var errorKind: String?
-    /// The full error text (the human listing shortens it).
-    public var lastError: String
-    /// ISO 8601, UTC.
-    public var deadAt: String
-    /// ISO 8601, UTC; nil while the letter waits for a replay.
-    public var replayedAt: String?
-}
+public typealias DeadLetter = DeadLettersTable.Letter
 
 /// Which dead letters a listing or replay looks at.
 public struct DeadLetterSelection: Sendable, Hashable {
@@ -41,14 +25,8 @@ public struct DeadLetterSelection: Sendable, Hashable {
         self.includeReplayed = includeReplayed
     }
 
-    var condition: SQLQuery {
-        let idList = "{" + ids.map(String.init).joined(separator: ",") + "}"
-        return """
-            (\(runID)::bigint IS NULL OR d.run_id = \(runID)::bigint)
-            AND (\(stage)::text IS NULL OR d.stage = \(stage)::text)
-            AND (\(ids.isEmpty) OR d.id = ANY(\(idList)::bigint[]))
-            AND (\(includeReplayed) OR d.replayed_at IS NULL)
-            """
+    var filter: DeadLettersTable.Filter {
+        DeadLettersTable.Filter(runID: runID, stage: stage, ids: ids, includeReplayed: includeReplayed)
     }
 }
 
@@ -95,7 +73,7 @@ public enum DeadLetterError: Error, Sendable, Hashable, CustomStringConvertible 
     public var description: String {
         switch self {
         case .unknownStage(let stage):
-            "unknown stage '\(stage)'; expected one of " + Topology.Stage.allCases.map(\.rawValue).joined(separator: ", ")
+            "unknown stage '\(stage)'; expected one of " + PipelineStage.allCases.map(\.rawValue).joined(separator: ", ")
         case .unknownIDs(let ids):
             "no dead letter with id " + ids.map(String.init).joined(separator: ", ") + " (in the selected run and stage)"
         case .finishedRun(let run, let status):
@@ -108,44 +86,23 @@ public enum DeadLetterError: Error, Sendable, Hashable, CustomStringConvertible 
 public struct DeadLetters: Sendable {
     public let database: Database
     /// Routing keys of letters that lack one are built from this (the daemons' `SI_AMQP_NAMESPACE`).
-    let topology: Topology
+    let namespace: String
 
     public init(database: Database, namespace: String = "si") {
         self.database = database
-        self.topology = Topology(namespace: namespace)
+        self.namespace = namespace
     }
 
     /// Refuses stage names no queue has.
     public static func validate(stage: String?) throws(DeadLetterError) {
-        if let stage, Topology.Stage(rawValue: stage) == nil { throw DeadLetterError.unknownStage(stage) }
+        if let stage, PipelineStage(rawValue: stage) == nil { throw DeadLetterError.unknownStage(stage) }
     }
 
     /// Letters matching `selection`, newest first, at most `limit`.
     public func list(_ selection: DeadLetterSelection, limit: Int = 200) async throws -> DeadLetterListing {
         try Self.validate(stage: selection.stage)
-        let rows = try await database.query("""
-            SELECT d.id, d.run_id, r.name AS run_name, d.stage, d.message_id, d.routing_key, d.attempts, d.error_kind,
-                   d.last_error, \(unsafeRaw: Self.iso("d.dead_at")) AS dead_at,
-                   \(unsafeRaw: Self.iso("d.replayed_at")) AS replayed_at, count(*) OVER () AS total
-            FROM dead_letters d LEFT JOIN runs r ON r.id = d.run_id
-            WHERE \(fragment: selection.condition)
-            ORDER BY d.dead_at DESC, d.id DESC LIMIT \(max(limit, 0))
-            """, operation: "dead_letters_list").decodableRows
-        var total = try rows.first?.decode("total", as: Int.self) ?? 0
-        if rows.isEmpty && limit <= 0 {
-            total = try await database.query(
-                "SELECT count(*) AS n FROM dead_letters d WHERE \(fragment: selection.condition)"
-            ).singleRow().decode("n")
-        }
-        let letters = try rows.map { row throws(StoreError) in
-            DeadLetter(
-                id: try row.decode("id"), runID: try row.decode("run_id"), runName: try row.decode("run_name"),
-                stage: try row.decode("stage"), messageID: try row.decode("message_id"),
-                routingKey: try row.decode("routing_key"), attempts: try row.decode("attempts"),
-                errorKind: try row.decode("error_kind"), lastError: try row.decode("last_error"),
-                deadAt: try row.decode("dead_at"), replayedAt: try row.decode("replayed_at"))
-        }
-        return DeadLetterListing(total: total, deadLetters: letters)
+        let page = try await DeadLettersTable.list(selection.filter, limit: limit, on: database)
+        return DeadLetterListing(total: page.total, deadLetters: page.letters)
     }
 
     /// Puts every selected unreplayed letter back, one transaction per letter: an outbox row re-sending the same
@@ -160,34 +117,27 @@ public struct DeadLetters: Sendable {
         try Self.validate(stage: selection.stage)
         var candidates = selection
         candidates.includeReplayed = true
-        let matching = try await database.query("""
-            SELECT d.id, d.replayed_at IS NOT NULL AS replayed, d.stage, d.message_id FROM dead_letters d
-            WHERE \(fragment: candidates.condition) ORDER BY d.id
-            """, operation: "dead_letters_select").decodableRows
-        let found = Set(try matching.map { row throws(StoreError) in try row.decode("id", as: Int64.self) })
+        let matching = try await DeadLettersTable.matching(candidates.filter, on: database)
+        let found = Set(matching.map(\.id))
         let unknown = selection.ids.filter { !found.contains($0) }
         guard unknown.isEmpty else { throw DeadLetterError.unknownIDs(unknown) }
 
-        if let runID = selection.runID, !force {
-            let run = try await database.query("SELECT name, status FROM runs WHERE id = \(runID)").singleRow()
-            let status = try run.decode("status", as: String.self)
-            if Self.isFinished(status) {
-                throw DeadLetterError.finishedRun(run: "\(runID) (\(try run.decode("name", as: String.self)))", status: status)
-            }
+        if let runID = selection.runID, !force, let run = try await RunsTable.summary(id: runID, on: database),
+           run.status.isFinished {
+            throw DeadLetterError.finishedRun(run: "\(runID) (\(run.name))", status: run.status.rawValue)
         }
 
         var report = ReplayReport(dryRun: dryRun, replayed: [], skipped: [], published: nil)
-        for row in matching {
-            let id = try row.decode("id", as: Int64.self)
-            if try row.decode("replayed", as: Bool.self) {
+        for letter in matching {
+            if letter.replayed {
                 // Only an explicitly named id can be already replayed here; say so rather than ignore it.
                 if !selection.ids.isEmpty {
-                    report.skipped.append(.init(id: id, stage: try row.decode("stage"), messageID: try row.decode("message_id"),
+                    report.skipped.append(.init(id: letter.id, stage: letter.stage, messageID: letter.messageID,
                                                 reason: "already replayed"))
                 }
                 continue
             }
-            switch try await replayOne(id: id, dryRun: dryRun, force: force) {
+            switch try await replayOne(id: letter.id, dryRun: dryRun, force: force) {
             case .replayed(let replayed): report.replayed.append(replayed)
             case .skipped(let skipped): report.skipped.append(skipped)
             }
@@ -201,64 +151,43 @@ public struct DeadLetters: Sendable {
     }
 
     private func replayOne(id: Int64, dryRun: Bool, force: Bool) async throws -> Outcome {
-        let topology = self.topology
+        let namespace = self.namespace
         return try await database.transaction { tx -> Outcome in
             // The row lock serialises concurrent replays of one letter; the second finds replayed_at set.
-            let rows = try await tx.query("""
-                SELECT d.run_id, d.stage, d.message_id, d.routing_key, d.body, d.replayed_at IS NOT NULL AS replayed,
-                       r.status AS run_status
-                FROM dead_letters d LEFT JOIN runs r ON r.id = d.run_id
-                WHERE d.id = \(id) FOR UPDATE OF d
-                """, operation: "dead_letter_lock")
-            guard let row = rows.decodableRows.first else {
+            guard let letter = try await DeadLettersTable.lock(id: id, in: tx) else {
                 return .skipped(.init(id: id, stage: "", messageID: "", reason: "deleted meanwhile"))
             }
-            let stage = try row.decode("stage", as: String.self)
-            let messageID = try row.decode("message_id", as: String.self)
+            let stage = letter.stage
+            let messageID = letter.messageID
             func skip(_ reason: String) -> Outcome { .skipped(.init(id: id, stage: stage, messageID: messageID, reason: reason)) }
-            if try row.decode("replayed", as: Bool.self) { return skip("already replayed") }
-            guard let body = try row.decode("body", as: String?.self),
-                  let message = try? StageMessage(json: Array(body.utf8))
-            else {
+            if letter.replayed { return skip("already replayed") }
+            guard let body = letter.body, let message = try? StageMessage(json: Array(body.utf8)) else {
                 return skip("the stored body is not a stage message (nothing to re-send)")
             }
-            guard let runID = try row.decode("run_id", as: Int64?.self), runID == message.runID,
-                  let runStatus = try row.decode("run_status", as: String?.self)
-            else {
+            guard let runID = letter.runID, runID == message.runID, let runStatus = letter.runStatus else {
                 return skip("run \(message.runID) does not exist")
             }
-            if Self.isFinished(runStatus) && !force { return skip("run \(runID) is \(runStatus) (use --force)") }
+            if runStatus.isFinished && !force { return skip("run \(runID) is \(runStatus.rawValue) (use --force)") }
             if message.kind == .generationToken {
                 // A token whose request finished or was retired has been re-issued under a new round by the
                 // workers (GenerationTokens.reissueParked); re-sending the old one would make two circulate.
-                let request = try await tx.query(
-                    "SELECT status FROM generation_requests WHERE id = \(message.entityID) AND run_id = \(runID)",
-                    operation: "generation_request_status")
-                guard let status = try request.decodableRows.first?.decode("status", as: String.self) else {
+                guard let request = try await GenerationRequestsTable.find(id: message.entityID, runID: runID, on: tx) else {
                     return skip("generation request \(message.entityID) does not exist")
                 }
-                if status != "pending" { return skip("generation request \(message.entityID) is \(status), not pending") }
+                if request.status != .pending {
+                    return skip("generation request \(message.entityID) is \(request.status.rawValue), not pending")
+                }
             }
-            let routingKey = try row.decode("routing_key", as: String?.self)
-                ?? Topology.Stage(rawValue: stage).map(topology.routingKey) ?? "\(topology.namespace).\(stage)"
+            let routingKey = letter.routingKey
+                ?? PipelineStage(rawValue: stage).map { $0.queueName(namespace: namespace) } ?? "\(namespace).\(stage)"
             var resent = message
             resent.attempt = message.attempt + 1
             if !dryRun {
-                // The outbox's message_id is UNIQUE and the row that first carried this id is still there (sent,
-                // or its message would not have died). It is turned back into an unsent row with the new body
-                // rather than deleted and re-inserted: one statement, so no concurrent insert of the same id can
-                // slip in between, and publish_attempts keeps counting every publish of the id. The same id
-                // matters: the stage has no processed_messages row for a dead message, so it handles it, and any
-                // duplicate publish of it is recognised downstream as usual.
-                try await tx.execute("""
-                    INSERT INTO outbox (message_id, run_id, routing_key, body)
-                    VALUES (\(messageID), \(runID), \(routingKey), \(resent.jsonText))
-                    ON CONFLICT (message_id) DO UPDATE SET
-                        run_id = EXCLUDED.run_id, routing_key = EXCLUDED.routing_key, body = EXCLUDED.body,
-                        created_at = now(), sent_at = NULL, last_error = NULL
-                    """, operation: "outbox_replay")
-                try await tx.execute("UPDATE dead_letters SET replayed_at = now() WHERE id = \(id)",
-                                     operation: "dead_letter_replayed")
+                // The same message id matters: the stage has no processed_messages row for a dead message, so it
+                // handles it, and any duplicate publish of it is recognised downstream as usual.
+                try await OutboxTable.resend(
+                    messageID: messageID, runID: runID, routingKey: routingKey, body: resent.jsonText, on: tx)
+                try await DeadLettersTable.markReplayed(id: id, on: tx)
             }
             return .replayed(.init(id: id, runID: runID, stage: stage, messageID: messageID, routingKey: routingKey,
                                    attempt: resent.attempt))
@@ -267,13 +196,7 @@ public struct DeadLetters: Sendable {
 
     /// How many of the outbox rows with `messageIDs` are still unsent.
     public func unpublishedCount(messageIDs: [String]) async throws -> Int {
-        guard !messageIDs.isEmpty else { return 0 }
-        let list = "{" + messageIDs.map { "\"" + $0.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\"" }
-            .joined(separator: ",") + "}"
-        return try await database.query(
-            "SELECT count(*) AS n FROM outbox WHERE message_id = ANY(\(list)::text[]) AND sent_at IS NULL",
-            operation: "outbox_unsent_count"
-        ).singleRow().decode("n")
+        try await OutboxTable.unsentCount(messageIDs: messageIDs, on: database)
     }
 
     /// Polls until every row of `messageIDs` is sent or `timeout` passes; returns how many were sent.
@@ -287,14 +210,5 @@ public struct DeadLetters: Sendable {
             if unsent == 0 || clock.now >= deadline { return messageIDs.count - unsent }
             try await Task.sleep(for: poll)
         }
-    }
-
-    static func isFinished(_ status: String) -> Bool {
-        RunStatus(rawValue: status)?.isFinished ?? false
-    }
-
-    /// `column` as ISO 8601 text in UTC (NULL stays NULL).
-    static func iso(_ column: String) -> String {
-        "to_char(\(column) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
     }
 }

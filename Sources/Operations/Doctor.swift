@@ -106,8 +106,7 @@ public struct Doctor: Sendable {
         }
         var checks: [DoctorCheck] = []
         do {
-            let server = try await database.query("SELECT current_setting('server_version') AS version")
-                .singleRow().decode("version", as: String.self)
+            let server = try await database.serverVersion()
             checks.append(DoctorCheck(name: name, ok: true, detail: "\(database.redactedURL) answers (PostgreSQL \(server))"))
             let applied = try await database.appliedMigrationVersions()
             checks.append(Self.migrationCheck(name: schema, applied: applied, known: Migration.all.map(\.version)))

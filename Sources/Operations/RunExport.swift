@@ -1,6 +1,7 @@
 // `sictl export`: a run's valid instances as training records, streamed from the database in pages so memory
 // stays bounded whatever the run's size.
 
+import Records
 import SelfInstruct
 public import Store
 
@@ -77,28 +78,17 @@ public struct RunExport: Sendable {
     /// the instance's position; returns how many. Keyset pagination over `admission_seq` (indexed with the run
     /// id), so each page costs the same; a live run's later admissions simply come in later pages.
     public func records(runID: Int64, _ emit: (ExportRecord) throws -> Void) async throws -> Int {
-        var after: Int32 = 0
+        var after: Int64 = 0
         var emitted = 0
         while true {
-            let instructions = try await database.query("""
-                SELECT id, admission_seq, text FROM instructions
-                WHERE run_id = \(runID) AND admission_seq > \(after)
-                ORDER BY admission_seq LIMIT \(pageSize)
-                """, operation: "export_instructions").decodableRows
+            let instructions = try await InstructionsTable.admittedPage(runID: runID, after: after, limit: pageSize, on: database)
             guard let last = instructions.last else { return emitted }
-            after = try last.decode("admission_seq", as: Int32.self)
+            after = last.sequence
             var texts: [Int64: String] = [:]
-            for row in instructions { texts[try row.decode("id", as: Int64.self)] = try row.decode("text", as: String.self) }
-            let idList = "{" + texts.keys.map(String.init).joined(separator: ",") + "}"
-            let instances = try await database.query("""
-                SELECT s.instruction_id, s.input, s.output FROM instances s
-                JOIN instructions n ON n.id = s.instruction_id
-                WHERE s.instruction_id = ANY(\(idList)::bigint[]) AND s.status = 'valid'
-                ORDER BY n.admission_seq, s.position
-                """, operation: "export_instances").decodableRows
-            for row in instances {
-                guard let text = texts[try row.decode("instruction_id", as: Int64.self)] else { continue }
-                try emit(ExportRecord(instruction: text, input: try row.decode("input"), output: try row.decode("output")))
+            for instruction in instructions { texts[instruction.id] = instruction.text }
+            for instance in try await InstancesTable.valid(instructionIDs: instructions.map(\.id), on: database) {
+                guard let text = texts[instance.instructionID] else { continue }
+                try emit(ExportRecord(instruction: text, input: instance.input, output: instance.output))
                 emitted += 1
             }
             if instructions.count < pageSize { return emitted }

@@ -1,26 +1,11 @@
+public import Records
 public import Store
 
 /// One run's progress as `sictl status` shows it: the `si_run_progress` row, rates, teacher usage and the top
 /// rejection reasons.
 public struct RunProgressReport: Sendable, Hashable, Codable {
-    public struct Usage: Sendable, Hashable, Codable {
-        public var stage: String
-        public var model: String
-        public var calls: Int
-        public var failures: Int
-        public var promptTokens: Int
-        public var completionTokens: Int
-        public var costUSD: Double
-        public var p50MS: Double?
-        public var p95MS: Double?
-    }
-
-    public struct Rejection: Sendable, Hashable, Codable {
-        public var stage: String
-        public var reason: String
-        public var count: Int
-        public var example: String?
-    }
+    public typealias Usage = MonitoringViews.Usage
+    public typealias Rejection = MonitoringViews.Rejection
 
     public var runID: Int64
     public var name: String
@@ -64,57 +49,20 @@ public struct RunProgress: Sendable {
 
     /// Reports for one run, or for every run that is not finished (all runs when none is active).
     public func reports(runID: Int64?) async throws -> [RunProgressReport] {
-        let selection: SQLQuery = runID.map { "WHERE run_id = \($0)" }
-            ?? "WHERE status NOT IN ('completed', 'cancelled', 'failed') OR NOT EXISTS (SELECT 1 FROM runs WHERE status NOT IN ('completed', 'cancelled', 'failed'))"
-        let rows = try await database.query("""
-            SELECT run_id, name, recipe, status, target, candidates, admitted, rejected, classified, instance_tasks_done,
-                   instances_valid, instances_rejected, records_sharded, pct_complete::float8 AS pct_complete,
-                   extract(epoch FROM eta)::float8 AS eta_seconds,
-                   extract(epoch FROM (coalesce(finished_at, now()) - started_at))::float8 AS elapsed_seconds
-            FROM si_run_progress \(fragment: selection) ORDER BY run_id
-            """).decodableRows
         var reports: [RunProgressReport] = []
-        for row in rows {
-            let id = try row.decode("run_id", as: Int64.self)
-            let admitted = try row.decode("admitted", as: Int.self)
-            let elapsed = try row.decode("elapsed_seconds", as: Double?.self)
-            var report = RunProgressReport(
-                runID: id, name: try row.decode("name"), recipe: try row.decode("recipe"), status: try row.decode("status"),
-                target: try row.decode("target"), candidates: try row.decode("candidates"), admitted: admitted,
-                rejected: try row.decode("rejected"), classified: try row.decode("classified"),
-                instanceTasksDone: try row.decode("instance_tasks_done"), instancesValid: try row.decode("instances_valid"),
-                instancesRejected: try row.decode("instances_rejected"), recordsSharded: try row.decode("records_sharded"),
-                pctComplete: try row.decode("pct_complete"), etaSeconds: try row.decode("eta_seconds"),
-                elapsedSeconds: elapsed,
-                admittedPerSecond: elapsed.flatMap { $0 > 0 ? Double(admitted) / $0 : nil },
-                stageItemsLastMinute: [:], usage: [], topRejections: [], unresolvedDeadLetters: 0)
-            for stage in try await database.query("""
-                SELECT stage, count(*) AS items FROM processed_messages
-                WHERE run_id = \(id) AND processed_at > now() - interval '1 minute' GROUP BY stage
-                """).decodableRows {
-                report.stageItemsLastMinute[try stage.decode("stage")] = try stage.decode("items", as: Int.self)
-            }
-            report.usage = try await database.query("""
-                SELECT stage, model, calls, failures, prompt_tokens, completion_tokens, cost_usd::float8 AS cost_usd,
-                       p50_ms, p95_ms
-                FROM si_llm_usage WHERE run_id = \(id) ORDER BY stage, model
-                """).decodableRows.map {
-                    .init(stage: try $0.decode("stage"), model: try $0.decode("model"), calls: try $0.decode("calls"),
-                          failures: try $0.decode("failures"), promptTokens: try $0.decode("prompt_tokens"),
-                          completionTokens: try $0.decode("completion_tokens"), costUSD: try $0.decode("cost_usd"),
-                          p50MS: try $0.decode("p50_ms"), p95MS: try $0.decode("p95_ms"))
-                }
-            report.topRejections = try await database.query("""
-                SELECT stage, reason, count, example FROM si_rejections WHERE run_id = \(id)
-                ORDER BY count DESC, stage, reason LIMIT \(Self.rejectionLimit)
-                """).decodableRows.map {
-                    .init(stage: try $0.decode("stage"), reason: try $0.decode("reason"), count: try $0.decode("count"),
-                          example: try $0.decode("example"))
-                }
-            report.unresolvedDeadLetters = try await database.query(
-                "SELECT count(*) AS n FROM dead_letters WHERE run_id = \(id) AND replayed_at IS NULL"
-            ).singleRow().decode("n")
-            reports.append(report)
+        for row in try await MonitoringViews.progress(runID: runID, on: database) {
+            let id = row.runID
+            reports.append(RunProgressReport(
+                runID: id, name: row.name, recipe: row.recipe, status: row.status, target: row.target,
+                candidates: row.candidates, admitted: row.admitted, rejected: row.rejected, classified: row.classified,
+                instanceTasksDone: row.instanceTasksDone, instancesValid: row.instancesValid,
+                instancesRejected: row.instancesRejected, recordsSharded: row.recordsSharded, pctComplete: row.pctComplete,
+                etaSeconds: row.etaSeconds, elapsedSeconds: row.elapsedSeconds,
+                admittedPerSecond: row.elapsedSeconds.flatMap { $0 > 0 ? Double(row.admitted) / $0 : nil },
+                stageItemsLastMinute: try await ProcessedMessagesTable.itemsLastMinute(runID: id, on: database),
+                usage: try await MonitoringViews.usage(runID: id, on: database),
+                topRejections: try await MonitoringViews.topRejections(runID: id, limit: Self.rejectionLimit, on: database),
+                unresolvedDeadLetters: try await DeadLettersTable.unreplayedCount(runID: id, on: database)))
         }
         return reports
     }

@@ -124,6 +124,12 @@ public final class Database: Sendable {
         try await query(statement, operation: operation).affectedRowCount ?? 0
     }
 
+    /// The server's `server_version` setting (for `sictl doctor`).
+    public func serverVersion() async throws -> String {
+        try await query("SELECT current_setting('server_version') AS version", operation: "server_version")
+            .singleRow().decode("version", as: String.self)
+    }
+
     // MARK: - Transactions
 
     /// Runs `body` in one transaction on one connection and commits; rolls back when `body` throws.

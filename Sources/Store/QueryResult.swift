@@ -174,3 +174,32 @@ extension Optional: SQLDecodable where Wrapped: SQLDecodable {
     }
     public static var sqlTypeDescription: String { Wrapped.sqlTypeDescription + " or NULL" }
 }
+
+extension Row {
+    /// A column holding one of a string enum's raw values (statuses, reasons, stage names); an unknown value is a
+    /// decoding error that names the column, never a silent default.
+    public func decode<Value: RawRepresentable & Sendable>(_ column: String, as type: Value.Type = Value.self)
+        throws(StoreError) -> Value where Value.RawValue == String
+    {
+        let text = try decode(column, as: String.self)
+        guard let value = Value(rawValue: text) else {
+            throw StoreError(kind: .decoding, operation: "decode \(column)",
+                             message: "column \"\(column)\" holds \"\(text)\", not a known \(Value.self)",
+                             classification: .permanent)
+        }
+        return value
+    }
+
+    /// `decode(_:as:)` for a nullable enum column.
+    public func decode<Value: RawRepresentable & Sendable>(_ column: String, as type: Value?.Type = Value?.self)
+        throws(StoreError) -> Value? where Value.RawValue == String
+    {
+        guard let text = try decode(column, as: String?.self) else { return nil }
+        guard let value = Value(rawValue: text) else {
+            throw StoreError(kind: .decoding, operation: "decode \(column)",
+                             message: "column \"\(column)\" holds \"\(text)\", not a known \(Value.self)",
+                             classification: .permanent)
+        }
+        return value
+    }
+}

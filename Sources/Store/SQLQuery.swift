@@ -107,6 +107,22 @@ public struct SQLQuery: Sendable, Hashable, ExpressibleByStringInterpolation, Cu
             binds.append(value.sqlBind)
         }
 
+        /// A string enum (status, reason, stage name), sent as its raw value.
+        public mutating func appendInterpolation<Value: RawRepresentable & Sendable>(_ value: Value)
+            where Value.RawValue == String
+        {
+            pieces.append(.bind(binds.count))
+            binds.append(value.rawValue.sqlBind)
+        }
+
+        /// An optional string enum: its raw value, or NULL.
+        public mutating func appendInterpolation<Value: RawRepresentable & Sendable>(_ value: Value?)
+            where Value.RawValue == String
+        {
+            pieces.append(.bind(binds.count))
+            binds.append(value.map(\.rawValue).sqlBind)
+        }
+
         /// A fragment built elsewhere, inlined with its binds renumbered.
         public mutating func appendInterpolation(fragment: SQLQuery) {
             let offset = binds.count

@@ -1,8 +1,9 @@
 // Every teacher call (success, failure, retry, cache hit) becomes an `llm_calls` row (invariant 5). The client
 // reports calls without knowing the run, so the handler names the run and entity in a task-local around the call.
 
-import Broker
 public import Logging
+public import Records
+public import SelfInstruct
 public import Store
 public import Teacher
 
@@ -37,13 +38,11 @@ public struct DatabaseCallRecorder: CallRecorder {
         }
         let latencyMS = Double(call.latency.components.seconds) * 1000 + Double(call.latency.components.attoseconds) / 1e15
         do {
-            try await database.execute("""
-                INSERT INTO llm_calls (run_id, stage, model, entity_id, prompt_tokens, completion_tokens, latency_ms,
-                                       http_status, attempt, cost_usd, request_hash, cached, error_kind)
-                VALUES (\(context.runID), \(call.stage), \(call.model), \(context.entityID), \(call.promptTokens ?? 0),
-                        \(call.completionTokens ?? 0), \(latencyMS), \(call.httpStatus), \(max(call.attempt, 1)),
-                        \(call.costUSD ?? 0), \(call.requestHash), \(call.cacheHit), \(call.errorKind?.rawValue))
-                """, operation: "llm_call_insert")
+            try await TeacherCallsTable.insert(TeacherCallsTable.NewCall(
+                runID: context.runID, entityID: context.entityID, stage: call.stage, model: call.model,
+                promptTokens: call.promptTokens ?? 0, completionTokens: call.completionTokens ?? 0, latencyMS: latencyMS,
+                httpStatus: call.httpStatus, attempt: call.attempt, costUSD: call.costUSD ?? 0,
+                requestHash: call.requestHash, cached: call.cacheHit, errorKind: call.errorKind?.rawValue), on: database)
         } catch {
             logger.warning("cannot record a teacher call", metadata: ["error": "\(error)"])
         }
@@ -53,8 +52,8 @@ public struct DatabaseCallRecorder: CallRecorder {
 extension TeacherClient {
     /// `completeWithDetails` with its calls attributed to `run` and `entityID` in `llm_calls` and sent to the run's
     /// teacher model: the one way stage handlers call the teacher.
-    func complete(
-        prompts: [String], parameters: CompletionParameters, for run: RunFacts, entityID: Int64, stage: Topology.Stage
+    public func complete(
+        prompts: [String], parameters: CompletionParameters, for run: RunFacts, entityID: Int64, stage: PipelineStage
     ) async throws -> CompletionResult {
         try await DatabaseCallRecorder.$context.withValue(.init(runID: run.id, entityID: entityID)) {
             try await completeWithDetails(prompts: prompts, parameters: parameters, model: run.teacherModel, stage: stage.rawValue)

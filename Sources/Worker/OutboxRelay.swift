@@ -3,6 +3,7 @@
 
 public import Broker
 public import Logging
+import Records
 public import ServiceLifecycle
 public import Store
 import Synchronization
@@ -76,31 +77,19 @@ public final class OutboxRelay: Service {
         let publisher = self.publisher
         let exchange = self.exchange
         let count = try await database.transaction { transaction -> Int in
-            let rows = try await transaction.query("""
-                SELECT id, message_id, routing_key, body FROM outbox WHERE sent_at IS NULL
-                ORDER BY id LIMIT \(batchSize) FOR UPDATE SKIP LOCKED
-                """, operation: "outbox_claim")
-            if rows.rows.isEmpty { return 0 }
-            var ids: [Int64] = []
+            let rows = try await OutboxTable.claimUnsent(limit: batchSize, in: transaction)
+            if rows.isEmpty { return 0 }
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for row in rows.decodableRows {
-                    let id = try row.decode("id", as: Int64.self)
-                    let messageID = try row.decode("message_id", as: String.self)
-                    let routingKey = try row.decode("routing_key", as: String.self)
-                    let body = try row.decode("body", as: String.self)
-                    ids.append(id)
+                for row in rows {
                     group.addTask {
                         try await publisher.publish(
-                            exchange: exchange, routingKey: routingKey, body: Array(body.utf8), messageID: messageID)
+                            exchange: exchange, routingKey: row.routingKey, body: Array(row.body.utf8), messageID: row.messageID)
                     }
                 }
                 try await group.waitForAll()
             }
-            let list = "{" + ids.map(String.init).joined(separator: ",") + "}"
-            try await transaction.execute(
-                "UPDATE outbox SET sent_at = now(), publish_attempts = publish_attempts + 1 WHERE id = ANY(\(list)::bigint[])",
-                operation: "outbox_mark_sent")
-            return ids.count
+            try await OutboxTable.markSent(ids: rows.map(\.id), on: transaction)
+            return rows.count
         }
         if count > 0 {
             sentTotal.withLock { $0 += count }

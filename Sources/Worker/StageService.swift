@@ -3,6 +3,7 @@
 
 public import Broker
 public import Logging
+import Records
 public import ServiceLifecycle
 public import Store
 import SelfInstruct
@@ -16,7 +17,7 @@ public final class StageService<Handler: StageHandler>: Service {
     private let topology: Topology
     private let concurrency: Int
     private let maxAttempts: Int
-    private let retryDelay: Duration
+    private let retryBackoff: Store.Backoff
     private let logger: Logger
     private let relay: OutboxRelay?
     private let consumer = Mutex<BrokerConsumer?>(nil)
@@ -43,7 +44,8 @@ public final class StageService<Handler: StageHandler>: Service {
         self.topology = topology
         self.concurrency = min(concurrency, handler.concurrencyLimit ?? concurrency)
         self.maxAttempts = maxAttempts
-        self.retryDelay = retryDelay
+        // Full jitter, so the failed attempts of many messages (a teacher outage) do not come back in step.
+        self.retryBackoff = Store.Backoff(base: retryDelay, cap: retryDelay * 64)
         self.relay = relay
         var logger = logger
         logger[metadataKey: MetadataKey.stage] = "\(handler.stage.rawValue)"
@@ -146,6 +148,10 @@ public final class StageService<Handler: StageHandler>: Service {
                 await deadLetter(delivery, consumer: consumer, runID: message.runID, messageID: messageID,
                                  attempts: attempt, error: error, kind: error.kind, logger: logger)
                 return
+            } catch let error as RecordError {
+                await deadLetter(delivery, consumer: consumer, runID: message.runID, messageID: messageID,
+                                 attempts: attempt, error: error, kind: error.kind, logger: logger)
+                return
             } catch {
                 if Task.isCancelled {
                     // Shutdown ran past its deadline: not the message's fault, so back to the queue, not the dead letters.
@@ -159,7 +165,7 @@ public final class StageService<Handler: StageHandler>: Service {
                                      attempts: attempt, error: error, kind: Self.errorKind(error), logger: logger)
                     return
                 }
-                let delay = retryDelay * (1 << min(attempt - 1, 6))
+                let delay = retryBackoff.delay(attempt: attempt - 1)
                 logger.info("attempt failed; retrying", metadata: [
                     MetadataKey.errorKind: "\(Self.errorKind(error))", "error": "\(error)", "si.delay": "\(delay)",
                 ])
@@ -172,29 +178,22 @@ public final class StageService<Handler: StageHandler>: Service {
     private func handleOnce(
         _ message: StageMessage, messageID: String, mayBeDuplicate: Bool, logger: Logger
     ) async throws -> Bool {
-        let stageName = handler.stage.rawValue
+        let stage = handler.stage
         // A redelivery (or a retry, or a replay) checks first, so it never repeats the teacher call. A first
         // delivery skips the round trip: it is a duplicate only when a relay published the same row twice (after
         // a crash between publish and mark-sent), and then the claim below still keeps the write single.
-        if mayBeDuplicate {
-            let seen = try await database.query(
-                "SELECT 1 FROM processed_messages WHERE stage = \(stageName) AND message_id = \(messageID)",
-                operation: "processed_lookup")
-            if !seen.rows.isEmpty { return true }
+        if mayBeDuplicate, try await ProcessedMessagesTable.contains(stage: stage, messageID: messageID, on: database) {
+            return true
         }
 
         let work = try await handler.handle(message, logger: logger)
-        let topology = self.topology
+        let namespace = topology.namespace
         let emitted = try await database.transaction { transaction -> Int? in
             // Taken first: a concurrent twin of this message blocks here until the other commits, then sees it.
-            let claimed = try await transaction.query("""
-                INSERT INTO processed_messages (stage, message_id, run_id)
-                VALUES (\(stageName), \(messageID), (SELECT id FROM runs WHERE id = \(message.runID)))
-                ON CONFLICT DO NOTHING RETURNING 1
-                """, operation: "processed_claim")
-            if claimed.rows.isEmpty { return nil }
+            guard try await ProcessedMessagesTable.claim(
+                stage: stage, messageID: messageID, runID: message.runID, on: transaction) else { return nil }
             let messages = try await work.write(transaction)
-            try await Outbox.insert(messages, topology: topology, into: transaction)
+            try await OutboxTable.insert(messages, namespace: namespace, on: transaction)
             return messages.count
         }
         guard let emitted else { return true }
@@ -216,18 +215,12 @@ public final class StageService<Handler: StageHandler>: Service {
         _ delivery: Delivery, consumer: BrokerConsumer, runID: Int64?, messageID: String, attempts: Int,
         error: any Error, kind: String, logger: Logger
     ) async {
-        let stageName = handler.stage.rawValue
         let body = String(decoding: delivery.body, as: UTF8.self)
         let reason = "\(error)"
         do {
-            try await database.execute("""
-                INSERT INTO dead_letters (run_id, stage, message_id, routing_key, body, attempts, last_error, error_kind)
-                VALUES ((SELECT id FROM runs WHERE id = \(runID)), \(stageName), \(messageID), \(delivery.routingKey),
-                        \(body), \(attempts), \(reason), \(kind))
-                ON CONFLICT (stage, message_id) DO UPDATE SET
-                    attempts = dead_letters.attempts + EXCLUDED.attempts, last_error = EXCLUDED.last_error,
-                    error_kind = EXCLUDED.error_kind, body = EXCLUDED.body, dead_at = now(), replayed_at = NULL
-                """, operation: "dead_letter")
+            try await DeadLettersTable.record(
+                runID: runID, stage: handler.stage, messageID: messageID, routingKey: delivery.routingKey, body: body,
+                attempts: attempts, lastError: reason, errorKind: kind, on: database)
         } catch let storeError {
             // Not recorded: give it back to the queue rather than lose it.
             logger.error("cannot record the dead letter; requeueing", metadata: ["error": "\(storeError)"])
@@ -245,31 +238,11 @@ public final class StageService<Handler: StageHandler>: Service {
     static func errorKind(_ error: any Error) -> String {
         switch error {
         case let error as PermanentStageError: error.kind
+        case let error as RecordError: error.kind
         case let error as StoreError: "store.\(error.kind)"
         case let error as TransactionError: "store.transaction_\(error.phase.rawValue)"
         case let error as BrokerError: "broker.\(error.kind.rawValue)"
         default: String(describing: type(of: error))
         }
-    }
-}
-
-/// Writing and relaying the transactional outbox.
-public enum Outbox {
-    /// Adds `messages` to the outbox inside `transaction`; a message id already there is left alone.
-    public static func insert(
-        _ messages: [OutgoingMessage], topology: Topology, into transaction: Transaction
-    ) async throws {
-        guard !messages.isEmpty else { return }
-        // One statement for all of them; rows of a run that was deleted meanwhile keep a NULL run id.
-        let rows: [SQLQuery] = messages.map { outgoing in
-            "(\(outgoing.messageID), \(topology.routingKey(outgoing.stage)), \(outgoing.message.jsonText), \(outgoing.message.runID))"
-        }
-        try await transaction.execute("""
-            INSERT INTO outbox (message_id, run_id, routing_key, body)
-            SELECT v.message_id, r.id, v.routing_key, v.body
-            FROM (VALUES \(fragment: SQLQuery.joined(rows, separator: ", "))) AS v(message_id, routing_key, body, run_id)
-            LEFT JOIN runs r ON r.id = v.run_id::bigint
-            ON CONFLICT (message_id) DO NOTHING
-            """, operation: "outbox_insert")
     }
 }

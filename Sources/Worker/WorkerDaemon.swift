@@ -1,9 +1,9 @@
 // The shared `main` of the stage daemons: configuration from the environment, logging to stderr, adapters,
 // one ServiceGroup (relay, stage) with SIGTERM/SIGINT as graceful signals, then the adapters closed.
 
-public import Broker
+import Broker
 public import Logging
-public import SelfInstruct
+import Records
 public import ServiceLifecycle
 import UnixSignals
 #if canImport(FoundationEssentials)
@@ -11,41 +11,14 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-public import Store
-public import Teacher
+import Store
+import Teacher
 
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-/// What a daemon's handler may use.
-public struct WorkerResources: Sendable {
-    public let config: WorkerConfig
-    public let database: Database
-    public let catalog: RunCatalog
-    /// Present when the daemon asked for a teacher.
-    public let teacher: TeacherClient?
-    public let logger: Logger
-}
-
-/// A handler of any stage, so one daemon can run several `StageService`s of different handler types.
-public struct AnyStageHandler: StageHandler {
-    public let stage: Topology.Stage
-    public let concurrencyLimit: Int?
-    private let body: @Sendable (StageMessage, Logger) async throws -> StageWork
-
-    public init(_ handler: some StageHandler) {
-        stage = handler.stage
-        concurrencyLimit = handler.concurrencyLimit
-        body = { try await handler.handle($0, logger: $1) }
-    }
-
-    public func handle(_ message: StageMessage, logger: Logger) async throws -> StageWork {
-        try await body(message, logger)
-    }
-}
 
 /// Runs one stage daemon until SIGTERM or SIGINT.
 public enum WorkerDaemon {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Broker
+import SelfInstruct
 import Logging
 
 struct BrokerBenchmark: AsyncParsableCommand {

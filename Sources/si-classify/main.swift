@@ -1,5 +1,6 @@
 // si-classify: consumes `si.classify` and asks the teacher whether each admitted instruction is a
 // classification task (Self-Instruct recipe).
+import Stages
 import Worker
 
 await WorkerDaemon.main(name: "si-classify", needsTeacher: true) { resources in

@@ -1,5 +1,6 @@
 // si-filter: consumes `si.filter.instructions` (admission in one total order per run) and
 // `si.filter.instances` (instance parsing and validity rules; the last outcome of a run asks for shards).
+import Stages
 import Worker
 
 await WorkerDaemon.main(name: "si-filter", needsTeacher: false) { resources in

@@ -1,4 +1,5 @@
 // si-generate: consumes `si.generate` (circulating generation tokens), calls the teacher, stores candidates.
+import Stages
 import Worker
 
 await WorkerDaemon.main(name: "si-generate", needsTeacher: true) { resources in

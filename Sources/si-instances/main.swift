@@ -1,5 +1,6 @@
 // si-instances: consumes `si.instances` and generates each classified instruction's instances, output-first
 // for classification tasks and input-first otherwise (Self-Instruct recipe).
+import Stages
 import Worker
 
 await WorkerDaemon.main(name: "si-instances", needsTeacher: true) { resources in

@@ -1,10 +1,11 @@
 // si-shards: notices runs whose every admitted instruction has its instance outcome, then (consuming
 // `si.shards`) writes their valid instances as JSONL shards with a manifest below $SI_SHARDS_DIR and marks
 // the run completed.
+import Stages
 import Worker
 
 await WorkerDaemon.main(name: "si-shards", needsTeacher: false, makeHandlers: { resources in
     [AnyStageHandler(ShardsHandler(database: resources.database, catalog: resources.catalog, directory: resources.config.shardsDirectory))]
 }, makeServices: { resources, relay in
-    [RunCompletionWatcher(database: resources.database, topology: resources.config.topology, relay: relay, logger: resources.logger)]
+    [RunCompletionWatcher(database: resources.database, namespace: resources.namespace, relay: relay, logger: resources.logger)]
 })

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Operations
+import Records
 import Store
 
 struct DlqGroup: AsyncParsableCommand {

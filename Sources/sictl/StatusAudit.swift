@@ -2,6 +2,7 @@ import SelfInstruct
 import ArgumentParser
 import Foundation
 import Operations
+import Records
 
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -115,13 +116,21 @@ struct Audit: AsyncParsableCommand {
     var run: String
 
     @Option(name: .long, help: ArgumentHelp("The reject reason the admission filter records for a too-similar candidate.", valueName: "reason"))
-    var noveltyReason = AdmissionRejection.tooSimilar
+    var noveltyReason = AdmissionRejection.tooSimilar.rawValue
 
     @Option(name: .long, help: ArgumentHelp("Directory of relative shard paths, to check shard files against their manifest rows (default: SI_SHARDS_DIR; without either the file check is skipped).", valueName: "dir"))
     var shardsDir: String?
 
+    func validate() throws {
+        guard AdmissionRejection(rawValue: noveltyReason) != nil else {
+            throw ValidationError("--novelty-reason must be one of "
+                + AdmissionRejection.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+    }
+
     func run() async throws {
         let report: AuditReport
+        let noveltyReason = AdmissionRejection(rawValue: noveltyReason) ?? .tooSimilar
         do {
             report = try await DatabaseAccess.with(application: "sictl-audit") { database in
                 let runID = try await RunControl(database: database).resolve(run)

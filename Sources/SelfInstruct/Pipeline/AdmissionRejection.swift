@@ -1,11 +1,15 @@
 // Reason codes of the instruction filter's admission decisions, shared by the stage that writes them and the
 // audit that reads them back (they also appear in the si_rejections view).
 
-public enum AdmissionRejection {
+/// Why admission rejected a candidate; the raw value is the stored `reject_reason`.
+public enum AdmissionRejection: String, Sendable, Hashable, CaseIterable, Codable {
     /// ROUGE-L F against some pool member above the run's threshold.
-    public static let tooSimilar = "rouge_too_similar"
+    case tooSimilar = "rouge_too_similar"
     /// The same text was admitted before (ROUGE cannot see it when the text has no tokens).
-    public static let duplicateText = "duplicate_text"
+    case duplicateText = "duplicate_text"
     /// The run had its target when this candidate's turn came.
-    public static let targetReached = "target_reached"
+    case targetReached = "target_reached"
+
+    /// The stable reason code.
+    public var code: String { rawValue }
 }

@@ -2,30 +2,16 @@
 // instructions each; Alpaca: 3 seed tasks each) drawn with the run's seeded generator → candidate rows → one
 // `si.filter.instructions` message.
 
-public import Broker
 public import Logging
+public import Records
 public import SelfInstruct
 public import Store
 public import Teacher
-
-/// One request's prompts, its parameters, and how to read each prompt's completion.
-struct GenerationBatch: Sendable {
-    typealias Parsed = (candidates: [(position: Int, text: String, instance: TaskInstance?)], dropped: [DroppedItem])
-    var prompts: [String]
-    var parameters: CompletionParameters
-    var parse: @Sendable (_ prompt: Int, Completion) -> Parsed
-}
-
-/// A parsed candidate; Alpaca candidates carry their instance.
-struct Candidate: Sendable {
-    var position: Int
-    var text: String
-    var instance: TaskInstance?
-}
+public import Worker
 
 /// The `si.generate` handler (both recipes).
 public struct GenerateHandler: StageHandler {
-    public let stage = Topology.Stage.generate
+    public let stage = PipelineStage.generate
     private let database: Database
     private let teacher: TeacherClient
     private let catalog: RunCatalog
@@ -60,38 +46,29 @@ public struct GenerateHandler: StageHandler {
             throw PermanentStageError(kind: "wrong_kind", message: "si.generate got \(message.kind.rawValue)")
         }
         let requestID = message.entityID
-        let requestRows = try await database.query(
-            "SELECT run_id, token, round, status FROM generation_requests WHERE id = \(requestID)",
-            operation: "generation_request")
-        guard let request = requestRows.decodableRows.first else {
+        guard let request = try await GenerationRequestsTable.find(id: requestID, on: database) else {
             throw PermanentStageError(kind: "unknown_entity", message: "generation request \(requestID) does not exist")
         }
-        let runID = try request.decode("run_id", as: Int64.self)
+        let runID = request.runID
         guard runID == message.runID else {
             throw PermanentStageError(kind: "wrong_run", message: "request \(requestID) belongs to run \(runID)")
         }
-        let token = try request.decode("token", as: Int.self)
-        let round = try request.decode("round", as: Int.self)
         let run = try await catalog.facts(run: runID)
-        let statusRows = try await database.query("SELECT status FROM runs WHERE id = \(runID)", operation: "run_status")
-        let status = try statusRows.singleRow().decode("status", as: String.self)
-        if ["cancelled", "failed", "completed"].contains(status) {
+        guard let status = try await RunsTable.status(id: runID, on: database) else { throw RecordError.unknownRun(runID) }
+        if status.stops(stage) {
             // The token retires with the run; nothing goes downstream.
-            logger.debug("run is not active; retiring the token", metadata: ["si.run_status": "\(status)"])
+            logger.debug("run is not active; retiring the token", metadata: ["si.run_status": "\(status.rawValue)"])
             return StageWork(write: { transaction in
-                try await transaction.execute(
-                    "UPDATE generation_requests SET status = 'cancelled', finished_at = now() WHERE id = \(requestID)",
-                    operation: "generation_request_cancel")
+                try await GenerationRequestsTable.cancel(id: requestID, on: transaction)
                 return []
             })
         }
 
         // Admitted machine instructions visible now: sequences 1...poolSize (admission order is contiguous).
-        let countRows = try await database.query(
-            "SELECT count(*) AS admitted FROM instructions WHERE run_id = \(runID) AND status = 'admitted'",
-            operation: "admitted_count")
-        let poolSize = try countRows.singleRow().decode("admitted", as: Int.self)
-        let batch: GenerationBatch = switch run.recipe {
+        let poolSize = try await InstructionsTable.admittedCount(runID: runID, on: database)
+        let token = request.token
+        let round = request.round
+        let batch: Batch = switch run.recipe {
         case .selfInstruct: try await selfInstructBatch(run: run, token: token, round: round, poolSize: poolSize)
         case .alpaca: try alpacaBatch(run: run, token: token, round: round)
         }
@@ -99,13 +76,15 @@ public struct GenerateHandler: StageHandler {
         let result = try await teacher.complete(
             prompts: batch.prompts, parameters: batch.parameters, for: run, entityID: requestID, stage: stage)
 
-        var candidates: [Candidate] = []
+        var candidates: [InstructionsTable.NewCandidate] = []
         var dropped: [DroppedItem] = []
         for (prompt, choices) in result.choices.enumerated() {
             guard let choice = choices.first else { continue }
             let offset = prompt * Self.positionStride
             let parsed = batch.parse(prompt, choice.completion)
-            candidates += parsed.candidates.map { Candidate(position: offset + $0.position, text: $0.text, instance: $0.instance) }
+            candidates += parsed.candidates.map {
+                InstructionsTable.NewCandidate(position: offset + $0.position, text: $0.text, instance: $0.instance)
+            }
             dropped += parsed.dropped.map { DroppedItem(position: offset + $0.position, text: $0.text, reason: $0.reason) }
         }
         logger.debug("generation parsed", metadata: [
@@ -117,45 +96,25 @@ public struct GenerateHandler: StageHandler {
             message: StageMessage(runID: runID, entityID: requestID, kind: .instructionCandidates))
         let candidateCount = candidates.count
         return StageWork(write: { [candidates, dropped] transaction in
-            // Candidates and the parser's drops (stored as rejections, so every rejection has its reason) in one
-            // statement.
-            var rows: [SQLQuery] = candidates.map { candidate in
-                """
-                (\(Int32(candidate.position)), \(candidate.text), \(candidate.instance?.input)::text, \(candidate.instance?.output)::text,
-                 'candidate', NULL::text, NULL::timestamptz)
-                """
-            }
-            rows += dropped.map { item in
-                "(\(Int32(item.position)), \(item.text), NULL::text, NULL::text, 'rejected', \(item.reason.code)::text, now())"
-            }
-            if !rows.isEmpty {
-                try await transaction.execute("""
-                    INSERT INTO instructions (run_id, request_id, position, text, input, output, status, reject_reason, decided_at)
-                    SELECT \(runID), \(requestID), v.position::int, v.text, v.input, v.output, v.status, v.reason, v.decided_at
-                    FROM (VALUES \(fragment: SQLQuery.joined(rows, separator: ", "))) AS v(position, text, input, output, status, reason, decided_at)
-                    ON CONFLICT (request_id, position) DO NOTHING
-                    """, operation: "candidates_insert")
-            }
-            try await transaction.execute("""
-                UPDATE generation_requests SET status = 'done', pool_size = \(Int32(poolSize)),
-                    candidates = \(Int32(candidateCount)), finished_at = now()
-                WHERE id = \(requestID)
-                """, operation: "generation_request_done")
+            try await InstructionsTable.insertCandidates(
+                candidates, dropped: dropped, runID: runID, requestID: requestID, on: transaction)
+            try await GenerationRequestsTable.markDone(
+                id: requestID, poolSize: poolSize, candidates: candidateCount, on: transaction)
             return [filterMessage]
         })
     }
 
     /// Self-Instruct: each prompt lists 8 examples (6 seeds + 2 admitted machine instructions once the pool has
     /// them) drawn with the request's sub-stream of the run seed.
-    private func selfInstructBatch(run: RunFacts, token: Int, round: Int, poolSize: Int) async throws -> GenerationBatch {
+    private func selfInstructBatch(run: RunFacts, token: Int, round: Int, poolSize: Int) async throws -> Batch {
         let samples = (0..<promptsPerRequest).map { prompt in
             var rng = Self.generator(runSeed: run.seed, token: token, round: round, prompt: prompt)
             return InstructionExampleSampler.sample(
                 seedCount: run.seedInstructions.count, machineCount: poolSize, rng: &rng)
         }
-        let machineTexts = try await admittedTexts(runID: run.id, sequences: samples.flatMap { refs in
+        let machineTexts = try await InstructionsTable.admittedTexts(runID: run.id, sequences: Set(samples.flatMap { refs in
             refs.compactMap { if case .machine(let index) = $0 { Int64(index + 1) } else { nil } }
-        })
+        }), on: database)
         let prompts = try samples.map { refs in
             let examples = try refs.map { ref in
                 try ref.resolve(seed: { run.seedInstructions[$0] }, machine: { index in
@@ -168,7 +127,7 @@ public struct GenerateHandler: StageHandler {
             return renderSelfInstructInstructionPrompt(examples: examples, classificationOnly: false, library: library)
         }
         let parser = self.parser
-        return GenerationBatch(
+        return Batch(
             prompts: prompts, parameters: try CompletionParameters(SamplingParameters.reference(for: .selfInstructInstructions)),
             parse: { _, completion in
                 let parsed = parser.parse(completion)
@@ -178,7 +137,7 @@ public struct GenerateHandler: StageHandler {
 
     /// Alpaca: each prompt shows 3 seed tasks (never machine instructions) with their first instance; the
     /// teacher writes instruction, input and output together.
-    private func alpacaBatch(run: RunFacts, token: Int, round: Int) throws -> GenerationBatch {
+    private func alpacaBatch(run: RunFacts, token: Int, round: Int) throws -> Batch {
         let examples = (0..<promptsPerRequest).map { prompt in
             var rng = Self.generator(runSeed: run.seed, token: token, round: round, prompt: prompt)
             return AlpacaExampleSampler.sample(seedCount: run.seedTasks.count, rng: &rng).map { run.seedTasks[$0] }
@@ -186,24 +145,19 @@ public struct GenerateHandler: StageHandler {
         let prompts = examples.map { renderAlpacaPrompt(examples: $0, library: library) }
         let parameters = try CompletionParameters(SamplingParameters.reference(for: .alpacaInstructions))
         let mode = parser.mode
-        return GenerationBatch(prompts: prompts, parameters: parameters, parse: { prompt, completion in
+        return Batch(prompts: prompts, parameters: parameters, parse: { prompt, completion in
             let parsed = AlpacaResponseParser(mode: mode, firstItemNumber: examples[prompt].count + 1).parse(completion)
             return (parsed.tasks.map { ($0.position, $0.instruction, $0.instance) }, parsed.dropped)
         })
     }
+}
 
-    /// Texts of the admitted instructions with the given admission sequence numbers.
-    private func admittedTexts(runID: Int64, sequences: [Int64]) async throws -> [Int64: String] {
-        if sequences.isEmpty { return [:] }
-        let list = "{" + Set(sequences).map(String.init).joined(separator: ",") + "}"
-        let rows = try await database.query("""
-            SELECT admission_seq, text FROM instructions
-            WHERE run_id = \(runID) AND status = 'admitted' AND admission_seq = ANY(\(list)::int[])
-            """, operation: "admitted_texts")
-        var texts: [Int64: String] = [:]
-        for row in rows.decodableRows {
-            texts[try row.decode("admission_seq", as: Int64.self)] = try row.decode("text", as: String.self)
-        }
-        return texts
+extension GenerateHandler {
+    /// One request's prompts, its parameters, and how to read each prompt's completion.
+    struct Batch: Sendable {
+        typealias Parsed = (candidates: [(position: Int, text: String, instance: TaskInstance?)], dropped: [DroppedItem])
+        var prompts: [String]
+        var parameters: CompletionParameters
+        var parse: @Sendable (_ prompt: Int, Completion) -> Parsed
     }
 }

@@ -3,10 +3,11 @@
 // each instance with its split and shard, and completes the run. Files are written before the transaction and
 // are deterministic, so a retry or a redelivery after a crash rewrites the same bytes.
 
-public import Broker
 public import Logging
+public import Records
 public import SelfInstruct
 public import Store
+public import Worker
 
 #if canImport(Glibc)
 import Glibc
@@ -16,7 +17,7 @@ import Darwin
 
 /// The `si.shards` handler.
 public struct ShardsHandler: StageHandler {
-    public let stage = Topology.Stage.shards
+    public let stage = PipelineStage.shards
     private let database: Database
     private let catalog: RunCatalog
     private let directory: String
@@ -47,33 +48,17 @@ public struct ShardsHandler: StageHandler {
         }
         let runID = message.runID
         let run = try await catalog.facts(run: runID)
-        let runRow = try await database.query("SELECT name, status FROM runs WHERE id = \(runID)", operation: "run_name")
-            .singleRow()
-        let name = try runRow.decode("name", as: String.self)
-        let status = try runRow.decode("status", as: String.self)
-        if status == "cancelled" || status == "failed" {
-            logger.info("run stopped before sharding; nothing written", metadata: ["si.run_status": "\(status)"])
+        guard let summary = try await RunsTable.summary(id: runID, on: database) else { throw RecordError.unknownRun(runID) }
+        let name = summary.name
+        if summary.status.stops(stage) {
+            logger.info("run stopped before sharding; nothing written", metadata: ["si.run_status": "\(summary.status.rawValue)"])
             return .emit([])
         }
-        let complete = try await database.transaction { transaction in
-            try await RunCompletionWatcher.runIsComplete(runID: runID, target: run.target, in: transaction)
-        }
-        guard complete else {
+        guard try await InstructionsTable.runIsComplete(runID: runID, target: run.target, on: database) else {
             throw PermanentStageError(kind: "run_incomplete", message: "run \(runID) still has instructions without instance outcome")
         }
 
-        let rows = try await database.query("""
-            SELECT s.id, s.instruction_id, n.text, s.input, s.output
-            FROM instances s JOIN instructions n ON n.id = s.instruction_id
-            WHERE s.run_id = \(runID) AND s.status = 'valid'
-            ORDER BY n.admission_seq, s.position
-            """, operation: "valid_instances")
-        let records = try rows.decodableRows.map { row in
-            ShardRecord(
-                id: try row.decode("id", as: Int64.self), instructionID: try row.decode("instruction_id", as: Int64.self),
-                instruction: try row.decode("text", as: String.self), input: try row.decode("input", as: String.self),
-                output: try row.decode("output", as: String.self))
-        }
+        let records = try await InstancesTable.validRecords(runID: runID, on: database)
         let plan = ShardPlan.make(
             records: records, seed: run.seed, validationFraction: run.config.validationFraction, shardSize: run.config.shardSize)
         // `shards.path` is relative to the shards root, so the audit finds the files wherever the root is mounted.
@@ -97,33 +82,17 @@ public struct ShardsHandler: StageHandler {
             "si.records": "\(records.count)", "si.files": "\(written.count)", "si.directory": "\(runDirectory)",
         ])
 
-        // One `id = ANY(array)` update per shard: planned as an index lookup whatever the table statistics say
-        // (a join against unnest() was planned as a nested loop over a sequential scan on a freshly grown table).
-        let assignments = plan.map { shard in
-            (split: shard.split.rawValue, number: Int32(shard.number),
-             ids: "{" + shard.records.map { String($0.id) }.joined(separator: ",") + "}")
+        let files = written.map { shard in
+            ShardsTable.File(split: shard.split, number: shard.number, format: Self.format, path: shard.path,
+                             records: shard.records, bytes: shard.bytes, sha256: shard.sha256)
         }
-        let shards = written
+        let assignments = plan.map { shard in (split: shard.split, number: shard.number, ids: shard.records.map(\.id)) }
         return StageWork(write: { transaction in
-            try await transaction.execute("DELETE FROM shards WHERE run_id = \(runID)", operation: "shards_clear")
-            for shard in shards {
-                try await transaction.execute("""
-                    INSERT INTO shards (run_id, split, shard_no, format, path, record_count, byte_count, sha256)
-                    VALUES (\(runID), \(shard.split.rawValue), \(Int32(shard.number)), \(Self.format), \(shard.path),
-                            \(Int32(shard.records)), \(Int64(shard.bytes)), \(shard.sha256))
-                    """, operation: "shard_insert")
-            }
+            try await ShardsTable.replace(runID: runID, with: files, on: transaction)
             for assignment in assignments {
-                try await transaction.execute("""
-                    UPDATE instances SET split = \(assignment.split), shard_no = \(assignment.number), sharded_at = now()
-                    WHERE id = ANY(\(assignment.ids)::bigint[])
-                    """, operation: "instances_sharded")
+                try await InstancesTable.assign(ids: assignment.ids, split: assignment.split, shard: assignment.number, on: transaction)
             }
-            try await transaction.execute("""
-                UPDATE runs SET status = 'completed', finished_at = clock_timestamp(), updated_at = clock_timestamp(),
-                    status_reason = 'target reached and sharded'
-                WHERE id = \(runID) AND status IN ('running', 'paused', 'draining')
-                """, operation: "run_completed")
+            try await RunsTable.complete(id: runID, reason: "target reached and sharded", on: transaction)
             return []
         })
     }

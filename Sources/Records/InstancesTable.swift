@@ -1,0 +1,101 @@
+// The `instances` table: generated input/output pairs, their validity decision and the shard that holds a
+// valid one.
+
+public import SelfInstruct
+public import Store
+
+/// Every statement over `instances`.
+public enum InstancesTable {
+    /// Records one instruction's filtered instances (valid, or rejected with the reason) in one statement,
+    /// positions in kept-then-dropped order; a redelivery inserts nothing twice.
+    public static func insert(
+        kept: [TaskInstance], dropped: [DroppedInstance], runID: Int64, instructionID: Int64, on executor: some SQLExecutor
+    ) async throws {
+        var rows: [SQLQuery] = kept.enumerated().map { position, instance in
+            "(\(runID), \(instructionID), \(Int32(position)), \(instance.input), \(instance.output), 'valid', NULL::text, now())"
+        }
+        rows += dropped.enumerated().map { offset, dropped in
+            "(\(runID), \(instructionID), \(Int32(kept.count + offset)), \(dropped.instance.input), \(dropped.instance.output), 'rejected', \(dropped.reason), now())"
+        }
+        guard !rows.isEmpty else { return }
+        try await executor.run("""
+            INSERT INTO instances (run_id, instruction_id, position, input, output, status, reject_reason, decided_at)
+            VALUES \(fragment: SQLQuery.joined(rows, separator: ", "))
+            ON CONFLICT (instruction_id, position) DO NOTHING
+            """, operation: "instances_insert")
+    }
+
+    /// The run's valid instances with their instruction text, in admission order then position.
+    public static func validRecords(runID: Int64, on executor: some SQLExecutor) async throws -> [ShardRecord] {
+        try await executor.rows("""
+            SELECT s.id, s.instruction_id, n.text, s.input, s.output
+            FROM instances s JOIN instructions n ON n.id = s.instruction_id
+            WHERE s.run_id = \(runID) AND s.status = 'valid'
+            ORDER BY n.admission_seq, s.position
+            """, operation: "valid_instances").map { row throws(StoreError) in
+                ShardRecord(id: try row.decode("id"), instructionID: try row.decode("instruction_id"),
+                            instruction: try row.decode("text"), input: try row.decode("input"), output: try row.decode("output"))
+            }
+    }
+
+    /// The valid instances of the given instructions, in admission order then position.
+    public static func valid(instructionIDs: [Int64], on executor: some SQLExecutor) async throws
+        -> [(instructionID: Int64, input: String, output: String)]
+    {
+        try await executor.rows("""
+            SELECT s.instruction_id, s.input, s.output FROM instances s
+            JOIN instructions n ON n.id = s.instruction_id
+            WHERE s.instruction_id = ANY(\(SQLArray.integers(instructionIDs))::bigint[]) AND s.status = 'valid'
+            ORDER BY n.admission_seq, s.position
+            """, operation: "export_instances").map { row throws(StoreError) in
+                (instructionID: try row.decode("instruction_id"), input: try row.decode("input"), output: try row.decode("output"))
+            }
+    }
+
+    /// Marks the instances with `ids` as written to `split` shard `number`. One `id = ANY(array)` update: planned
+    /// as an index lookup whatever the table statistics say (a join against unnest() was planned as a nested loop
+    /// over a sequential scan on a freshly grown table).
+    public static func assign(ids: [Int64], split: ShardSplit, shard number: Int, on executor: some SQLExecutor) async throws {
+        try await executor.run("""
+            UPDATE instances SET split = \(split.rawValue), shard_no = \(Int32(number)), sharded_at = now()
+            WHERE id = ANY(\(SQLArray.integers(ids))::bigint[])
+            """, operation: "instances_sharded")
+    }
+
+    /// The audit of sharding: valid instances, how many are in no written shard, and a few of those.
+    public struct ShardingCheck: Sendable {
+        public var valid: Int
+        public var unsharded: Int
+        /// Instance id, and the split and shard it names when it names one without a file.
+        public var examples: [(id: Int64, split: String?, shard: Int?)]
+    }
+
+    /// Valid instances of the run that are in no shard, or name a shard that has no `shards` row.
+    public static func shardingCheck(runID: Int64, examples: Int, on executor: some SQLExecutor) async throws -> ShardingCheck {
+        let missing: SQLQuery = """
+            s.shard_no IS NULL OR NOT EXISTS (
+                SELECT 1 FROM shards f WHERE f.run_id = s.run_id AND f.split = s.split AND f.shard_no = s.shard_no)
+            """
+        let counts = try await executor.query("""
+            SELECT count(*) AS valid, count(*) FILTER (WHERE \(fragment: missing)) AS unsharded
+            FROM instances s WHERE s.run_id = \(runID) AND s.status = 'valid'
+            """, operation: "audit_sharded").singleRow()
+        let rows = try await executor.rows("""
+            SELECT s.id, s.shard_no, s.split FROM instances s
+            WHERE s.run_id = \(runID) AND s.status = 'valid' AND (\(fragment: missing)) ORDER BY s.id LIMIT \(examples)
+            """, operation: "audit_unsharded")
+        return ShardingCheck(
+            valid: try counts.decode("valid"), unsharded: try counts.decode("unsharded"),
+            examples: try rows.map { row throws(StoreError) in
+                (id: try row.decode("id", as: Int64.self), split: try row.decode("split", as: String?.self),
+                 shard: try row.decode("shard_no", as: Int?.self))
+            })
+    }
+
+    /// How many of the run's instances name a shard.
+    public static func shardedCount(runID: Int64, on executor: some SQLExecutor) async throws -> Int {
+        try await executor.query(
+            "SELECT count(*) AS n FROM instances WHERE run_id = \(runID) AND shard_no IS NOT NULL", operation: "sharded_count"
+        ).singleRow().decode("n")
+    }
+}

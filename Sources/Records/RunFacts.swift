@@ -1,0 +1,37 @@
+// The immutable part of a run as the stages read it: its settings, seeds and `runs.config`.
+
+public import SelfInstruct
+
+/// The immutable part of a run.
+public struct RunFacts: Sendable, Hashable {
+    public var id: Int64
+    public var recipe: Recipe
+    public var target: Int
+    /// The run's generator seed (stored as the bit pattern of a signed bigint).
+    public var seed: UInt64
+    public var threshold: Double
+    /// Circulating generation tokens.
+    public var concurrency: Int
+    public var teacherModel: String?
+    /// Seed tasks in file order (instruction and instances).
+    public var seedTasks: [SeedTask]
+    /// Extra settings from the run file (`runs.config`).
+    public var config: RunSettings
+
+    /// Seed instructions in file order.
+    public var seedInstructions: [String]
+
+    public init(id: Int64, recipe: Recipe, target: Int, seed: UInt64, threshold: Double, concurrency: Int,
+                teacherModel: String?, seedTasks: [SeedTask], config: RunSettings) {
+        self.id = id
+        self.recipe = recipe
+        self.target = target
+        self.seed = seed
+        self.threshold = threshold
+        self.concurrency = concurrency
+        self.teacherModel = teacherModel
+        self.seedTasks = seedTasks
+        self.config = config
+        self.seedInstructions = seedTasks.map(\.instruction)
+    }
+}

@@ -1,0 +1,147 @@
+// The `runs` table: one generation run, its fixed settings and its status.
+
+public import SelfInstruct
+public import Store
+
+/// Every statement over `runs`.
+public enum RunsTable {
+    /// What identifies a run to an operator, with its current status.
+    public struct Summary: Sendable, Hashable {
+        public var id: Int64
+        public var name: String
+        public var recipe: Recipe
+        public var status: RunStatus
+        public var target: Int
+        public var threshold: Double
+        /// Circulating generation tokens.
+        public var concurrency: Int
+    }
+
+    /// The columns a new run is made of.
+    public struct NewRun: Sendable, Hashable {
+        public var name: String
+        public var recipe: Recipe
+        public var target: Int
+        public var seed: UInt64
+        public var threshold: Double
+        public var concurrency: Int
+        public var teacherModel: String?
+        /// A JSON object text for `runs.config`.
+        public var configJSON: String
+
+        public init(name: String, recipe: Recipe, target: Int, seed: UInt64, threshold: Double, concurrency: Int,
+                    teacherModel: String?, configJSON: String) {
+            self.name = name
+            self.recipe = recipe
+            self.target = target
+            self.seed = seed
+            self.threshold = threshold
+            self.concurrency = concurrency
+            self.teacherModel = teacherModel
+            self.configJSON = configJSON
+        }
+    }
+
+    /// The unique constraint a second run of the same name violates.
+    public static let nameConstraint = "runs_name_key"
+
+    /// Inserts a run in status `created` and returns its id; a taken name fails with a unique violation on
+    /// `nameConstraint`.
+    public static func insert(_ run: NewRun, on executor: some SQLExecutor) async throws -> Int64 {
+        try await executor.query("""
+            INSERT INTO runs (name, recipe, target, seed, threshold, concurrency, teacher_model, config)
+            VALUES (\(run.name), \(run.recipe.rawValue), \(Int32(clamping: run.target)), \(Int64(bitPattern: run.seed)),
+                    \(run.threshold), \(Int32(clamping: run.concurrency)), \(run.teacherModel), \(run.configJSON)::jsonb)
+            RETURNING id
+            """, operation: "create_run").singleRow().decode("id", as: Int64.self)
+    }
+
+    /// The id of the run `reference` names: a decimal id (or, failing that, a name that looks like one), else a name.
+    public static func id(named reference: String, on executor: some SQLExecutor) async throws -> Int64? {
+        let rows: [Row]
+        if let id = Int64(reference) {
+            rows = try await executor.rows(
+                "SELECT id FROM runs WHERE id = \(id) OR name = \(reference) ORDER BY id = \(id) DESC LIMIT 1",
+                operation: "resolve_run")
+        } else {
+            rows = try await executor.rows("SELECT id FROM runs WHERE name = \(reference)", operation: "resolve_run")
+        }
+        return try rows.first?.decode("id", as: Int64.self)
+    }
+
+    /// The run's summary; nil when it does not exist. `forUpdate` locks the row until the transaction ends.
+    public static func summary(id: Int64, forUpdate: Bool = false, on executor: some SQLExecutor) async throws -> Summary? {
+        let lock: SQLQuery = forUpdate ? " FOR UPDATE" : ""
+        let rows = try await executor.rows("""
+            SELECT id, name, recipe, status, target, threshold, concurrency FROM runs WHERE id = \(id)\(fragment: lock)
+            """, operation: "run_summary")
+        return try rows.first.map { row throws(StoreError) in
+            Summary(id: try row.decode("id"), name: try row.decode("name"), recipe: try row.decode("recipe", as: Recipe.self),
+                    status: try row.decode("status", as: RunStatus.self), target: try row.decode("target"),
+                    threshold: try row.decode("threshold"), concurrency: try row.decode("concurrency"))
+        }
+    }
+
+    /// The run's current status, read fresh; nil when it does not exist.
+    public static func status(id: Int64, on executor: some SQLExecutor) async throws -> RunStatus? {
+        try await executor.rows("SELECT status FROM runs WHERE id = \(id)", operation: "run_status")
+            .first?.decode("status", as: RunStatus.self)
+    }
+
+    /// The settings that never change once a run exists (the seeds come from `SeedTasksTable`).
+    public static func settings(id: Int64, on executor: some SQLExecutor) async throws -> RunSettingsRow? {
+        let rows = try await executor.rows("""
+            SELECT recipe, target, seed, threshold, concurrency, teacher_model, config::text AS config FROM runs WHERE id = \(id)
+            """, operation: "run_facts")
+        guard let row = rows.first else { return nil }
+        return RunSettingsRow(
+            recipe: try row.decode("recipe", as: String.self), target: try row.decode("target"),
+            seed: UInt64(bitPattern: try row.decode("seed", as: Int64.self)), threshold: try row.decode("threshold"),
+            concurrency: try row.decode("concurrency"), teacherModel: try row.decode("teacher_model"),
+            configJSON: try row.decode("config"))
+    }
+
+    /// The stored settings of a run, before `RunCatalog` checks them.
+    public struct RunSettingsRow: Sendable, Hashable {
+        /// As stored; `RunCatalog` refuses a recipe it does not know.
+        public var recipe: String
+        public var target: Int
+        public var seed: UInt64
+        public var threshold: Double
+        public var concurrency: Int
+        public var teacherModel: String?
+        public var configJSON: String
+    }
+
+    /// Moves the run to `status` for an operator verb: `started_at` is set by the first start, `finished_at` on
+    /// entering a finished status, and the reason names the verb.
+    public static func applyCommand(
+        _ command: RunCommand, to status: RunStatus, id: Int64, on executor: some SQLExecutor
+    ) async throws {
+        try await executor.run("""
+            UPDATE runs SET status = \(status), updated_at = now(),
+                   started_at = CASE WHEN \(command == .start) THEN coalesce(started_at, now()) ELSE started_at END,
+                   finished_at = CASE WHEN \(status.isFinished) THEN now() ELSE finished_at END,
+                   status_reason = \("sictl run \(command.rawValue)")
+            WHERE id = \(id)
+            """, operation: "run_transition")
+    }
+
+    /// Marks the run `completed` with `reason`, if its status allows that (`RunStatus.mayComplete`).
+    public static func complete(id: Int64, reason: String, on executor: some SQLExecutor) async throws {
+        let from = RunStatus.allCases.filter(\.mayComplete).map(\.rawValue)
+        try await executor.run("""
+            UPDATE runs SET status = \(RunStatus.completed), finished_at = clock_timestamp(), updated_at = clock_timestamp(),
+                status_reason = \(reason)
+            WHERE id = \(id) AND status = ANY(\(SQLArray.text(from))::text[])
+            """, operation: "run_completed")
+    }
+
+    /// Runs the completion watcher looks at, with their targets.
+    public static func watchedForCompletion(on executor: some SQLExecutor) async throws -> [(id: Int64, target: Int)] {
+        let statuses = RunStatus.allCases.filter(\.isWatchedForCompletion).map(\.rawValue)
+        return try await executor.rows(
+            "SELECT id, target FROM runs WHERE status = ANY(\(SQLArray.text(statuses))::text[])", operation: "running_runs"
+        ).map { row throws(StoreError) in (id: try row.decode("id"), target: try row.decode("target")) }
+    }
+}

@@ -1,0 +1,27 @@
+import Records
+import Synchronization
+
+/// The process's pools, one per run, each in its own slot so it is mutated in place.
+final class PoolCache: Sendable {
+    private let slots = Mutex<[Int64: PoolSlot]>([:])
+
+    /// The run's slot, created with the seeds only on first use.
+    func slot(for run: RunFacts) -> PoolSlot {
+        slots.withLock { slots in
+            if let slot = slots[run.id] { return slot }
+            let slot = PoolSlot(pool: RunPool(run: run))
+            slots[run.id] = slot
+            return slot
+        }
+    }
+}
+
+/// One run's pool. Used under the run's admission lock (one transaction at a time across all processes); the
+/// mutex only makes the in-process access formally exclusive.
+final class PoolSlot: Sendable {
+    let pool: Mutex<RunPool>
+
+    init(pool: RunPool) {
+        self.pool = Mutex(pool)
+    }
+}

@@ -1,0 +1,64 @@
+// Asks si-shards for the shards of a run once its work is done.
+
+public import Logging
+import Records
+import SelfInstruct
+public import ServiceLifecycle
+public import Store
+public import Worker
+
+/// Asks `si-shards` for the shards of every watched run that has admitted its target and whose admitted
+/// instructions all have their instance outcome. Polling (two index probes per running run) instead of
+/// deciding in the instance filter's transactions: there, seeing the last outcome reliably would need a lock
+/// that serialises every outcome of the run. Runs in every `si-shards` replica; the request's message id is
+/// deterministic, so asking twice is a no-op.
+public final class RunCompletionWatcher: Service {
+    private let database: Database
+    private let namespace: String
+    private let relay: OutboxRelay?
+    private let interval: Duration
+    private let logger: Logger
+
+    public init(database: Database, namespace: String, relay: OutboxRelay?, interval: Duration = .seconds(1), logger: Logger) {
+        self.database = database
+        self.namespace = namespace
+        self.relay = relay
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                let asked = try await sweep()
+                if asked > 0 { relay?.nudge() }
+            } catch {
+                logger.info("completion check failed; retrying", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    /// One pass over the watched runs; returns how many shard requests it wrote (new or not).
+    @discardableResult
+    public func sweep() async throws -> Int {
+        var asked = 0
+        for run in try await RunsTable.watchedForCompletion(on: database) {
+            let namespace = self.namespace
+            let complete = try await database.transaction { transaction in
+                guard try await InstructionsTable.runIsComplete(runID: run.id, target: run.target, on: transaction) else {
+                    return false
+                }
+                let request = OutgoingMessage(
+                    stage: .shards, message: StageMessage(runID: run.id, entityID: run.id, kind: .shardRequest))
+                try await OutboxTable.insert([request], namespace: namespace, on: transaction)
+                return true
+            }
+            if complete {
+                asked += 1
+                logger.debug("run complete; shards requested", metadata: [MetadataKey.runID: "\(run.id)"])
+            }
+        }
+        return asked
+    }
+}

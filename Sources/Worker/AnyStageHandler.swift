@@ -1,0 +1,19 @@
+public import Logging
+public import SelfInstruct
+
+/// A handler of any stage, so one daemon can run several `StageService`s of different handler types.
+public struct AnyStageHandler: StageHandler {
+    public let stage: PipelineStage
+    public let concurrencyLimit: Int?
+    private let body: @Sendable (StageMessage, Logger) async throws -> StageWork
+
+    public init(_ handler: some StageHandler) {
+        stage = handler.stage
+        concurrencyLimit = handler.concurrencyLimit
+        body = { try await handler.handle($0, logger: $1) }
+    }
+
+    public func handle(_ message: StageMessage, logger: Logger) async throws -> StageWork {
+        try await body(message, logger)
+    }
+}

@@ -155,6 +155,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // What the test targets share: the gate on PostgreSQL/RabbitMQ and the simulated teacher, in-process or
+        // as the built si-teacher-sim.
+        .target(
+            name: "TestSupport",
+            dependencies: ["Store", "Broker", "TeacherSimulator", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(name: "SelfInstructTests", dependencies: ["SelfInstruct"], swiftSettings: strict),
         // Runs the built sictl binary end to end.
         // The daemons as separate processes end to end (two replicas, faults, SIGKILL); gated like IntegrationTests.

@@ -183,6 +183,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "Broker", "Store", "Operations", "Worker", "Teacher", "TeacherSimulator", "SelfInstruct", "si-generate", "si-filter",
+                "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

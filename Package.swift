@@ -170,11 +170,13 @@ let package = Package(
             name: "PipelineTests",
             dependencies: [
                 "Store", "Broker", "sictl", "si-generate", "si-filter", "si-classify", "si-instances", "si-shards",
-                "si-teacher-sim",
+                "si-teacher-sim", "TestSupport",
             ],
             swiftSettings: strict
         ),
-                .testTarget(name: "SictlTests", dependencies: ["sictl", "Store", "Broker"], swiftSettings: strict),
+        .testTarget(
+            name: "SictlTests", dependencies: ["sictl", "si-teacher-sim", "Store", "Broker", "TestSupport"], swiftSettings: strict
+        ),
         .testTarget(name: "BrokerTests", dependencies: ["Broker"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Broker", "SelfInstruct", "Teacher", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),

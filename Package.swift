@@ -209,6 +209,7 @@ let package = Package(
                 "Teacher",
                 "TeacherSimulator",
                 "SelfInstruct",
+                "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ],
@@ -219,6 +220,7 @@ let package = Package(
             dependencies: [
                 "TeacherSimulator",
                 "SelfInstruct",
+                "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),

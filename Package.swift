@@ -175,6 +175,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // What the test targets share: the gate on PostgreSQL/RabbitMQ and the simulated teacher, in-process or
+        // as the built si-teacher-sim.
+        .target(
+            name: "TestSupport",
+            dependencies: ["Store", "Broker", "TeacherSimulator", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(name: "SelfInstructTests", dependencies: ["SelfInstruct"], swiftSettings: strict),
         // Runs the built sictl binary end to end.
         // The daemons as separate processes end to end (two replicas, faults, SIGKILL); gated like IntegrationTests.
@@ -182,12 +190,14 @@ let package = Package(
             name: "PipelineTests",
             dependencies: [
                 "Store", "Broker", "sictl", "si-generate", "si-filter", "si-classify", "si-instances", "si-shards",
-                "si-teacher-sim",
+                "si-teacher-sim", "TestSupport",
             ],
             swiftSettings: strict
         ),
-                .testTarget(name: "SictlTests", dependencies: ["sictl", "Store", "Broker"], swiftSettings: strict),
-        .testTarget(name: "BrokerTests", dependencies: ["Broker"], swiftSettings: strict),
+        .testTarget(
+            name: "SictlTests", dependencies: ["sictl", "si-teacher-sim", "Store", "Broker", "TestSupport"], swiftSettings: strict
+        ),
+        .testTarget(name: "BrokerTests", dependencies: ["Broker", "SelfInstruct"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Broker", "SelfInstruct", "Teacher", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         // Against real PostgreSQL and RabbitMQ; gated on SI_TEST_DATABASE_URL / SI_TEST_AMQP_URL.
@@ -195,7 +205,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "Broker", "Store", "Records", "Operations", "Worker", "Stages", "Teacher", "TeacherSimulator", "SelfInstruct",
-                "si-generate", "si-filter",
+                "si-generate", "si-filter", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -219,6 +229,7 @@ let package = Package(
                 "Teacher",
                 "TeacherSimulator",
                 "SelfInstruct",
+                "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ],
@@ -229,6 +240,7 @@ let package = Package(
             dependencies: [
                 "TeacherSimulator",
                 "SelfInstruct",
+                "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),

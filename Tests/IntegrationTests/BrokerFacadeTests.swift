@@ -1,5 +1,6 @@
 import Broker
 import Logging
+import TestSupport
 import Testing
 
 #if canImport(Glibc)

@@ -1,4 +1,5 @@
 import Broker
+import TestSupport
 import Testing
 
 #if canImport(Glibc)

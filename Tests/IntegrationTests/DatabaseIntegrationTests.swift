@@ -1,4 +1,5 @@
 import Store
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -10,36 +11,6 @@ import Darwin
 /// The async `Database`: pool, transactions, retries, reconnects, advisory locks, migrations and the views.
 @Suite("Database over a connection pool", .timeLimit(.minutes(3)))
 struct DatabaseIntegrationTests {
-    /// A schema private to one test: created before, dropped (with everything in it) after.
-    struct PrivateSchema {
-        let name: String
-        let url: String
-
-        /// A database whose connections use only this schema.
-        func database(poolSize: Int = 2, maxTransactionAttempts: Int = 5) throws -> Database {
-            try Database(configuration: Database.Configuration(
-                url: url, poolSize: poolSize, applicationName: "si-integration-tests", searchPath: [name],
-                maxTransactionAttempts: maxTransactionAttempts,
-                reconnectBackoff: Backoff(base: .milliseconds(10), cap: .milliseconds(200)),
-                conflictBackoff: Backoff(base: .milliseconds(1), cap: .milliseconds(20))))
-        }
-    }
-
-    private func withPrivateSchema(_ body: (PrivateSchema) async throws -> Void) async throws {
-        let admin = try ServiceGate.database()
-        defer { admin.close() }
-        let url = try ServiceGate.databaseURL()
-        let schema = PrivateSchema(name: "si_test_\(uniqueSuffix())", url: url)
-        try admin.execute("CREATE SCHEMA \(schema.name)")
-        do {
-            try await body(schema)
-        } catch {
-            _ = try? admin.execute("DROP SCHEMA \(schema.name) CASCADE")
-            throw error
-        }
-        try admin.execute("DROP SCHEMA \(schema.name) CASCADE")
-    }
-
     /// Runs `body` with a database, closing it whatever happens.
     private func using<Value>(_ database: Database, _ body: (Database) async throws -> Value) async throws -> Value {
         do {
@@ -54,8 +25,8 @@ struct DatabaseIntegrationTests {
 
     @Test("synchronousCommit false turns synchronous_commit off on every pooled connection, with the search path kept")
     func asynchronousCommitSetting() async throws {
-        try await withPrivateSchema { schema in
-            var configuration = Database.Configuration(url: schema.url, poolSize: 2, searchPath: [schema.name])
+        try await ServiceGate.withPrivateSchema { schema in
+            var configuration = Database.Configuration(url: schema.serverURL, poolSize: 2, searchPath: [schema.name])
             configuration.synchronousCommit = false
             try await using(try Database(configuration: configuration)) { database in
                 // Two concurrent transactions use both connections. `source` tells a session-level SET apart from
@@ -82,7 +53,7 @@ struct DatabaseIntegrationTests {
 
     @Test("migrate applies every version once; a second migrate is a no-op")
     func migrateTwiceIsNoOp() async throws {
-        try await withPrivateSchema { schema in
+        try await ServiceGate.withPrivateSchema { schema in
             try await using(schema.database()) { database in
                 #expect(try await database.appliedMigrationVersions() == [])
                 let first = try await database.migrate()
@@ -106,7 +77,7 @@ struct DatabaseIntegrationTests {
 
     @Test("two databases migrating at once: each version applied exactly once, neither fails")
     func concurrentMigrate() async throws {
-        try await withPrivateSchema { schema in
+        try await ServiceGate.withPrivateSchema { schema in
             let first = try schema.database(poolSize: 1)
             let second = try schema.database(poolSize: 1)
             async let reportA = using(first) { try await $0.migrate() }
@@ -135,7 +106,7 @@ struct DatabaseIntegrationTests {
 
     @Test("every public view exists with at least the documented columns")
     func viewsHaveRequiredColumns() async throws {
-        try await withPrivateSchema { schema in
+        try await ServiceGate.withPrivateSchema { schema in
             try await using(schema.database()) { database in
                 try await database.migrate()
                 for (view, required) in Self.requiredViewColumns {
@@ -155,7 +126,7 @@ struct DatabaseIntegrationTests {
 
     @Test("the views compute progress, usage percentiles and rejections from the tables")
     func viewsComputeFromTables() async throws {
-        try await withPrivateSchema { schema in
+        try await ServiceGate.withPrivateSchema { schema in
             try await using(schema.database()) { database in
                 try await database.migrate()
                 let runID = try await database.query("""
@@ -227,7 +198,7 @@ struct DatabaseIntegrationTests {
 
     @Test("typed binds reach the server with their types and values intact")
     func bindsRoundTrip() async throws {
-        try await withPrivateSchema { schema in
+        try await ServiceGate.withPrivateSchema { schema in
             try await using(schema.database(poolSize: 1)) { database in
                 let bytes: [UInt8] = [0, 1, 0x7f, 0x80, 0xff]
                 let none: String? = nil
@@ -254,7 +225,7 @@ struct DatabaseIntegrationTests {
 
     @Test("a transaction whose body throws rolls back and rethrows the body's own error")
     func throwingBodyRollsBack() async throws {
-        try await withPrivateSchema { schema in
+        try await ServiceGate.withPrivateSchema { schema in
             try await using(schema.database()) { database in
                 try await database.execute("CREATE TABLE items (id bigint PRIMARY KEY)")
                 await #expect(throws: BodyFailure.self) {
@@ -282,7 +253,7 @@ struct DatabaseIntegrationTests {
 
     @Test("BEGIN, COMMIT and body failures are kept apart")
     func commitFailureIsReportedAsCommit() async throws {
-        try await withPrivateSchema { schema in
+        try await ServiceGate.withPrivateSchema { schema in
             try await using(schema.database()) { database in
                 try await database.execute("""
                     CREATE TABLE deferred (id bigint, CONSTRAINT deferred_unique UNIQUE (id) DEFERRABLE INITIALLY DEFERRED)
@@ -329,7 +300,7 @@ struct DatabaseIntegrationTests {
 
     @Test("a real serialization failure re-runs the whole transaction, which then succeeds")
     func serializationFailureIsRetried() async throws {
-        try await withPrivateSchema { schema in
+        try await ServiceGate.withPrivateSchema { schema in
             try await using(schema.database(poolSize: 1)) { database in
                 try await database.execute("CREATE TABLE counters (id int PRIMARY KEY, value bigint NOT NULL)")
                 try await database.execute("INSERT INTO counters VALUES (1, 0)")
@@ -358,7 +329,7 @@ struct DatabaseIntegrationTests {
 
     @Test("retries are bounded: a transaction that always conflicts fails after the configured attempts")
     func retriesAreBounded() async throws {
-        try await withPrivateSchema { schema in
+        try await ServiceGate.withPrivateSchema { schema in
             try await using(schema.database(poolSize: 1, maxTransactionAttempts: 3)) { database in
                 let attempts = Counter()
                 let error = await #expect(throws: StoreError.self) {
@@ -379,7 +350,7 @@ struct DatabaseIntegrationTests {
 
     @Test("after pg_terminate_backend of the pool's connection, the next statement and transaction reconnect")
     func reconnectsAfterTermination() async throws {
-        try await withPrivateSchema { schema in
+        try await ServiceGate.withPrivateSchema { schema in
             try await using(schema.database(poolSize: 1)) { database in
                 let before = try await database.query("SELECT pg_backend_pid() AS pid").singleRow()
                     .decode("pid", as: Int32.self)
@@ -431,7 +402,7 @@ struct DatabaseIntegrationTests {
 
     @Test("the advisory lock serialises concurrent read-modify-write transactions (no lost update)")
     func advisoryLockSerialises() async throws {
-        try await withPrivateSchema { schema in
+        try await ServiceGate.withPrivateSchema { schema in
             let workers = 4
             try await using(schema.database(poolSize: workers)) { database in
                 try await database.execute("CREATE TABLE counters (id int PRIMARY KEY, value bigint NOT NULL)")
@@ -469,7 +440,7 @@ struct DatabaseIntegrationTests {
 
     @Test("with every connection busy, callers wait their turn, and a cancelled waiter leaves the queue")
     func poolWaitersAndCancellation() async throws {
-        try await withPrivateSchema { schema in
+        try await ServiceGate.withPrivateSchema { schema in
             try await using(schema.database(poolSize: 1)) { database in
                 // The holder keeps the only connection until the test releases it, so the order of events does
                 // not depend on timing (the machine may be loaded).
@@ -500,12 +471,23 @@ struct DatabaseIntegrationTests {
 
     @Test("close fails later calls with kind closed")
     func closeFailsLaterCalls() async throws {
-        try await withPrivateSchema { schema in
+        try await ServiceGate.withPrivateSchema { schema in
             let database = try schema.database(poolSize: 1)
             try await database.execute("SELECT 1")
             await database.close()
             let error = await #expect(throws: StoreError.self) { try await database.execute("SELECT 1") }
             #expect(error?.kind == .closed)
         }
+    }
+}
+
+extension PrivateSchema {
+    /// A database whose connections use only this schema.
+    func database(poolSize: Int = 2, maxTransactionAttempts: Int = 5) throws -> Database {
+        try Database(configuration: Database.Configuration(
+            url: serverURL, poolSize: poolSize, applicationName: "si-integration-tests", searchPath: [name],
+            maxTransactionAttempts: maxTransactionAttempts,
+            reconnectBackoff: Backoff(base: .milliseconds(10), cap: .milliseconds(200)),
+            conflictBackoff: Backoff(base: .milliseconds(1), cap: .milliseconds(20))))
     }
 }

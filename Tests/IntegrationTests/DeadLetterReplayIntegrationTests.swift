@@ -3,6 +3,7 @@ import Logging
 import Operations
 import SelfInstruct
 import Store
+import TestSupport
 import Testing
 import Worker
 

@@ -2,24 +2,22 @@ import Foundation
 import Operations
 import SelfInstruct
 import Store
+import TestSupport
 import Testing
 
 /// Runs `body` with a migrated database confined to a schema of its own, dropped afterwards.
 func withMigratedSchema(_ body: (Database) async throws -> Void) async throws {
-    let admin = try ServiceGate.database()
-    defer { admin.close() }
-    let name = "si_test_\(uniqueSuffix())"
-    try admin.execute("CREATE SCHEMA \(name)")
-    defer { _ = try? admin.execute("DROP SCHEMA \(name) CASCADE") }
-    let database = try Database(configuration: Database.Configuration(
-        url: try ServiceGate.databaseURL(), poolSize: 2, applicationName: "si-operations-tests", searchPath: [name]))
-    do {
-        try await database.migrate()
-        try await body(database)
-        await database.close()
-    } catch {
-        await database.close()
-        throw error
+    try await ServiceGate.withPrivateSchema { schema in
+        let database = try Database(configuration: Database.Configuration(
+            url: schema.serverURL, poolSize: 2, applicationName: "si-operations-tests", searchPath: [schema.name]))
+        do {
+            try await database.migrate()
+            try await body(database)
+            await database.close()
+        } catch {
+            await database.close()
+            throw error
+        }
     }
 }
 

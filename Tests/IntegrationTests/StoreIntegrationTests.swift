@@ -1,26 +1,22 @@
 import Store
+import TestSupport
 import Testing
 
 @Suite("PostgreSQL through libpq", .timeLimit(.minutes(2)))
 struct StoreIntegrationTests {
     /// Runs `body` in a schema private to this test, dropped afterwards even when `body` throws.
     private func withSchema(_ body: (_ connection: PGConnection, _ schema: String) throws -> Void) throws {
-        let connection = try ServiceGate.database()
-        defer { connection.close() }
-        let schema = "si_test_\(uniqueSuffix())"
-        try connection.execute("CREATE SCHEMA \(schema)")
-        defer {
-            if connection.isOpen { _ = try? connection.execute("DROP SCHEMA \(schema) CASCADE") }
+        try ServiceGate.withPrivateSchema { schema in
+            try schema.admin.execute("""
+                CREATE TABLE \(schema.name).items (
+                    id bigint PRIMARY KEY,
+                    label text,
+                    amount integer,
+                    CONSTRAINT items_label_unique UNIQUE (label)
+                )
+                """)
+            try body(schema.admin, schema.name)
         }
-        try connection.execute("""
-            CREATE TABLE \(schema).items (
-                id bigint PRIMARY KEY,
-                label text,
-                amount integer,
-                CONSTRAINT items_label_unique UNIQUE (label)
-            )
-            """)
-        try body(connection, schema)
     }
 
     static let awkwardTexts: [String] = [

@@ -1,5 +1,6 @@
 import Broker
 import Foundation
+import TestSupport
 import Testing
 
 /// The built si-generate and si-filter binaries: configuration errors, and a clean exit on SIGTERM.

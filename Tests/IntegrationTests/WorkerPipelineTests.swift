@@ -5,6 +5,7 @@ import SelfInstruct
 import Store
 import Teacher
 import TeacherSimulator
+import TestSupport
 import Testing
 import Worker
 
@@ -115,17 +116,10 @@ struct WorkerPipelineTests {
                                       topology: topology, backoff: Backoff(base: .milliseconds(50), cap: .seconds(1)),
                                       maxConsecutiveFailures: 20)
 
-        var simulatorLogger = Logger(label: "teacher-sim")
-        simulatorLogger.logLevel = .critical
-        let simulator = TeacherSimulator(configuration: SimulatorConfiguration(seed: 7, faults: faults), logger: simulatorLogger)
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        try await withThrowingTaskGroup(of: Void.self) { servers in
-            servers.addTask { try await simulator.run(host: "127.0.0.1", port: 0) { portContinuation.yield($0) } }
-            var portIterator = ports.makeAsyncIterator()
-            let port = try #require(await portIterator.next())
+        try await SimulatorHarness.run(SimulatorConfiguration(seed: 7, faults: faults)) { simulator in
             let transport = try CurlTransport(logger: Self.quiet)
             let teacherConfig = TeacherConfig(
-                baseURL: "http://127.0.0.1:\(port)", model: "si-sim-1", contextTokens: 8192,
+                baseURL: simulator.baseURL, model: "si-sim-1", contextTokens: 8192,
                 retry: RetryPolicy(maximumAttempts: 4, backoff: BackoffPolicy(base: .milliseconds(20), cap: .milliseconds(100))))
             let teacher = TeacherClient(
                 config: teacherConfig, transport: transport,
@@ -139,13 +133,11 @@ struct WorkerPipelineTests {
                 await publisher.close()
                 await transport.shutdown()
                 await database.close()
-                servers.cancelAll()
                 throw error
             }
             await publisher.close()
             await transport.shutdown()
             await database.close()
-            servers.cancelAll()
         }
     }
 

@@ -1,6 +1,7 @@
 import Broker
 import Foundation
 import Store
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -25,10 +26,9 @@ final class PipelineProcesses {
     let databaseURL: String
     let amqpURL: String
     let namespace: String
-    private let schema: String
-    private let admin: PGConnection
+    private let schema: PrivateSchema
     private(set) var teacherURL = ""
-    private var simulator: Process?
+    private var simulator: SimulatorProcess?
     /// Running stage daemons, by executable name.
     private(set) var workers: [(stage: String, process: Process)] = []
     private var started = 0
@@ -41,35 +41,21 @@ final class PipelineProcesses {
 
     /// Private schema (migrated by `sictl migrate`), namespace, directory and a simulator with `faults`.
     init(faults: String) throws {
-        let (base, amqp) = try Self.serviceURLs()
-        let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 36)
-        binaries = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        // Both servers configured (or the test cancelled, or failed) before anything is made.
+        _ = try ServiceGate.databaseURL()
+        amqpURL = try ServiceGate.brokerURL()
+        let suffix = uniqueSuffix()
+        binaries = BuildProducts.directory
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("si-pipeline-\(suffix)")
         shardsDirectory = directory.appendingPathComponent("shards")
         try FileManager.default.createDirectory(at: shardsDirectory, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("logs"), withIntermediateDirectories: true)
-        schema = "si_pipe_\(suffix)"
-        admin = try PGConnection.connect(url: base)
-        _ = try admin.execute("CREATE SCHEMA \(schema)")
-        databaseURL = base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)"
-        amqpURL = amqp
+        schema = try ServiceGate.privateSchema(prefix: "si_pipe")
+        databaseURL = schema.url
         namespace = "si-pipe-\(suffix)"
         try startSimulator(faults: faults)
         let migrate = try sictl(["migrate"])
         guard migrate.status == 0 else { throw Failure("sictl migrate failed: \(migrate.stderr)") }
-    }
-
-    /// The test servers' URLs; cancels the test when they are not configured (fails under SI_TEST_REQUIRE_SERVICES=1).
-    static func serviceURLs() throws -> (database: String, amqp: String) {
-        let environment = ProcessInfo.processInfo.environment
-        if let base = environment["SI_TEST_DATABASE_URL"], !base.isEmpty,
-           let amqp = environment["SI_TEST_AMQP_URL"], !amqp.isEmpty {
-            return (base, amqp)
-        }
-        if environment["SI_TEST_REQUIRE_SERVICES"] == "1" {
-            throw Failure("SI_TEST_DATABASE_URL / SI_TEST_AMQP_URL unset but SI_TEST_REQUIRE_SERVICES=1")
-        }
-        try Test.cancel("PostgreSQL/RabbitMQ not configured (SI_TEST_DATABASE_URL, SI_TEST_AMQP_URL); use deploy/local/test.sh")
     }
 
     struct Failure: Error, CustomStringConvertible {
@@ -94,24 +80,10 @@ final class PipelineProcesses {
     }
 
     private func startSimulator(faults: String) throws {
-        let output = directory.appendingPathComponent("logs/si-teacher-sim.out")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        let process = Process()
-        process.executableURL = binaries.appendingPathComponent("si-teacher-sim")
-        process.arguments = ["--port", "0", "--seed", "7"] + (faults.isEmpty ? [] : ["--faults", faults])
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        process.standardError = try logFile("si-teacher-sim")
-        try process.run()
-        simulator = process
-        for _ in 0..<200 {
-            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
-            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening ") }) {
-                teacherURL = String(line.dropFirst("listening ".count))
-                return
-            }
-            usleep(50_000)
-        }
-        throw Failure("the simulator did not report its address")
+        let simulator = try SimulatorProcess(
+            arguments: ["--seed", "7"] + (faults.isEmpty ? [] : ["--faults", faults]), standardError: try logFile("si-teacher-sim"))
+        self.simulator = simulator
+        teacherURL = simulator.url
     }
 
     private func logFile(_ name: String) throws -> FileHandle {
@@ -231,7 +203,7 @@ final class PipelineProcesses {
 
     /// SIGTERM to every process, SIGKILL after 30 s; then the schema, the queues and the directory go.
     func shutdown() {
-        let all = workers.map(\.process) + (simulator.map { [$0] } ?? [])
+        let all = workers.map(\.process) + (simulator.map { [$0.process] } ?? [])
         for process in all where process.isRunning { process.terminate() }
         let deadline = ContinuousClock.now + .seconds(30)
         while all.contains(where: \.isRunning) && ContinuousClock.now < deadline { usleep(100_000) }
@@ -240,8 +212,7 @@ final class PipelineProcesses {
         workers = []
         observer?.close()
         observer = nil
-        _ = try? admin.execute("DROP SCHEMA \(schema) CASCADE")
-        admin.close()
+        try? schema.drop()
         if let broker = try? AMQPConnection.connect(url: amqpURL) {
             try? Topology(namespace: namespace).delete(on: broker)
             broker.close()

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// End-to-end runs of the built `sictl` binary: exit codes, stdout, stderr and the files it leaves.
@@ -11,7 +12,7 @@ import Testing
 
     /// The `sictl` built next to this test bundle.
     static var executable: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("sictl")
+        BuildProducts.executable("sictl")
     }
 
     static func run(_ arguments: [String]) throws -> Outcome {

@@ -1,6 +1,7 @@
 import Broker
 import Foundation
 import Store
+import TestSupport
 import Testing
 
 /// `sictl dlq list|replay`, `export` and `doctor` run as the built binary against PostgreSQL (a private schema),
@@ -30,7 +31,8 @@ import Testing
 
     /// A migrated private schema and a connection to it for fixtures.
     static func withDatabase(_ body: (_ url: String, _ db: PGConnection) throws -> Void) throws {
-        try SictlRunTests.withSchemaURL { url in
+        try ServiceGate.withPrivateSchema { schema in
+            let url = schema.url
             let migrate = try run(["migrate"], environment: ["SI_DATABASE_URL": url])
             try #require(migrate.status == 0, "\(migrate.stderr)")
             let db = try PGConnection.connect(url: url)
@@ -297,45 +299,17 @@ import Testing
 
     /// si-teacher-sim on an ephemeral port, requiring `apiKey`; stopped after `body`.
     static func withSimulator(apiKey: String, _ body: (_ url: String) throws -> Void) throws {
-        let binary = SictlDedupTests.executable.deletingLastPathComponent().appendingPathComponent("si-teacher-sim")
-        try #require(FileManager.default.fileExists(atPath: binary.path), "build si-teacher-sim first (swift build)")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["--port", "0"]
-        process.environment = ["SI_SIM_API_KEY": apiKey, "SI_LOG_LEVEL": "error"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        // The first line is "listening http://127.0.0.1:PORT".
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let text = String(decoding: line, as: UTF8.self)
-        let url = try #require(text.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
-        try #require(url.hasPrefix("http://"), "unexpected simulator output: \(text)")
-        try body(url)
+        let simulator = try SimulatorProcess(environment: ["SI_SIM_API_KEY": apiKey, "SI_LOG_LEVEL": "error"])
+        defer { simulator.stop() }
+        try body(simulator.url)
     }
 
     /// A private broker namespace with the pipeline's topology declared, deleted afterwards.
     static func withTopology(_ body: (_ amqpURL: String, _ namespace: String) throws -> Void) throws {
-        guard let url = ProcessInfo.processInfo.environment["SI_TEST_AMQP_URL"], !url.isEmpty else {
-            if ProcessInfo.processInfo.environment["SI_TEST_REQUIRE_SERVICES"] == "1" {
-                Issue.record("SI_TEST_AMQP_URL is not set but SI_TEST_REQUIRE_SERVICES=1")
-                return
-            }
-            try Test.cancel("RabbitMQ is not configured (SI_TEST_AMQP_URL is unset); use deploy/local/test.sh")
-        }
-        let namespace = "sictl-doctor-\(UInt64.random(in: 0...UInt64.max))"
+        let url = try ServiceGate.brokerURL()
+        let namespace = "sictl-doctor-\(uniqueSuffix())"
         let topology = Topology(namespace: namespace)
-        let broker = try AMQPConnection.connect(url: url)
+        let broker = try ServiceGate.broker()
         defer { broker.close() }
         try topology.declare(on: broker)
         defer { try? topology.delete(on: broker) }

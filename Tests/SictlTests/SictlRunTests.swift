@@ -1,5 +1,6 @@
 import Foundation
 import Store
+import TestSupport
 import Testing
 
 /// `sictl run create|start|…`, `status` and `audit` as an operator meets them: argument and file errors
@@ -81,26 +82,9 @@ import Testing
         #expect(outcome.stderr.contains("<run>"))
     }
 
-    /// SI_TEST_DATABASE_URL with a private schema as the search path, dropped afterwards.
-    static func withSchemaURL(_ body: (String) throws -> Void) throws {
-        guard let base = ProcessInfo.processInfo.environment["SI_TEST_DATABASE_URL"], !base.isEmpty else {
-            if ProcessInfo.processInfo.environment["SI_TEST_REQUIRE_SERVICES"] == "1" {
-                Issue.record("SI_TEST_DATABASE_URL is not set but SI_TEST_REQUIRE_SERVICES=1")
-                return
-            }
-            try Test.cancel("PostgreSQL is not configured (SI_TEST_DATABASE_URL is unset); use deploy/local/test.sh")
-        }
-        let admin = try PGConnection.connect(url: base)
-        defer { admin.close() }
-        let schema = "si_test_\(UInt64.random(in: 0...UInt64.max))"
-        try admin.execute("CREATE SCHEMA \(schema)")
-        defer { _ = try? admin.execute("DROP SCHEMA \(schema) CASCADE") }
-        let url = base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)"
-        try body(url)
-    }
-
     @Test func lifecycleAgainstPostgreSQL() throws {
-        try Self.withSchemaURL { url in
+        try ServiceGate.withPrivateSchema { schema in
+            let url = schema.url
             #expect(try Self.run(["migrate"], databaseURL: url).status == 0)
             let dir = try SictlDedupTests.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: dir) }

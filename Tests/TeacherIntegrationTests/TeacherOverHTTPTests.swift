@@ -3,6 +3,7 @@ import Logging
 import SelfInstruct
 import Teacher
 import TeacherSimulator
+import TestSupport
 import Testing
 
 // Issue 4's "must show" behaviours of the teacher client, each observed end to end: the real TeacherClient

@@ -4,11 +4,12 @@ import FoundationNetworking
 #endif
 import Testing
 import TeacherSimulator
+import TestSupport
 
 @Suite("Endpoints over HTTP")
 struct EndpointTests {
     @Test func modelsListsConfiguredModels() async throws {
-        let ids = try await withSimulator(SimulatorConfiguration(models: ["teacher-a", "teacher-b"])) { client in
+        let ids = try await SimulatorHarness.run(SimulatorConfiguration(models: ["teacher-a", "teacher-b"])) { client in
             let result = try await client.send("GET", "/v1/models")
             #expect(result.status == 200)
             return (result.json["data"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
@@ -17,7 +18,7 @@ struct EndpointTests {
     }
 
     @Test func completionHasOpenAIShapeAndConsistentUsage() async throws {
-        try await withSimulator { client in
+        try await SimulatorHarness.run { client in
             let prompts = [Prompts.instructionList(), "Tell me something nice."]
             let result = try await client.complete(prompts, ["max_tokens": 600])
             #expect(result.status == 200)
@@ -35,7 +36,7 @@ struct EndpointTests {
     }
 
     @Test func chatCompletionAnswersTheLastUserMessage() async throws {
-        try await withSimulator { client in
+        try await SimulatorHarness.run { client in
             let result = try await client.post("/v1/chat/completions", [
                 "model": "si-sim-1",
                 "messages": [
@@ -55,7 +56,7 @@ struct EndpointTests {
     }
 
     @Test func unknownModelIsNotFound() async throws {
-        try await withSimulator { client in
+        try await SimulatorHarness.run { client in
             let result = try await client.post("/v1/completions", ["model": "gpt-nonexistent", "prompt": "hi"])
             #expect(result.status == 404)
             #expect(result.errorCode == "model_not_found")
@@ -63,7 +64,7 @@ struct EndpointTests {
     }
 
     @Test func malformedJSONIsABadRequest() async throws {
-        try await withSimulator { client in
+        try await SimulatorHarness.run { client in
             let result = try await client.send("POST", "/v1/completions", body: Data("{not json".utf8))
             #expect(result.status == 400)
             let error = result.json["error"] as? [String: Any]
@@ -73,7 +74,7 @@ struct EndpointTests {
     }
 
     @Test func contextLengthIsEnforcedLikeOpenAI() async throws {
-        try await withSimulator(SimulatorConfiguration(contextTokens: 100)) { client in
+        try await SimulatorHarness.run(SimulatorConfiguration(contextTokens: 100)) { client in
             let prompt = String(repeating: "word ", count: 60)  // 300 bytes = 75 tokens
             let fits = try await client.complete(prompt, ["max_tokens": 25])
             #expect(fits.status == 200)
@@ -87,22 +88,21 @@ struct EndpointTests {
     }
 
     @Test func statsCountRequestsPerRouteAndStatus() async throws {
-        try await withSimulator { client in
+        try await SimulatorHarness.run { client in
             let before = try await client.stats()
-            #expect(before["requests_total"] as? Int == 0)
+            #expect(before.requestsTotal == 0)
             _ = try await client.complete("Hello there")
             _ = try await client.complete("Hello again")
             _ = try await client.send("GET", "/v1/models")
             _ = try await client.post("/v1/completions", ["model": "missing", "prompt": "x"])
             let after = try await client.stats()
-            #expect(after["requests_total"] as? Int == 4)
-            let routes = after["routes"] as? [String: [String: Any]] ?? [:]
-            #expect(routes["POST /v1/completions"]?["total"] as? Int == 3)
-            #expect((routes["POST /v1/completions"]?["statuses"] as? [String: Int])?["404"] == 1)
-            #expect(routes["GET /v1/models"]?["total"] as? Int == 1)
-            #expect((after["statuses"] as? [String: Int])?["200"] == 3)
+            #expect(after.requestsTotal == 4)
+            #expect(after.routes["POST /v1/completions"]?.total == 3)
+            #expect(after.routes["POST /v1/completions"]?.statuses["404"] == 1)
+            #expect(after.routes["GET /v1/models"]?.total == 1)
+            #expect(after.statuses["200"] == 3)
             _ = try await client.send("POST", "/sim/reset")
-            #expect(try await client.stats()["requests_total"] as? Int == 0)
+            #expect(try await client.stats().requestsTotal == 0)
         }
     }
 }
@@ -111,22 +111,22 @@ struct EndpointTests {
 struct SamplingTests {
     @Test func sameRequestAndSeedGiveSameBytes() async throws {
         let prompt = Prompts.instructionList()
-        let (first, second) = try await withSimulator(SimulatorConfiguration(seed: 7)) { client in
+        let (first, second) = try await SimulatorHarness.run(SimulatorConfiguration(seed: 7)) { client in
             (try await client.complete(prompt, ["temperature": 0.7]).body, try await client.complete(prompt, ["temperature": 0.7]).body)
         }
-        let fresh = try await withSimulator(SimulatorConfiguration(seed: 7)) { client in
+        let fresh = try await SimulatorHarness.run(SimulatorConfiguration(seed: 7)) { client in
             try await client.complete(prompt, ["temperature": 0.7]).body
         }
         #expect(first == second)
         #expect(first == fresh)
-        let otherSeed = try await withSimulator(SimulatorConfiguration(seed: 8)) { client in
+        let otherSeed = try await SimulatorHarness.run(SimulatorConfiguration(seed: 8)) { client in
             try await client.complete(prompt, ["temperature": 0.7]).texts
         }
         #expect(otherSeed != HTTPResult(status: 200, headers: [:], body: first).texts)
     }
 
     @Test func requestSeedReplacesServerSeed() async throws {
-        try await withSimulator(SimulatorConfiguration(seed: 1)) { client in
+        try await SimulatorHarness.run(SimulatorConfiguration(seed: 1)) { client in
             let prompt = Prompts.instructionList()
             let a = try await client.complete(prompt, ["seed": 11]).texts
             let b = try await client.complete(prompt, ["seed": 12]).texts
@@ -137,7 +137,7 @@ struct SamplingTests {
     }
 
     @Test func temperatureZeroRepeatsAndPositiveTemperatureVaries() async throws {
-        try await withSimulator { client in
+        try await SimulatorHarness.run { client in
             let prompt = Prompts.instructionList()
             let greedy = try await client.complete(prompt, ["n": 3, "temperature": 0]).texts
             #expect(greedy.count == 3)
@@ -148,7 +148,7 @@ struct SamplingTests {
     }
 
     @Test func choicesArePromptMajorWithIndices() async throws {
-        try await withSimulator { client in
+        try await SimulatorHarness.run { client in
             let prompts = [Prompts.isClassification("Write a poem about spring."), Prompts.instructionList()]
             let result = try await client.complete(prompts, ["n": 2])
             let choices = result.json["choices"] as? [[String: Any]] ?? []
@@ -159,7 +159,7 @@ struct SamplingTests {
     }
 
     @Test func stopCutsBeforeTheFirstStopString() async throws {
-        try await withSimulator { client in
+        try await SimulatorHarness.run { client in
             let prompt = Prompts.instructionList()
             let full = try await client.complete(prompt).texts[0]
             let cut = try await client.complete(prompt, ["stop": ["\n", "no-such-stop"]])
@@ -172,7 +172,7 @@ struct SamplingTests {
     }
 
     @Test func maxTokensCutsAndReportsLength() async throws {
-        try await withSimulator { client in
+        try await SimulatorHarness.run { client in
             let prompt = Prompts.instructionList()
             let full = try await client.complete(prompt).texts[0]
             let short = try await client.complete(prompt, ["max_tokens": 5])

@@ -7,11 +7,12 @@ import ServiceLifecycle
 import ServiceLifecycleTestKit
 import Testing
 import TeacherSimulator
+import TestSupport
 
 @Suite("Authentication and injected faults")
 struct FaultTests {
     @Test func apiKeyIsRequiredWhenConfigured() async throws {
-        try await withSimulator(SimulatorConfiguration(requiredAPIKey: "sk-test-123")) { client in
+        try await SimulatorHarness.run(SimulatorConfiguration(requiredAPIKey: "sk-test-123")) { client in
             let missing = try await client.complete("hi")
             #expect(missing.status == 401)
             #expect((missing.json["error"] as? [String: Any])?["type"] as? String == "invalid_request_error")
@@ -27,7 +28,7 @@ struct FaultTests {
     }
 
     @Test func rateLimitCarriesRetryAfter() async throws {
-        try await withSimulator(SimulatorConfiguration(faults: FaultInjection(rate429: 1, retryAfterSeconds: 7))) { client in
+        try await SimulatorHarness.run(SimulatorConfiguration(faults: FaultInjection(rate429: 1, retryAfterSeconds: 7))) { client in
             let result = try await client.complete("hi")
             #expect(result.status == 429)
             #expect(result.headers["retry-after"] == "7")
@@ -38,7 +39,7 @@ struct FaultTests {
     @Test(arguments: [(500, "internal_error"), (503, "overloaded")])
     func serverErrors(status: Int, code: String) async throws {
         let faults = status == 500 ? FaultInjection(rate500: 1) : FaultInjection(rate503: 1)
-        try await withSimulator(SimulatorConfiguration(faults: faults)) { client in
+        try await SimulatorHarness.run(SimulatorConfiguration(faults: faults)) { client in
             let result = try await client.complete("hi")
             #expect(result.status == status)
             #expect(result.errorCode == code)
@@ -47,7 +48,7 @@ struct FaultTests {
     }
 
     @Test func hangOutlastsAShortClientTimeout() async throws {
-        try await withSimulator(SimulatorConfiguration(faults: FaultInjection(rateHang: 1, hangSeconds: 1.5))) { client in
+        try await SimulatorHarness.run(SimulatorConfiguration(faults: FaultInjection(rateHang: 1, hangSeconds: 1.5))) { client in
             let started = ContinuousClock.now
             await #expect(throws: (any Error).self) {
                 _ = try await client.post("/v1/completions", ["model": "si-sim-1", "prompt": "hi"], timeout: 0.3)
@@ -57,7 +58,7 @@ struct FaultTests {
     }
 
     @Test func fixedLatencyDelaysAnswers() async throws {
-        try await withSimulator(SimulatorConfiguration(latency: .fixed(milliseconds: 250))) { client in
+        try await SimulatorHarness.run(SimulatorConfiguration(latency: .fixed(milliseconds: 250))) { client in
             let started = ContinuousClock.now
             let result = try await client.complete("hi")
             #expect(result.status == 200)
@@ -67,14 +68,14 @@ struct FaultTests {
 
     @Test func onlyTheFirstAttemptsOfEachBodyFault() async throws {
         let faults = FaultInjection(rate429: 1, faultsOnlyOnFirstAttempts: 2)
-        try await withSimulator(SimulatorConfiguration(faults: faults)) { client in
+        try await SimulatorHarness.run(SimulatorConfiguration(faults: faults)) { client in
             let statuses = try await (0..<3).asyncMap { _ in try await client.complete("first body").status }
             #expect(statuses == [429, 429, 200])
             let other = try await client.complete("second body")
             #expect(other.status == 429)
             let stats = try await client.stats()
-            #expect((stats["faults"] as? [String: Int])?["429"] == 3)
-            #expect(stats["distinct_bodies"] as? Int == 2)
+            #expect(stats.faults["429"] == 3)
+            #expect(stats.distinctBodies == 2)
         }
     }
 
@@ -82,7 +83,7 @@ struct FaultTests {
         let faults = FaultInjection(rate429: 0.5)
         let bodies = (0..<24).map { "prompt number \($0)" }
         let run: @Sendable () async throws -> [Int] = {
-            try await withSimulator(SimulatorConfiguration(seed: 3, faults: faults)) { client in
+            try await SimulatorHarness.run(SimulatorConfiguration(seed: 3, faults: faults)) { client in
                 try await bodies.asyncMap { try await client.complete($0).status }
             }
         }
@@ -92,7 +93,7 @@ struct FaultTests {
     }
 
     @Test func malformedTextDefeatsTheReferenceParsers() async throws {
-        try await withSimulator(SimulatorConfiguration(faults: FaultInjection(rateMalformed: 1))) { client in
+        try await SimulatorHarness.run(SimulatorConfiguration(faults: FaultInjection(rateMalformed: 1))) { client in
             let list = try await client.complete(Prompts.instructionList()).texts[0]
             let items = selfInstructItems(list)
             #expect(items.count == 1)
@@ -108,9 +109,9 @@ struct FaultTests {
     }
 
     @Test func truncationReportsLength() async throws {
-        try await withSimulator { client in
+        try await SimulatorHarness.run { client in
             let clean = try await client.complete(Prompts.instructionList()).texts[0]
-            try await withSimulator(SimulatorConfiguration(faults: FaultInjection(rateTruncated: 1))) { faulty in
+            try await SimulatorHarness.run(SimulatorConfiguration(faults: FaultInjection(rateTruncated: 1))) { faulty in
                 let cut = try await faulty.complete(Prompts.instructionList())
                 #expect(cut.finishReasons == ["length"])
                 #expect(cut.texts[0].utf8.count < clean.utf8.count)
@@ -120,10 +121,10 @@ struct FaultTests {
     }
 
     @Test func wrongNumberingBreaksAlpacaItemsAfterTheSkip() async throws {
-        try await withSimulator { client in
+        try await SimulatorHarness.run { client in
             let clean = try await client.complete(Prompts.alpaca(), ["stop": ["\n20", "20."]])
             let cleanItems = alpacaItems(clean.texts[0], finishReason: clean.finishReasons[0])
-            try await withSimulator(SimulatorConfiguration(faults: FaultInjection(rateWrongNumbering: 1))) { faulty in
+            try await SimulatorHarness.run(SimulatorConfiguration(faults: FaultInjection(rateWrongNumbering: 1))) { faulty in
                 let skipped = try await faulty.complete(Prompts.alpaca(), ["stop": ["\n20", "20."]])
                 let items = alpacaItems(skipped.texts[0], finishReason: skipped.finishReasons[0])
                 #expect(items.count < cleanItems.count)

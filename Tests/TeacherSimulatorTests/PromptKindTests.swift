@@ -2,6 +2,7 @@ import Foundation
 import SelfInstruct
 import Testing
 import TeacherSimulator
+import TestSupport
 
 // Each prompt kind's answer, checked with the reference pipelines' own parsing rules.
 
@@ -10,7 +11,7 @@ struct PromptKindTests {
     static let selfInstructStops = ["\n\n", "\n16", "16.", "16 ."]
 
     @Test func instructionListContinuesTheNumbering() async throws {
-        try await withSimulator { client in
+        try await SimulatorHarness.run { client in
             let full = try await client.complete(Prompts.instructionList(), ["temperature": 0.7]).texts[0]
             #expect(full.hasPrefix(" "))
             let numbers = full.matches(of: #/\n(\d+)\. /#).compactMap { Int($0.output.1) }
@@ -24,7 +25,7 @@ struct PromptKindTests {
     }
 
     @Test func listsFromManyPromptsAreVariedAndMostlyWellFormed() async throws {
-        let items = try await withSimulator { client in
+        let items = try await SimulatorHarness.run { client in
             var all: [String] = []
             for round in 0..<6 {
                 let examples = (0..<8).map { Prompts.seeds[($0 + round) % Prompts.seeds.count] }
@@ -55,7 +56,7 @@ struct PromptKindTests {
     }
 
     @Test func classificationListsYieldClassificationTasks() async throws {
-        try await withSimulator { client in
+        try await SimulatorHarness.run { client in
             let list = try await client.complete(
                 Prompts.instructionList(Array(Prompts.seeds.prefix(5)), classification: true),
                 ["stop": Self.selfInstructStops]
@@ -77,14 +78,14 @@ struct PromptKindTests {
         ("How can I improve my time management?", " No"),
     ])
     func isClassificationAnswers(task: String, expected: String) async throws {
-        try await withSimulator { client in
+        try await SimulatorHarness.run { client in
             let result = try await client.complete(Prompts.isClassification(task), ["temperature": 0, "max_tokens": 3, "stop": ["\n", "Task"]])
             #expect(result.texts == [expected])
         }
     }
 
     @Test func outputFirstGivesLabelledInputs() async throws {
-        try await withSimulator { client in
+        try await SimulatorHarness.run { client in
             let task = "Classify the sentiment of the given review about board games as positive, negative, or neutral."
             let texts = try await client.complete(Prompts.outputFirst(task), ["n": 6, "temperature": 0.7, "stop": ["Example 6", "Task:"]]).texts
             for text in texts {
@@ -97,7 +98,7 @@ struct PromptKindTests {
     }
 
     @Test func inputFirstGivesExamplesOrADirectOutput() async throws {
-        try await withSimulator { client in
+        try await SimulatorHarness.run { client in
             let withInput = try await client.complete(Prompts.inputFirst("Sort the given list of numbers in ascending order."), ["temperature": 0]).texts[0]
             #expect(withInput.hasPrefix("Example 1\nList: "))
             let first = parseInstances(withInput, classification: false)[0]
@@ -114,7 +115,7 @@ struct PromptKindTests {
     /// Over many generated tasks, about 1.6 valid instances per instruction survive the reference filters,
     /// and every filter rule rejects something.
     @Test func instanceYieldAndInvalidInstances() async throws {
-        let (validPerTask, rejections) = try await withSimulator { client in
+        let (validPerTask, rejections) = try await SimulatorHarness.run { client in
             var tasks: [String] = []
             for seed in 0..<12 {
                 let text = try await client.complete(Prompts.instructionList(), ["seed": seed, "stop": Self.selfInstructStops]).texts[0]
@@ -150,7 +151,7 @@ struct PromptKindTests {
     }
 
     @Test func alpacaListParsesWithTheReferenceRules() async throws {
-        try await withSimulator { client in
+        try await SimulatorHarness.run { client in
             let result = try await client.complete(Prompts.alpaca(), ["max_tokens": 3072, "temperature": 1, "stop": ["\n20", "20.", "20."]])
             #expect(result.finishReasons == ["stop"])
             let items = alpacaItems(result.texts[0], finishReason: result.finishReasons[0])
@@ -161,7 +162,7 @@ struct PromptKindTests {
     }
 
     @Test func otherPromptsGetAShortGenericAnswer() async throws {
-        try await withSimulator { client in
+        try await SimulatorHarness.run { client in
             let result = try await client.complete("Once upon a time", ["temperature": 0])
             #expect(result.finishReasons == ["stop"])
             #expect(!result.texts[0].isEmpty && result.texts[0].utf8.count < 400)

@@ -3,34 +3,10 @@ import Logging
 import Synchronization
 import Teacher
 import TeacherSimulator
+import TestSupport
 
 // The real TeacherClient and CurlTransport against an in-process simulator on an ephemeral port: every
 // request in these tests crosses a real TCP connection, libcurl on one side and Hummingbird on the other.
-
-/// `GET /sim/stats`, decoded.
-struct SimulatorStats: Decodable, Sendable {
-    struct Route: Decodable, Sendable {
-        var total: Int
-        var statuses: [String: Int]
-    }
-
-    var requestsTotal: Int
-    var routes: [String: Route]
-    var statuses: [String: Int]
-    var faults: [String: Int]
-    var distinctBodies: Int
-
-    enum CodingKeys: String, CodingKey {
-        case routes, statuses, faults
-        case requestsTotal = "requests_total"
-        case distinctBodies = "distinct_bodies"
-    }
-
-    /// Responses the simulator sent with `status`.
-    func count(status: Int) -> Int { statuses[String(status)] ?? 0 }
-    /// Faults of `kind` (`429`, `500`, `503`, `hang`) the simulator injected.
-    func count(fault kind: String) -> Int { faults[kind] ?? 0 }
-}
 
 /// One exchange as the wrapped transport saw it: when it was handed over and when its answer (or error) came back.
 struct Exchange: Sendable {
@@ -66,17 +42,14 @@ final class TimingTransport: HTTPTransport {
     }
 }
 
-struct SimulatorDidNotStart: Error {}
-struct UnexpectedStatus: Error { var status: Int }
-
 /// A running simulator plus the transport and recorder a test's clients share.
 struct SimulatorSession: Sendable {
-    let port: Int
+    let simulator: SimulatorClient
     let transport: CurlTransport
     let timing: TimingTransport
     let recorder: InMemoryCallRecorder
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    var baseURL: String { simulator.baseURL }
 
     /// Client settings for this simulator: generous timeouts (timing is not the point unless a test says so)
     /// and a short backoff so retries do not slow the suite down.
@@ -97,54 +70,34 @@ struct SimulatorSession: Sendable {
         TeacherClient(config: config, transport: timing, recorder: recorder, cache: cache, logger: logger, jitterSeed: 7)
     }
 
-    /// The simulator's counters, fetched over HTTP (not counted by the simulator itself).
+    /// The simulator's counters (see `SimulatorClient.stats()`).
     func stats() async throws -> SimulatorStats {
-        let response = try await transport.send(HTTPRequest(method: .get, url: baseURL + "/sim/stats", timeout: .seconds(10)))
-        guard response.status == 200 else { throw UnexpectedStatus(status: response.status) }
-        return try JSONDecoder().decode(SimulatorStats.self, from: Data(response.body))
+        try await simulator.stats()
     }
 
-    /// Polls the counters until `done` holds (e.g. hung requests have finally answered) or `timeout` passes,
-    /// and returns the last reading either way.
+    /// Polls the counters until `done` holds or `timeout` passes (see `SimulatorClient.stats(within:until:)`).
     func stats(within timeout: Duration, until done: (SimulatorStats) -> Bool) async throws -> SimulatorStats {
-        let deadline = ContinuousClock.now.advanced(by: timeout)
-        var latest = try await stats()
-        while !done(latest), ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(100))
-            latest = try await stats()
-        }
-        return latest
+        try await simulator.stats(within: timeout, until: done)
     }
 }
 
-/// Starts a simulator with `configuration` on 127.0.0.1:0, runs `body` against it with a fresh CurlTransport,
-/// then shuts the transport down and cancels the server.
+/// Starts an in-process simulator with `configuration`, runs `body` against it with a fresh CurlTransport,
+/// then shuts the transport down and stops the server.
 func withSimulator<T: Sendable>(
     _ configuration: SimulatorConfiguration = SimulatorConfiguration(), transportLogger: Logger? = nil,
     _ body: @Sendable (SimulatorSession) async throws -> T
 ) async throws -> T {
-    var simulatorLogger = Logger(label: "teacher-sim")
-    simulatorLogger.logLevel = .critical
-    let simulator = TeacherSimulator(configuration: configuration, logger: simulatorLogger)
-    let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask {
-            try await simulator.run(host: "127.0.0.1", port: 0) { port in continuation.yield(port) }
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw SimulatorDidNotStart() }
+    try await SimulatorHarness.run(configuration) { simulator in
         let logger = transportLogger ?? Logger(label: "curl", factory: { _ in SwiftLogNoOpLogHandler() })
         let transport = try CurlTransport(logger: logger)
         let session = SimulatorSession(
-            port: port, transport: transport, timing: TimingTransport(transport), recorder: InMemoryCallRecorder())
+            simulator: simulator, transport: transport, timing: TimingTransport(transport), recorder: InMemoryCallRecorder())
         do {
             let result = try await body(session)
             await transport.shutdown()
-            group.cancelAll()
             return result
         } catch {
             await transport.shutdown()
-            group.cancelAll()
             throw error
         }
     }

@@ -1,0 +1,151 @@
+public import Broker
+public import Store
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Decides, per server, whether a test that needs PostgreSQL or RabbitMQ runs, is cancelled, or fails.
+///
+/// Unset URL (`SI_TEST_DATABASE_URL`, `SI_TEST_AMQP_URL`): the test is cancelled with instructions, unless
+/// `SI_TEST_REQUIRE_SERVICES=1` (set by `deploy/local/test.sh` and `.ci/run`) makes it a failure.
+/// Set but unreachable: always a failure.
+public enum ServiceGate {
+    public static let howToStart = """
+        start private servers with `deploy/local/services.sh --install start`, then \
+        `eval "$(deploy/local/services.sh env)"; export SI_TEST_DATABASE_URL=$SI_DATABASE_URL \
+        SI_TEST_AMQP_URL=$SI_AMQP_URL` (or run everything with `deploy/local/test.sh`)
+        """
+
+    /// The test PostgreSQL URL, for tests that build their own `Database` or hand it to a process.
+    public static func databaseURL() throws -> String {
+        try configuredURL(variable: "SI_TEST_DATABASE_URL", server: "PostgreSQL")
+    }
+
+    /// An open connection to the test PostgreSQL server.
+    public static func database() throws -> PGConnection {
+        let url = try databaseURL()
+        do {
+            return try PGConnection.connect(url: url)
+        } catch {
+            throw GateFailure(text: "PostgreSQL at \(PGConnection.redactedURL(url)) is unreachable: \(error)")
+        }
+    }
+
+    /// The test RabbitMQ URL, for tests that build URLs from it or hand it to a process.
+    public static func brokerURL() throws -> String {
+        try configuredURL(variable: "SI_TEST_AMQP_URL", server: "RabbitMQ")
+    }
+
+    /// An open connection to the test RabbitMQ server.
+    public static func broker() throws -> AMQPConnection {
+        let url = try brokerURL()
+        do {
+            return try AMQPConnection.connect(url: url)
+        } catch {
+            throw GateFailure(text: "RabbitMQ at \(AMQPConnection.redactedURL(url)) is unreachable: \(error)")
+        }
+    }
+
+    /// Creates a schema private to the caller on the test PostgreSQL server; the caller drops it.
+    public static func privateSchema(prefix: String = "si_test") throws -> PrivateSchema {
+        let admin = try database()
+        let name = "\(prefix)_\(uniqueSuffix())"
+        do {
+            try admin.execute("CREATE SCHEMA \(name)")
+        } catch {
+            admin.close()
+            throw error
+        }
+        return PrivateSchema(name: name, serverURL: try databaseURL(), admin: admin)
+    }
+
+    /// Runs `body` with a private schema, dropped afterwards (a failed drop fails the test only when `body`
+    /// succeeded).
+    public static func withPrivateSchema<T>(prefix: String = "si_test", _ body: (PrivateSchema) throws -> T) throws -> T {
+        let schema = try privateSchema(prefix: prefix)
+        let result: T
+        do {
+            result = try body(schema)
+        } catch {
+            try? schema.drop()
+            throw error
+        }
+        try schema.drop()
+        return result
+    }
+
+    /// Runs `body` with a private schema, dropped afterwards (a failed drop fails the test only when `body`
+    /// succeeded).
+    public static func withPrivateSchema<T>(
+        prefix: String = "si_test", _ body: (PrivateSchema) async throws -> T
+    ) async throws -> T {
+        let schema = try privateSchema(prefix: prefix)
+        let result: T
+        do {
+            result = try await body(schema)
+        } catch {
+            try? schema.drop()
+            throw error
+        }
+        try schema.drop()
+        return result
+    }
+
+    private static func configuredURL(variable: String, server: String) throws -> String {
+        if let value = environment(variable), !value.isEmpty { return value }
+        if environment("SI_TEST_REQUIRE_SERVICES") == "1" {
+            throw GateFailure(text: "\(variable) is not set but SI_TEST_REQUIRE_SERVICES=1 requires \(server); \(howToStart)")
+        }
+        try Test.cancel("\(server) is not configured (\(variable) is unset); \(howToStart)")
+    }
+
+    private static func environment(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
+    }
+}
+
+/// A schema of its own on the test PostgreSQL server, and the connection that created it.
+public final class PrivateSchema {
+    /// The schema's name, `<prefix>_<random>`.
+    public let name: String
+    /// The server's URL as configured; give `Database.Configuration` `searchPath: [name]` with it.
+    public let serverURL: String
+    /// The connection that created the schema; `drop()` closes it.
+    public let admin: PGConnection
+
+    init(name: String, serverURL: String, admin: PGConnection) {
+        self.name = name
+        self.serverURL = serverURL
+        self.admin = admin
+    }
+
+    /// `serverURL` with this schema as the search path, for processes and single connections.
+    public var url: String {
+        serverURL + (serverURL.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(name)"
+    }
+
+    /// Drops the schema with everything in it (not when a test closed `admin` itself) and closes `admin`.
+    public func drop() throws {
+        defer { admin.close() }
+        if admin.isOpen { try admin.execute("DROP SCHEMA \(name) CASCADE") }
+    }
+}
+
+/// Why a gated test could not reach its server (and other setup failures of the tests' own making).
+public struct GateFailure: Error, CustomStringConvertible {
+    public let text: String
+    public var description: String { text }
+
+    public init(text: String) {
+        self.text = text
+    }
+}
+
+/// A short random suffix that keeps parallel tests' schemas and queues apart.
+public func uniqueSuffix() -> String {
+    String(UInt64.random(in: 0...UInt64.max), radix: 36)
+}

@@ -8,45 +8,6 @@ import SelfInstruct
 import Store
 import Teacher
 
-/// The outcome of one check.
-public struct DoctorCheck: Sendable, Hashable, Codable {
-    public var name: String
-    public var ok: Bool
-    /// What was found, in one line.
-    public var detail: String
-    /// What to do about a failure (nil when it passed).
-    public var fix: String?
-
-    public init(name: String, ok: Bool, detail: String, fix: String? = nil) {
-        self.name = name
-        self.ok = ok
-        self.detail = detail
-        self.fix = ok ? nil : fix
-    }
-}
-
-/// All checks; `ok` when every one passed.
-public struct DoctorReport: Sendable, Hashable, Codable {
-    public var checks: [DoctorCheck]
-    public var ok: Bool { checks.allSatisfy(\.ok) }
-
-    enum CodingKeys: String, CodingKey { case checks, ok }
-
-    public init(checks: [DoctorCheck]) {
-        self.checks = checks
-    }
-
-    public init(from decoder: any Decoder) throws {
-        checks = try decoder.container(keyedBy: CodingKeys.self).decode([DoctorCheck].self, forKey: .checks)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(checks, forKey: .checks)
-        try container.encode(ok, forKey: .ok)
-    }
-}
-
 /// Runs the checks against the services the environment names.
 public struct Doctor: Sendable {
     /// Variables read (the same names the daemons read).

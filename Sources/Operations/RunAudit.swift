@@ -3,43 +3,6 @@ import Records
 public import SelfInstruct
 public import Store
 
-/// The result of one invariant check.
-public struct AuditCheck: Sendable, Hashable, Codable {
-    /// Stable snake_case name of the check.
-    public var name: String
-    public var passed: Bool
-    /// How many items were examined.
-    public var checked: Int
-    /// How many items break the invariant.
-    public var violations: Int
-    /// Up to `RunAudit.exampleLimit` violating items, described for an operator.
-    public var examples: [String]
-    /// One line on what was checked (or why it was skipped).
-    public var detail: String
-}
-
-/// Every check of one run; `passed` when all of them did.
-public struct AuditReport: Sendable, Hashable, Encodable {
-    public var runID: Int64
-    public var name: String
-    public var recipe: String
-    public var status: String
-    public var checks: [AuditCheck]
-    public var passed: Bool { checks.allSatisfy(\.passed) }
-
-    enum CodingKeys: String, CodingKey { case runID = "run_id", name, recipe, status, checks, passed }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(runID, forKey: .runID)
-        try container.encode(name, forKey: .name)
-        try container.encode(recipe, forKey: .recipe)
-        try container.encode(status, forKey: .status)
-        try container.encode(checks, forKey: .checks)
-        try container.encode(passed, forKey: .passed)
-    }
-}
-
 /// The invariants of architecture §5 that the database can prove, checked for one run.
 ///
 /// Novelty is verified with the indexed filter: admitted instructions are replayed in `admission_seq` order,

@@ -2,16 +2,6 @@ public import SelfInstruct
 public import Store
 import Records
 
-/// The outcome of a status change.
-public struct RunTransition: Sendable, Hashable, Codable {
-    public var runID: Int64
-    public var name: String
-    public var from: RunStatus
-    public var to: RunStatus
-    /// Generation tokens issued into the outbox by `start` or re-issued by `resume` (0 for other verbs).
-    public var tokensIssued: Int
-}
-
 /// Creates runs and moves them through their lifecycle. The daemons pick runs up from the database.
 public struct RunControl: Sendable {
     public let database: Database

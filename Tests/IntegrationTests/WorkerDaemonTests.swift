@@ -1,4 +1,5 @@
 import Broker
+import SelfInstruct
 import Foundation
 import TestSupport
 import Testing

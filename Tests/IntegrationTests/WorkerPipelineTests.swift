@@ -7,6 +7,8 @@ import Teacher
 import TeacherSimulator
 import TestSupport
 import Testing
+import Records
+import Stages
 import Worker
 
 /// si-generate and si-filter in-process against real PostgreSQL and RabbitMQ and the simulator over HTTP.
@@ -225,9 +227,9 @@ struct WorkerPipelineTests {
             let target = runCase.target
             let started = ContinuousClock.now
             let runID = try await createRun(pipeline.database, target: target, tokens: 3)
-            #expect(try await GenerationTokens.issueInitial(runID: runID, topology: pipeline.topology, database: pipeline.database) == 3)
+            #expect(try await GenerationTokens.issueInitial(runID: runID, namespace: pipeline.topology.namespace, database: pipeline.database) == 3)
             // Issuing again owes nothing new.
-            try await GenerationTokens.issueInitial(runID: runID, topology: pipeline.topology, database: pipeline.database)
+            try await GenerationTokens.issueInitial(runID: runID, namespace: pipeline.topology.namespace, database: pipeline.database)
             #expect(try await pipeline.count("SELECT count(*) AS n FROM outbox") == 3)
             pipeline.relay.nudge()
             try await waitForQuiescence(pipeline.infrastructure, runID: runID, timeout: .seconds(120))
@@ -334,7 +336,7 @@ struct WorkerPipelineTests {
             // Far enough that the in-flight work finished during the shutdown cannot complete the run.
             let target = 150
             let runID = try await createRun(infrastructure.database, target: target, tokens: 4)
-            try await GenerationTokens.issueInitial(runID: runID, topology: infrastructure.topology,
+            try await GenerationTokens.issueInitial(runID: runID, namespace: infrastructure.topology.namespace,
                                                     database: infrastructure.database)
             let admittedSQL: SQLQuery = "SELECT count(*) AS n FROM instructions WHERE run_id = \(runID) AND status = 'admitted'"
 
@@ -387,23 +389,23 @@ struct WorkerPipelineTests {
         try await withPipeline(promptsPerRequest: 1) { pipeline in
             let target = 120
             let runID = try await createRun(pipeline.database, target: target, tokens: 3)
-            try await GenerationTokens.issueInitial(runID: runID, topology: pipeline.topology, database: pipeline.database)
+            try await GenerationTokens.issueInitial(runID: runID, namespace: pipeline.topology.namespace, database: pipeline.database)
             let admittedSQL: SQLQuery = "SELECT count(*) AS n FROM instructions WHERE run_id = \(runID) AND status = 'admitted'"
             let deadline = ContinuousClock.now.advanced(by: .seconds(60))
             while try await pipeline.count(admittedSQL) < 10, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(10))
             }
             // While the tokens circulate there is nothing to re-issue: each filter issued its next round atomically.
-            #expect(try await GenerationTokens.reissueParked(runID: runID, topology: pipeline.topology, database: pipeline.database) == 0)
+            #expect(try await GenerationTokens.reissueParked(runID: runID, namespace: pipeline.topology.namespace, database: pipeline.database) == 0)
             try await pipeline.database.execute("UPDATE runs SET status = 'paused' WHERE id = \(runID)")
             try await waitForQuiescence(pipeline.infrastructure, runID: runID, timeout: .seconds(60))
             let parkedAt = try await pipeline.count(admittedSQL)
             #expect(parkedAt < target)
             // Paused: a re-issue does nothing.
-            #expect(try await GenerationTokens.reissueParked(runID: runID, topology: pipeline.topology, database: pipeline.database) == 0)
+            #expect(try await GenerationTokens.reissueParked(runID: runID, namespace: pipeline.topology.namespace, database: pipeline.database) == 0)
 
             try await pipeline.database.execute("UPDATE runs SET status = 'running' WHERE id = \(runID)")
-            #expect(try await GenerationTokens.reissueParked(runID: runID, topology: pipeline.topology, database: pipeline.database) == 3)
+            #expect(try await GenerationTokens.reissueParked(runID: runID, namespace: pipeline.topology.namespace, database: pipeline.database) == 3)
             pipeline.relay.nudge()
             try await waitForQuiescence(pipeline.infrastructure, runID: runID, timeout: .seconds(120))
             #expect(try await pipeline.count(admittedSQL) == target)

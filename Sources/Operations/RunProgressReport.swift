@@ -1,0 +1,39 @@
+public import Records
+import Store
+
+/// One run's progress as `sictl status` shows it: the `si_run_progress` row, rates, teacher usage and the top
+/// rejection reasons.
+public struct RunProgressReport: Sendable, Hashable, Codable {
+    public typealias Usage = MonitoringViews.Usage
+    public typealias Rejection = MonitoringViews.Rejection
+
+    public var runID: Int64
+    public var name: String
+    public var recipe: String
+    public var status: String
+    public var target: Int
+    public var candidates: Int
+    public var admitted: Int
+    public var rejected: Int
+    public var classified: Int
+    public var instanceTasksDone: Int
+    public var instancesValid: Int
+    public var instancesRejected: Int
+    public var recordsSharded: Int
+    public var pctComplete: Double
+    /// Estimated seconds to the target (running runs only).
+    public var etaSeconds: Double?
+    /// Seconds since `started_at` (to `finished_at` when finished).
+    public var elapsedSeconds: Double?
+    /// Admissions per second since the start.
+    public var admittedPerSecond: Double?
+    /// Messages handled per stage in the last minute.
+    public var stageItemsLastMinute: [String: Int]
+    public var usage: [Usage]
+    public var topRejections: [Rejection]
+    public var unresolvedDeadLetters: Int
+
+    public var promptTokens: Int { usage.reduce(0) { $0 + $1.promptTokens } }
+    public var completionTokens: Int { usage.reduce(0) { $0 + $1.completionTokens } }
+    public var costUSD: Double { usage.reduce(0) { $0 + $1.costUSD } }
+}

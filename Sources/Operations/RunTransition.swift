@@ -1,0 +1,13 @@
+public import SelfInstruct
+import Store
+import Records
+
+/// The outcome of a status change.
+public struct RunTransition: Sendable, Hashable, Codable {
+    public var runID: Int64
+    public var name: String
+    public var from: RunStatus
+    public var to: RunStatus
+    /// Generation tokens issued into the outbox by `start` or re-issued by `resume` (0 for other verbs).
+    public var tokensIssued: Int
+}

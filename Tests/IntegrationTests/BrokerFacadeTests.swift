@@ -1,4 +1,5 @@
 import Broker
+import SelfInstruct
 import Logging
 import Testing
 

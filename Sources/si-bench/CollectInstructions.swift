@@ -84,7 +84,7 @@ struct CollectInstructions: AsyncParsableCommand {
             promptsPerRequest: promptsPerRequest, file: file)
         let start = monotonicSeconds()
         if let url {
-            let key = ProcessInfo.processInfo.environment[TeacherConfig.Variable.apiKey].flatMap { $0.isEmpty ? nil : APIKey($0) }
+            let key = ProcessInfo.processInfo.environment[EnvironmentVariable.teacherAPIKey].flatMap { $0.isEmpty ? nil : APIKey($0) }
             try await withTeacherClient(baseURL: url, model: model, apiKey: key, maximumConnections: max(inFlight, 1)) { client in
                 try await collector.collect(using: client)
             }

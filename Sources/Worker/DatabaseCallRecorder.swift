@@ -4,6 +4,7 @@
 import Broker
 public import Logging
 public import Store
+import SelfInstruct
 public import Teacher
 
 /// Writes `CallRecord`s to `llm_calls`, attributed through `DatabaseCallRecorder.$context`.
@@ -54,7 +55,7 @@ extension TeacherClient {
     /// `completeWithDetails` with its calls attributed to `run` and `entityID` in `llm_calls` and sent to the run's
     /// teacher model: the one way stage handlers call the teacher.
     func complete(
-        prompts: [String], parameters: CompletionParameters, for run: RunFacts, entityID: Int64, stage: Topology.Stage
+        prompts: [String], parameters: SamplingParameters, for run: RunFacts, entityID: Int64, stage: Topology.Stage
     ) async throws -> CompletionResult {
         try await DatabaseCallRecorder.$context.withValue(.init(runID: run.id, entityID: entityID)) {
             try await completeWithDetails(prompts: prompts, parameters: parameters, model: run.teacherModel, stage: stage.rawValue)

@@ -12,7 +12,7 @@ public import Teacher
 struct GenerationBatch: Sendable {
     typealias Parsed = (candidates: [(position: Int, text: String, instance: TaskInstance?)], dropped: [DroppedItem])
     var prompts: [String]
-    var parameters: CompletionParameters
+    var parameters: SamplingParameters
     var parse: @Sendable (_ prompt: Int, Completion) -> Parsed
 }
 
@@ -169,7 +169,7 @@ public struct GenerateHandler: StageHandler {
         }
         let parser = self.parser
         return GenerationBatch(
-            prompts: prompts, parameters: try CompletionParameters(SamplingParameters.reference(for: .selfInstructInstructions)),
+            prompts: prompts, parameters: SamplingParameters.reference(for: .selfInstructInstructions),
             parse: { _, completion in
                 let parsed = parser.parse(completion)
                 return (parsed.instructions.map { ($0.position, $0.text, nil) }, parsed.dropped)
@@ -184,7 +184,7 @@ public struct GenerateHandler: StageHandler {
             return AlpacaExampleSampler.sample(seedCount: run.seedTasks.count, rng: &rng).map { run.seedTasks[$0] }
         }
         let prompts = examples.map { renderAlpacaPrompt(examples: $0, library: library) }
-        let parameters = try CompletionParameters(SamplingParameters.reference(for: .alpacaInstructions))
+        let parameters = SamplingParameters.reference(for: .alpacaInstructions)
         let mode = parser.mode
         return GenerationBatch(prompts: prompts, parameters: parameters, parse: { prompt, completion in
             let parsed = AlpacaResponseParser(mode: mode, firstItemNumber: examples[prompt].count + 1).parse(completion)

@@ -110,7 +110,7 @@ struct CandidateCollector {
     let file: FileHandle
     let library = PromptLibrary.v1
     let parser = SelfInstructInstructionParser(mode: .robust, capitalize: true, heuristics: .selfInstruct)
-    let parameters: CompletionParameters
+    let parameters: SamplingParameters
 
     private var random: SeededRandom
     /// Every candidate parsed so far, in request and completion order.
@@ -127,7 +127,7 @@ struct CandidateCollector {
     private var pendingOutput: [UInt8] = []
 
     init(seedInstructions: [String], count: Int, seed: UInt64, inFlight: Int, promptsPerRequest: Int, file: FileHandle) throws {
-        parameters = try CompletionParameters(SamplingParameters.reference(for: .selfInstructInstructions))
+        parameters = SamplingParameters.reference(for: .selfInstructInstructions)
         self.seedInstructions = seedInstructions
         self.count = count
         self.inFlight = inFlight

@@ -92,10 +92,13 @@ let package = Package(
             dependencies: ["SelfInstruct", "Store", "Broker", "Teacher", "Worker", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        // Atomic output files (temp file, fsync, rename, directory fsync) for sictl and the shards stage; POSIX only.
+        .target(name: "FileOutput", swiftSettings: strict),
         .executableTarget(
             name: "sictl",
             dependencies: [
                 "SelfInstruct",
+                "FileOutput",
                 "Store",
                 "Operations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -168,6 +171,7 @@ let package = Package(
         ),
                 .testTarget(name: "SictlTests", dependencies: ["sictl", "Store", "Broker"], swiftSettings: strict),
         .testTarget(name: "BrokerTests", dependencies: ["Broker"], swiftSettings: strict),
+        .testTarget(name: "FileOutputTests", dependencies: ["FileOutput"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Broker", "SelfInstruct", "Teacher", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         // Against real PostgreSQL and RabbitMQ; gated on SI_TEST_DATABASE_URL / SI_TEST_AMQP_URL.

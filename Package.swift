@@ -94,10 +94,13 @@ let package = Package(
             dependencies: ["SelfInstruct", "Store", "Records", "Broker", "Teacher", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        // Atomic output files (temp file, fsync, rename, directory fsync) for sictl and the shards stage; POSIX only.
+        .target(name: "FileOutput", swiftSettings: strict),
         .executableTarget(
             name: "sictl",
             dependencies: [
                 "SelfInstruct",
+                "FileOutput",
                 "Store",
                 "Records",
                 "Operations",
@@ -139,6 +142,7 @@ let package = Package(
             name: "Stages",
             dependencies: [
                 "SelfInstruct",
+                "FileOutput",
                 "Store",
                 "Records",
                 "Teacher",
@@ -198,6 +202,7 @@ let package = Package(
             name: "SictlTests", dependencies: ["sictl", "si-teacher-sim", "Store", "Broker", "TestSupport"], swiftSettings: strict
         ),
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "SelfInstruct"], swiftSettings: strict),
+        .testTarget(name: "FileOutputTests", dependencies: ["FileOutput"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Broker", "SelfInstruct", "Teacher", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         // Against real PostgreSQL and RabbitMQ; gated on SI_TEST_DATABASE_URL / SI_TEST_AMQP_URL.

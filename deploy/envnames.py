@@ -21,14 +21,30 @@ REQUIRED = {"SI_DATABASE_URL", "SI_AMQP_URL"}
 REQUIRED_TEACHER = {"SI_TEACHER_URL", "SI_TEACHER_MODEL"}
 
 _LITERAL = re.compile(r'"(SI_[A-Z0-9_]+)"')
+# Every name is spelled once, in the domain's `EnvironmentVariable` enum; programs refer to it by identifier.
+CATALOGUE = SOURCES / "SelfInstruct" / "Core" / "EnvironmentVariable.swift"
+_DECLARATION = re.compile(r'static\s+let\s+(\w+)\s*=\s*"(SI_[A-Z0-9_]+)"')
+_REFERENCE = re.compile(r"\bEnvironmentVariable\.(\w+)\b")
+
+
+def catalogue():
+    """{identifier: name} as declared in EnvironmentVariable.swift."""
+    return dict(_DECLARATION.findall(CATALOGUE.read_text(encoding="utf-8")))
 
 
 def _literals(paths):
+    """The SI_* names the files under `paths` read: string literals plus `EnvironmentVariable.x` references."""
+    declared = catalogue()
     names = set()
     for path in paths:
         files = sorted(path.rglob("*.swift")) if path.is_dir() else [path]
         for file in files:
-            names.update(_LITERAL.findall(file.read_text(encoding="utf-8")))
+            text = file.read_text(encoding="utf-8")
+            names.update(_LITERAL.findall(text))
+            for identifier in _REFERENCE.findall(text):
+                if identifier not in declared:
+                    raise KeyError(f"{file}: EnvironmentVariable.{identifier} is not declared in {CATALOGUE}")
+                names.add(declared[identifier])
     return names
 
 

@@ -1,5 +1,6 @@
 internal import CRabbitMQ
 public import Logging
+public import SelfInstruct
 import Synchronization
 
 #if canImport(Glibc)
@@ -20,7 +21,7 @@ public struct BrokerSettings: Sendable {
     public var rpcTimeout: Duration
     /// Declared after every (re)connect, before publishing or consuming; nil declares nothing.
     public var topology: Topology?
-    /// Delays between reconnect attempts.
+    /// Delays between reconnect attempts (default: 100 ms doubling up to 30 s, fully jittered).
     public var backoff: Backoff
     /// A connection that stayed up this long resets the backoff.
     public var stableAfter: Duration
@@ -37,7 +38,7 @@ public struct BrokerSettings: Sendable {
         connectTimeout: Duration = .seconds(10),
         rpcTimeout: Duration = .seconds(30),
         topology: Topology? = nil,
-        backoff: Backoff = Backoff(),
+        backoff: Backoff = Backoff(base: .milliseconds(100), cap: .seconds(30)),
         stableAfter: Duration = .seconds(10),
         maxConsecutiveFailures: Int? = nil
     ) {

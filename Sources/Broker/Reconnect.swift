@@ -1,43 +1,4 @@
-/// Exponential backoff with full jitter, capped: the delay before the n-th consecutive retry.
-///
-/// With `base` 100 ms, `multiplier` 2 and `cap` 30 s the ceilings are 0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8, 25.6,
-/// then 30 s for every later attempt; the delay itself is drawn uniformly from zero up to the ceiling, so replicas
-/// that lost the same broker at the same moment do not come back in step.
-public struct Backoff: Sendable, Hashable {
-    /// The ceiling of the first retry's delay.
-    public var base: Duration
-    /// The growth factor per attempt.
-    public var multiplier: Double
-    /// No delay ever exceeds this.
-    public var cap: Duration
-
-    /// Makes a policy; `base` and `cap` below zero count as zero, a multiplier below one as one.
-    public init(base: Duration = .milliseconds(100), multiplier: Double = 2, cap: Duration = .seconds(30)) {
-        self.base = max(base, .zero)
-        self.multiplier = max(multiplier, 1)
-        self.cap = max(cap, .zero)
-    }
-
-    /// The largest delay before retry `attempt` (1-based): `min(cap, base × multiplier^(attempt−1))`.
-    public func ceiling(attempt: Int) -> Duration {
-        let capSeconds = cap.seconds
-        var seconds = base.seconds
-        var remaining = max(attempt, 1) - 1
-        // Multiplied in floating point and stopped at the cap, so a huge attempt number costs nothing and cannot
-        // overflow Duration.
-        while remaining > 0 && seconds > 0 && seconds < capSeconds && multiplier > 1 {
-            seconds *= multiplier
-            remaining -= 1
-        }
-        return .seconds(min(seconds, capSeconds))
-    }
-
-    /// The delay before retry `attempt` for a uniform `unitRandom` in [0, 1): the ceiling scaled by it.
-    public func delay(attempt: Int, unitRandom: Double) -> Duration {
-        let fraction = min(max(unitRandom, 0), 1)
-        return .seconds(ceiling(attempt: attempt).seconds * fraction)
-    }
-}
+public import SelfInstruct
 
 extension Duration {
     /// The duration in seconds as a floating-point number.

@@ -10,13 +10,6 @@ import Teacher
 
 /// Runs the checks against the services the environment names.
 public struct Doctor: Sendable {
-    /// Variables read (the same names the daemons read).
-    public enum Variable {
-        public static let databaseURL = "SI_DATABASE_URL"
-        public static let amqpURL = "SI_AMQP_URL"
-        public static let amqpNamespace = "SI_AMQP_NAMESPACE"
-    }
-
     public let environment: [String: String]
     /// Bound on each network step, so an unreachable host fails the check instead of hanging the command.
     public let timeout: Duration
@@ -28,7 +21,7 @@ public struct Doctor: Sendable {
 
     /// The topology the daemons of this environment use (`SI_AMQP_NAMESPACE`, default `si`).
     public var topology: Topology {
-        Topology(namespace: value(Variable.amqpNamespace) ?? "si")
+        Topology(namespace: value(EnvironmentVariable.amqpNamespace) ?? "si")
     }
 
     public func run() async -> DoctorReport {
@@ -47,10 +40,10 @@ public struct Doctor: Sendable {
 
     func databaseChecks() async -> [DoctorCheck] {
         let name = "database", schema = "migrations"
-        guard let url = value(Variable.databaseURL) else {
+        guard let url = value(EnvironmentVariable.databaseURL) else {
             return [
-                DoctorCheck(name: name, ok: false, detail: "\(Variable.databaseURL) is not set",
-                            fix: "export \(Variable.databaseURL)=postgresql://user:password@host:5432/database"),
+                DoctorCheck(name: name, ok: false, detail: "\(EnvironmentVariable.databaseURL) is not set",
+                            fix: "export \(EnvironmentVariable.databaseURL)=postgresql://user:password@host:5432/database"),
                 DoctorCheck(name: schema, ok: false, detail: "not checked (no database)", fix: "fix the database first"),
             ]
         }
@@ -60,7 +53,7 @@ public struct Doctor: Sendable {
                                                           reconnectAttempts: 0))
         } catch {
             return [
-                DoctorCheck(name: name, ok: false, detail: "\(Variable.databaseURL): \(error)",
+                DoctorCheck(name: name, ok: false, detail: "\(EnvironmentVariable.databaseURL): \(error)",
                             fix: "use a URL such as postgresql://user:password@host:5432/database"),
                 DoctorCheck(name: schema, ok: false, detail: "not checked (no database)", fix: "fix the database first"),
             ]
@@ -74,7 +67,7 @@ public struct Doctor: Sendable {
         } catch {
             checks.append(DoctorCheck(
                 name: name, ok: false, detail: "\(database.redactedURL): \(Self.oneLine(error))",
-                fix: "start PostgreSQL (deploy/local/services.sh start) or correct \(Variable.databaseURL)"))
+                fix: "start PostgreSQL (deploy/local/services.sh start) or correct \(EnvironmentVariable.databaseURL)"))
             checks.append(DoctorCheck(name: schema, ok: false, detail: "not checked (no database)", fix: "fix the database first"))
         }
         await database.close()
@@ -104,10 +97,10 @@ public struct Doctor: Sendable {
 
     func brokerChecks() -> [DoctorCheck] {
         let name = "broker", queues = "queues"
-        guard let url = value(Variable.amqpURL) else {
+        guard let url = value(EnvironmentVariable.amqpURL) else {
             return [
-                DoctorCheck(name: name, ok: false, detail: "\(Variable.amqpURL) is not set",
-                            fix: "export \(Variable.amqpURL)=amqp://user:password@host:5672/vhost"),
+                DoctorCheck(name: name, ok: false, detail: "\(EnvironmentVariable.amqpURL) is not set",
+                            fix: "export \(EnvironmentVariable.amqpURL)=amqp://user:password@host:5672/vhost"),
                 DoctorCheck(name: queues, ok: false, detail: "not checked (no broker)", fix: "fix the broker first"),
             ]
         }
@@ -119,7 +112,7 @@ public struct Doctor: Sendable {
         } catch {
             return [
                 DoctorCheck(name: name, ok: false, detail: "\(redacted): \(Self.oneLine(error))",
-                            fix: "start RabbitMQ (deploy/local/services.sh start) or correct \(Variable.amqpURL) (host, port, user, vhost)"),
+                            fix: "start RabbitMQ (deploy/local/services.sh start) or correct \(EnvironmentVariable.amqpURL) (host, port, user, vhost)"),
                 DoctorCheck(name: queues, ok: false, detail: "not checked (no broker)", fix: "fix the broker first"),
             ]
         }
@@ -152,7 +145,7 @@ public struct Doctor: Sendable {
                 detail: missing.count == total
                     ? "none of the \(total) queues of namespace '\(topology.namespace)' exists (\(topology.queue(.generate)), …)"
                     : "\(missing.count) of \(total) queues missing in namespace '\(topology.namespace)': \(missing.joined(separator: ", "))",
-                fix: "start any stage daemon once (each declares the whole topology), or check \(Variable.amqpNamespace)"))
+                fix: "start any stage daemon once (each declares the whole topology), or check \(EnvironmentVariable.amqpNamespace)"))
         }
         return checks
     }
@@ -167,7 +160,7 @@ public struct Doctor: Sendable {
         } catch {
             return [
                 DoctorCheck(name: name, ok: false, detail: error.description,
-                            fix: "export \(TeacherConfig.Variable.url)=http://host:port and \(TeacherConfig.Variable.model)=NAME (key: \(TeacherConfig.Variable.apiKey) or \(TeacherConfig.Variable.apiKeyFile))"),
+                            fix: "export \(EnvironmentVariable.teacherURL)=http://host:port and \(EnvironmentVariable.teacherModel)=NAME (key: \(EnvironmentVariable.teacherAPIKey) or \(EnvironmentVariable.teacherAPIKeyFile))"),
                 DoctorCheck(name: model, ok: false, detail: "not checked (no teacher)", fix: "fix the teacher first"),
             ]
         }
@@ -182,8 +175,8 @@ public struct Doctor: Sendable {
             return [
                 DoctorCheck(
                     name: name, ok: false, detail: "\(config.baseURL)\(ModelListing.path): \(Self.oneLine(error))",
-                    fix: credentials ? "check \(TeacherConfig.Variable.apiKey) / \(TeacherConfig.Variable.apiKeyFile)"
-                        : "start the teacher server (or si-teacher-sim) or correct \(TeacherConfig.Variable.url)"),
+                    fix: credentials ? "check \(EnvironmentVariable.teacherAPIKey) / \(EnvironmentVariable.teacherAPIKeyFile)"
+                        : "start the teacher server (or si-teacher-sim) or correct \(EnvironmentVariable.teacherURL)"),
                 DoctorCheck(name: model, ok: false, detail: "not checked (no model list)", fix: "fix the teacher first"),
             ]
         }
@@ -197,7 +190,7 @@ public struct Doctor: Sendable {
             let shown = models.prefix(10).joined(separator: ", ") + (models.count > 10 ? ", …" : "")
             checks.append(DoctorCheck(
                 name: model, ok: false, detail: "'\(config.model)' is not among the served models (\(shown.isEmpty ? "none" : shown))",
-                fix: "set \(TeacherConfig.Variable.model) to a served model, or load it on the server"))
+                fix: "set \(EnvironmentVariable.teacherModel) to a served model, or load it on the server"))
         }
         return checks
     }

@@ -35,7 +35,7 @@ public struct ClassifyHandler: StageHandler {
         if instruction.runStatus.stops(stage) { return .emit([]) }
         let run = try await catalog.facts(run: instruction.runID)
         let prompt = renderIsClassificationPrompt(instruction: instruction.text, library: library)
-        let parameters = try CompletionParameters(SamplingParameters.reference(for: .selfInstructIsClassification))
+        let parameters = SamplingParameters.reference(for: .selfInstructIsClassification)
         let result = try await teacher.complete(
             prompts: [prompt], parameters: parameters, for: run, entityID: instruction.id, stage: stage)
         let raw = result.choices.first?.first?.text ?? ""

@@ -128,7 +128,7 @@ public struct GenerateHandler: StageHandler {
         }
         let parser = self.parser
         return Batch(
-            prompts: prompts, parameters: try CompletionParameters(SamplingParameters.reference(for: .selfInstructInstructions)),
+            prompts: prompts, parameters: SamplingParameters.reference(for: .selfInstructInstructions),
             parse: { _, completion in
                 let parsed = parser.parse(completion)
                 return (parsed.instructions.map { ($0.position, $0.text, nil) }, parsed.dropped)
@@ -143,7 +143,7 @@ public struct GenerateHandler: StageHandler {
             return AlpacaExampleSampler.sample(seedCount: run.seedTasks.count, rng: &rng).map { run.seedTasks[$0] }
         }
         let prompts = examples.map { renderAlpacaPrompt(examples: $0, library: library) }
-        let parameters = try CompletionParameters(SamplingParameters.reference(for: .alpacaInstructions))
+        let parameters = SamplingParameters.reference(for: .alpacaInstructions)
         let mode = parser.mode
         return Batch(prompts: prompts, parameters: parameters, parse: { prompt, completion in
             let parsed = AlpacaResponseParser(mode: mode, firstItemNumber: examples[prompt].count + 1).parse(completion)
@@ -157,7 +157,7 @@ extension GenerateHandler {
     struct Batch: Sendable {
         typealias Parsed = (candidates: [(position: Int, text: String, instance: TaskInstance?)], dropped: [DroppedItem])
         var prompts: [String]
-        var parameters: CompletionParameters
+        var parameters: SamplingParameters
         var parse: @Sendable (_ prompt: Int, Completion) -> Parsed
     }
 }

@@ -3,17 +3,13 @@
 // each instance with its split and shard, and completes the run. Files are written before the transaction and
 // are deterministic, so a retry or a redelivery after a crash rewrites the same bytes.
 
+import FileOutput
 public import Logging
 public import Records
 public import SelfInstruct
 public import Store
 public import Worker
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The `si.shards` handler.
 public struct ShardsHandler: StageHandler {
@@ -64,12 +60,12 @@ public struct ShardsHandler: StageHandler {
         // `shards.path` is relative to the shards root, so the audit finds the files wherever the root is mounted.
         let relativeDirectory = Self.runDirectoryName(name)
         let runDirectory = directory + "/" + relativeDirectory
-        try FileWriting.makeDirectories(runDirectory)
+        try AtomicFileWriter.makeDirectories(runDirectory)
         var written: [WrittenShard] = []
         for shard in plan {
             var bytes: [UInt8] = []
             for record in shard.records { bytes += record.jsonLine.utf8 }
-            try FileWriting.writeAtomically(bytes, to: runDirectory + "/" + shard.fileName)
+            try AtomicFileWriter.write(bytes, to: runDirectory + "/" + shard.fileName)
             written.append(WrittenShard(
                 split: shard.split, number: shard.number, fileName: shard.fileName, path: relativeDirectory + "/" + shard.fileName,
                 records: shard.records.count, bytes: bytes.count, sha256: SHA256.hexDigest(ofBytes: bytes)))
@@ -77,7 +73,7 @@ public struct ShardsHandler: StageHandler {
         let manifest = Self.manifest(
             runName: name, runID: runID, recipe: run.recipe, seed: run.seed, settings: run.config,
             instructions: Set(records.map(\.instructionID)).count, shards: written)
-        try FileWriting.writeAtomically(Array(manifest.utf8), to: runDirectory + "/" + Self.manifestName)
+        try AtomicFileWriter.write(Array(manifest.utf8), to: runDirectory + "/" + Self.manifestName)
         logger.info("shards written", metadata: [
             "si.records": "\(records.count)", "si.files": "\(written.count)", "si.directory": "\(runDirectory)",
         ])

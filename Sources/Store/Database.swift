@@ -1,4 +1,5 @@
 public import Logging
+public import SelfInstruct
 import Synchronization
 
 /// An async, Sendable front to a small fixed pool of PostgreSQL connections.
@@ -152,7 +153,7 @@ public final class Database: Sendable {
                 let reason = Self.retryReason(for: error)
                 switch reason {
                 case .conflict? where attempt < configuration.maxTransactionAttempts:
-                    let delay = configuration.conflictBackoff.delay(attempt: attempt - 1)
+                    let delay = configuration.conflictBackoff.delay(attempt: attempt)
                     logger.info("transaction conflict, running it again", metadata: [
                         "db.sqlstate": "\(Self.storeError(in: error)?.sqlState ?? "")",
                         "si.attempt": "\(attempt)", "si.delay_ms": "\(delay.milliseconds)",
@@ -267,7 +268,7 @@ public final class Database: Sendable {
     }
 
     private func pauseBeforeReconnect(attempt: Int, error: StoreError?) async throws {
-        let delay = configuration.reconnectBackoff.delay(attempt: attempt)
+        let delay = configuration.reconnectBackoff.delay(attempt: attempt + 1)
         logger.info("database connection lost, reconnecting", metadata: [
             "db.url": "\(redactedURL)", "si.attempt": "\(attempt + 1)", "si.delay_ms": "\(delay.milliseconds)",
             "error.kind": "\(error?.kind.rawValue ?? "")", "db.sqlstate": "\(error?.sqlState ?? "")",

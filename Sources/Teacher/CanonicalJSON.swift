@@ -1,8 +1,11 @@
 // A canonical JSON text for hashing requests: one byte sequence per value, whatever order fields were set in.
 
+import SelfInstruct
+
 /// A JSON value with exactly one serialization: object keys sorted by their UTF-8 bytes, no whitespace,
 /// integers without a fraction, other numbers in Swift's shortest round-trip form, strings with the
-/// minimal escapes (`"`, `\`, control characters) and all other characters as raw UTF-8.
+/// minimal escapes (`"`, `\`, control characters) and all other characters, U+2028 included, as raw UTF-8
+/// (strings and key order come from the domain's `JSONWriter`).
 public indirect enum CanonicalJSON: Sendable, Hashable {
     case null
     case bool(Bool)
@@ -36,7 +39,7 @@ public indirect enum CanonicalJSON: Sendable, Hashable {
                 out += value.description
             }
         case .string(let value):
-            Self.writeString(value, into: &out)
+            JSONWriter.appendQuoted(value, to: &out, escapingLineSeparators: false)
         case .array(let values):
             out += "["
             for (offset, value) in values.enumerated() {
@@ -46,46 +49,14 @@ public indirect enum CanonicalJSON: Sendable, Hashable {
             out += "]"
         case .object(let members):
             out += "{"
-            // Byte order, not String's `<`: Swift compares canonically equivalent strings as equal.
-            let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            let keys = JSONWriter.canonicalOrder(members.keys)
             for (offset, key) in keys.enumerated() {
                 if offset > 0 { out += "," }
-                Self.writeString(key, into: &out)
+                JSONWriter.appendQuoted(key, to: &out, escapingLineSeparators: false)
                 out += ":"
                 members[key]!.write(into: &out)
             }
             out += "}"
         }
-    }
-
-    private static func writeString(_ value: String, into out: inout String) {
-        out += "\""
-        var value = value
-        value.withUTF8 { bytes in
-            // Runs without anything to escape are copied whole; they end at ASCII bytes, so each run is valid UTF-8.
-            var runStart = 0
-            for offset in bytes.indices {
-                let byte = bytes[offset]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                if runStart < offset {
-                    out += String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<offset]), as: UTF8.self)
-                }
-                switch byte {
-                case UInt8(ascii: "\""): out += "\\\""
-                case UInt8(ascii: "\\"): out += "\\\\"
-                case UInt8(ascii: "\n"): out += "\\n"
-                case UInt8(ascii: "\r"): out += "\\r"
-                case UInt8(ascii: "\t"): out += "\\t"
-                default:
-                    let hex = String(byte, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                }
-                runStart = offset + 1
-            }
-            if runStart < bytes.count {
-                out += String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart...]), as: UTF8.self)
-            }
-        }
-        out += "\""
     }
 }

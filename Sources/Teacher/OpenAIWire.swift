@@ -8,64 +8,19 @@ import Foundation
 #endif
 public import SelfInstruct
 
-/// Sampling parameters of one teacher request. (Field names match SelfInstruct's `SamplingParameters`,
-/// so the two can be unified.)
-public struct CompletionParameters: Sendable, Hashable {
-    public var maxTokens: Int
-    public var temperature: Double
-    public var topP: Double
-    public var frequencyPenalty: Double
-    public var presencePenalty: Double
-    /// Stop sequences (OpenAI accepts at most 4).
-    public var stop: [String]
-    /// Number of top log-probabilities per token, `nil` for none.
-    public var logprobs: Int?
-    /// Choices per prompt.
-    public var n: Int
-    /// Server-side candidates per choice (completions only), `nil` to leave it to the server.
-    public var bestOf: Int?
-    /// Token id → bias in [-100, 100]; the Alpaca recipe sends `50256: -100` to forbid `<|endoftext|>`.
-    public var logitBias: [Int: Int]
-    public var seed: Int?
-
-    public init(
-        maxTokens: Int, temperature: Double = 1, topP: Double = 1, frequencyPenalty: Double = 0,
-        presencePenalty: Double = 0, stop: [String] = [], logprobs: Int? = nil, n: Int = 1, bestOf: Int? = nil,
-        logitBias: [Int: Int] = [:], seed: Int? = nil
-    ) {
-        self.maxTokens = maxTokens
-        self.temperature = temperature
-        self.topP = topP
-        self.frequencyPenalty = frequencyPenalty
-        self.presencePenalty = presencePenalty
-        self.stop = stop
-        self.logprobs = logprobs
-        self.n = n
-        self.bestOf = bestOf
-        self.logitBias = logitBias
-        self.seed = seed
-    }
-
-    /// The wire form of the domain's sampling parameters (e.g. `SamplingParameters.reference(for:)`), field by field.
-    /// Throws a `.configuration` error (stop the caller) when a `logitBias` key is not a decimal token id,
-    /// since no request built from such parameters could be sent.
-    public init(_ sampling: SamplingParameters) throws(TeacherError) {
-        var bias: [Int: Int] = [:]
-        for (key, value) in sampling.logitBias {
-            guard let tokenID = Int(key) else {
-                throw TeacherError(
-                    kind: .configuration, classification: .stopCaller, operation: "map sampling parameters",
-                    message: "logit_bias key \"\(key)\" is not a decimal token id")
-            }
-            bias[tokenID] = value
+extension SamplingParameters {
+    /// Fails with a `.configuration` error (stop the caller) when a `logitBias` key is not a token id (negative),
+    /// since no request built from such parameters could be sent; checked before any request leaves.
+    func validateForWire(operation: String) throws(TeacherError) {
+        if let key = logitBias.keys.filter({ $0 < 0 }).min() {
+            throw TeacherError(
+                kind: .configuration, classification: .stopCaller, operation: operation,
+                message: "logit_bias key \(key) is not a token id")
         }
-        self.init(
-            maxTokens: sampling.maxTokens, temperature: sampling.temperature, topP: sampling.topP,
-            frequencyPenalty: sampling.frequencyPenalty, presencePenalty: sampling.presencePenalty, stop: sampling.stop,
-            logprobs: sampling.logprobs, n: sampling.n, bestOf: sampling.bestOf, logitBias: bias,
-            // OpenAI's seed is a signed 64-bit integer; the simulator reads it back with the same bit pattern.
-            seed: sampling.seed.map { Int(truncatingIfNeeded: $0) })
     }
+
+    /// OpenAI's seed is a signed 64-bit integer; the simulator reads it back with the same bit pattern.
+    var wireSeed: Int64? { seed.map { Int64(truncatingIfNeeded: $0) } }
 
     /// The canonical form used in request keys; absent optionals are omitted so `nil` never differs from unset.
     var canonicalJSON: CanonicalJSON {
@@ -84,7 +39,7 @@ public struct CompletionParameters: Sendable, Hashable {
             members["logit_bias"] = .object(
                 Dictionary(uniqueKeysWithValues: logitBias.map { (String($0.key), CanonicalJSON.integer(Int64($0.value))) }))
         }
-        if let seed { members["seed"] = .integer(Int64(seed)) }
+        if let wireSeed { members["seed"] = .integer(wireSeed) }
         return .object(members)
     }
 }
@@ -155,7 +110,7 @@ enum OpenAIWire {
 
         var model: String
         var prompt: Prompt
-        var parameters: CompletionParameters
+        var parameters: SamplingParameters
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: WireKey.self)
@@ -173,7 +128,7 @@ enum OpenAIWire {
 
         var model: String
         var messages: [Message]
-        var parameters: CompletionParameters
+        var parameters: SamplingParameters
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: WireKey.self)
@@ -284,7 +239,7 @@ enum OpenAIWire {
     }
 }
 
-extension CompletionParameters {
+extension SamplingParameters {
     /// Writes the sampling fields in OpenAI's snake_case; unset optionals and empty collections are omitted,
     /// since some servers reject `null` or an empty `stop`. Chat has no `best_of` and spells log-probabilities
     /// as `logprobs: true` plus `top_logprobs`.
@@ -312,6 +267,6 @@ extension CompletionParameters {
             let byString = Dictionary(uniqueKeysWithValues: logitBias.map { (String($0.key), $0.value) })
             try container.encode(byString, forKey: Key(stringValue: "logit_bias"))
         }
-        if let seed { try container.encode(seed, forKey: Key(stringValue: "seed")) }
+        if let wireSeed { try container.encode(wireSeed, forKey: Key(stringValue: "seed")) }
     }
 }

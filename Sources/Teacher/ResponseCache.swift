@@ -1,6 +1,6 @@
 // The response cache: a replay never pays twice for the same canonical request.
 
-import SelfInstruct
+public import SelfInstruct
 
 /// The identity of a teacher request: SHA-256 hex of the canonical JSON of endpoint, model, prompts (or
 /// messages), sampling parameters and recipe version.
@@ -19,7 +19,7 @@ public struct RequestKey: Sendable, Hashable, CustomStringConvertible {
 
     /// The key of a `/v1/completions` request.
     public static func completions(
-        model: String, prompts: [String], parameters: CompletionParameters, recipeVersion: String
+        model: String, prompts: [String], parameters: SamplingParameters, recipeVersion: String
     ) -> RequestKey {
         RequestKey(
             canonical: .object([
@@ -33,7 +33,7 @@ public struct RequestKey: Sendable, Hashable, CustomStringConvertible {
 
     /// The key of a `/v1/chat/completions` request.
     public static func chat(
-        model: String, messages: [ChatMessage], parameters: CompletionParameters, recipeVersion: String
+        model: String, messages: [ChatMessage], parameters: SamplingParameters, recipeVersion: String
     ) -> RequestKey {
         RequestKey(
             canonical: .object([

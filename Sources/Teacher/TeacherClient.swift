@@ -6,7 +6,7 @@ import FoundationEssentials
 import Foundation
 #endif
 public import Logging
-import SelfInstruct
+public import SelfInstruct
 import Synchronization
 
 /// Talks to one OpenAI-compatible server. Sendable; share one per process.
@@ -50,14 +50,14 @@ public final class TeacherClient: Sendable {
 
     /// Sends `prompts` in one `/v1/completions` request and returns, for each prompt, its `n` choices.
     public func complete(
-        prompts: [String], parameters: CompletionParameters, model: String? = nil, stage: String
+        prompts: [String], parameters: SamplingParameters, model: String? = nil, stage: String
     ) async throws -> [[CompletionChoice]] {
         try await completeWithDetails(prompts: prompts, parameters: parameters, model: model, stage: stage).choices
     }
 
     /// `complete` plus usage, the request key and whether the cache answered.
     public func completeWithDetails(
-        prompts: [String], parameters: CompletionParameters, model: String? = nil, stage: String
+        prompts: [String], parameters: SamplingParameters, model: String? = nil, stage: String
     ) async throws -> CompletionResult {
         let model = model ?? config.model
         let operation = "POST \(OpenAIWire.completionsPath)"
@@ -65,6 +65,7 @@ public final class TeacherClient: Sendable {
             throw TeacherError(
                 kind: .invalidRequest, classification: .failItem, operation: operation, message: "no prompts, or n < 1")
         }
+        try parameters.validateForWire(operation: operation)
         let promptTokens = prompts.map { tokenCounter.tokenCount(of: $0) }
         var effective = parameters
         effective.maxTokens = try config.budget.maxTokens(
@@ -81,14 +82,14 @@ public final class TeacherClient: Sendable {
 
     /// Sends one conversation to `/v1/chat/completions` and returns its `n` choices.
     public func chat(
-        messages: [ChatMessage], parameters: CompletionParameters, model: String? = nil, stage: String
+        messages: [ChatMessage], parameters: SamplingParameters, model: String? = nil, stage: String
     ) async throws -> [CompletionChoice] {
         try await chatWithDetails(messages: messages, parameters: parameters, model: model, stage: stage).choices[0]
     }
 
     /// `chat` plus usage, the request key and whether the cache answered.
     public func chatWithDetails(
-        messages: [ChatMessage], parameters: CompletionParameters, model: String? = nil, stage: String
+        messages: [ChatMessage], parameters: SamplingParameters, model: String? = nil, stage: String
     ) async throws -> CompletionResult {
         let model = model ?? config.model
         let operation = "POST \(OpenAIWire.chatPath)"
@@ -96,6 +97,7 @@ public final class TeacherClient: Sendable {
             throw TeacherError(
                 kind: .invalidRequest, classification: .failItem, operation: operation, message: "no messages, or n < 1")
         }
+        try parameters.validateForWire(operation: operation)
         // Chat templates add a few tokens per message around the content.
         let promptTokens = messages.reduce(3) { $0 + tokenCounter.tokenCount(of: $1.content) + 4 }
         var effective = parameters

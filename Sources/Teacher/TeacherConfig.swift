@@ -6,6 +6,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import SelfInstruct
 
 /// An API key. Its descriptions are always `[redacted]`; only the client reads the value.
 public struct APIKey: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
@@ -108,27 +109,6 @@ public struct TeacherConfig: Sendable, Hashable, CustomStringConvertible {
         return "TeacherConfig(" + parts.joined(separator: ", ") + ")"
     }
 
-    /// Environment variables read by `init(environment:)`.
-    public enum Variable {
-        public static let url = "SI_TEACHER_URL"
-        public static let model = "SI_TEACHER_MODEL"
-        public static let apiKey = "SI_TEACHER_API_KEY"
-        public static let apiKeyFile = "SI_TEACHER_API_KEY_FILE"
-        public static let contextTokens = "SI_TEACHER_CONTEXT_TOKENS"
-        public static let connectTimeoutSeconds = "SI_TEACHER_CONNECT_TIMEOUT_S"
-        public static let timeoutSeconds = "SI_TEACHER_TIMEOUT_S"
-        public static let maxAttempts = "SI_TEACHER_MAX_ATTEMPTS"
-        public static let requestsPerMinute = "SI_TEACHER_RPM"
-        public static let tokensPerMinute = "SI_TEACHER_TPM"
-        /// Requests allowed back to back before `SI_TEACHER_RPM` applies (default: a minute's worth).
-        public static let requestBurst = "SI_TEACHER_RPM_BURST"
-        /// Tokens allowed at once before `SI_TEACHER_TPM` applies (default: a minute's worth).
-        public static let tokenBurst = "SI_TEACHER_TPM_BURST"
-        public static let maxConnections = "SI_TEACHER_MAX_CONNECTIONS"
-        public static let promptPricePerMillion = "SI_TEACHER_PRICE_PROMPT_PER_M"
-        public static let completionPricePerMillion = "SI_TEACHER_PRICE_COMPLETION_PER_M"
-    }
-
     /// Builds the configuration from `environment`. The key comes from `SI_TEACHER_API_KEY` or from the file
     /// named by `SI_TEACHER_API_KEY_FILE` (read once through `readFile`, surrounding whitespace trimmed).
     public init(
@@ -157,16 +137,16 @@ public struct TeacherConfig: Sendable, Hashable, CustomStringConvertible {
             return value
         }
 
-        let url = try required(Variable.url, "an http:// or https:// URL such as http://127.0.0.1:8000")
+        let url = try required(EnvironmentVariable.teacherURL, "an http:// or https:// URL such as http://127.0.0.1:8000")
         try Self.validate(url: url)
-        let model = try required(Variable.model, "a model name such as gpt-3.5-turbo-instruct")
+        let model = try required(EnvironmentVariable.teacherModel, "a model name such as gpt-3.5-turbo-instruct")
 
-        let inlineKey = environment[Variable.apiKey]?.trimmingWhitespace() ?? ""
-        let keyFile = environment[Variable.apiKeyFile]?.trimmingWhitespace() ?? ""
+        let inlineKey = environment[EnvironmentVariable.teacherAPIKey]?.trimmingWhitespace() ?? ""
+        let keyFile = environment[EnvironmentVariable.teacherAPIKeyFile]?.trimmingWhitespace() ?? ""
         var apiKey: APIKey?
         switch (inlineKey.isEmpty, keyFile.isEmpty) {
         case (false, false):
-            throw TeacherConfigError(variable: Variable.apiKeyFile, problem: "set either \(Variable.apiKey) or \(Variable.apiKeyFile), not both")
+            throw TeacherConfigError(variable: EnvironmentVariable.teacherAPIKeyFile, problem: "set either \(EnvironmentVariable.teacherAPIKey) or \(EnvironmentVariable.teacherAPIKeyFile), not both")
         case (false, true):
             apiKey = APIKey(inlineKey)
         case (true, false):
@@ -174,11 +154,11 @@ public struct TeacherConfig: Sendable, Hashable, CustomStringConvertible {
             do {
                 content = try readFile(keyFile)
             } catch {
-                throw TeacherConfigError(variable: Variable.apiKeyFile, problem: "cannot read the file \(keyFile)")
+                throw TeacherConfigError(variable: EnvironmentVariable.teacherAPIKeyFile, problem: "cannot read the file \(keyFile)")
             }
             let trimmed = content.trimmingWhitespace()
             guard !trimmed.isEmpty else {
-                throw TeacherConfigError(variable: Variable.apiKeyFile, problem: "the file \(keyFile) is empty")
+                throw TeacherConfigError(variable: EnvironmentVariable.teacherAPIKeyFile, problem: "the file \(keyFile) is empty")
             }
             apiKey = APIKey(trimmed)
         case (true, true):
@@ -187,31 +167,31 @@ public struct TeacherConfig: Sendable, Hashable, CustomStringConvertible {
         // The key goes into an HTTP header: a control character or non-ASCII byte would corrupt the request
         // (or inject headers). The value itself is never echoed.
         if let key = apiKey, !key.isPrintableASCII {
-            let variable = inlineKey.isEmpty ? Variable.apiKeyFile : Variable.apiKey
+            let variable = inlineKey.isEmpty ? EnvironmentVariable.teacherAPIKeyFile : EnvironmentVariable.teacherAPIKey
             throw TeacherConfigError(variable: variable, problem: "the API key contains characters other than printable ASCII")
         }
 
-        let rpm = try number(Variable.requestsPerMinute)
-        let tpm = try number(Variable.tokensPerMinute)
-        let requestBurst = try number(Variable.requestBurst)
-        let tokenBurst = try number(Variable.tokenBurst)
+        let rpm = try number(EnvironmentVariable.teacherRequestsPerMinute)
+        let tpm = try number(EnvironmentVariable.teacherTokensPerMinute)
+        let requestBurst = try number(EnvironmentVariable.teacherRequestBurst)
+        let tokenBurst = try number(EnvironmentVariable.teacherTokenBurst)
         var prices = PriceTable()
-        let promptPrice = try number(Variable.promptPricePerMillion)
-        let completionPrice = try number(Variable.completionPricePerMillion)
+        let promptPrice = try number(EnvironmentVariable.teacherPromptPricePerMillion)
+        let completionPrice = try number(EnvironmentVariable.teacherCompletionPricePerMillion)
         if promptPrice != nil || completionPrice != nil {
             prices.prices[model] = ModelPrice(promptPerMillion: promptPrice ?? 0, completionPerMillion: completionPrice ?? 0)
         }
         self.init(
             baseURL: url, model: model, apiKey: apiKey,
-            contextTokens: try integer(Variable.contextTokens, default: 4096, range: 128...10_000_000),
-            connectTimeout: .seconds(try integer(Variable.connectTimeoutSeconds, default: 10, range: 1...600)),
-            requestTimeout: .seconds(try integer(Variable.timeoutSeconds, default: 300, range: 1...86_400)),
-            retry: RetryPolicy(maximumAttempts: try integer(Variable.maxAttempts, default: 6, range: 1...100)),
+            contextTokens: try integer(EnvironmentVariable.teacherContextTokens, default: 4096, range: 128...10_000_000),
+            connectTimeout: .seconds(try integer(EnvironmentVariable.teacherConnectTimeoutSeconds, default: 10, range: 1...600)),
+            requestTimeout: .seconds(try integer(EnvironmentVariable.teacherTimeoutSeconds, default: 300, range: 1...86_400)),
+            retry: RetryPolicy(maximumAttempts: try integer(EnvironmentVariable.teacherMaxAttempts, default: 6, range: 1...100)),
             rateLimits: RateLimits(
                 requestsPerMinute: rpm.flatMap { $0 > 0 ? $0 : nil }, tokensPerMinute: tpm.flatMap { $0 > 0 ? $0 : nil },
                 requestBurst: requestBurst.flatMap { $0 > 0 ? $0 : nil }, tokenBurst: tokenBurst.flatMap { $0 > 0 ? $0 : nil }),
             maximumConnections: try integer(
-                Variable.maxConnections, default: Self.defaultMaximumConnections, range: 1...1024),
+                EnvironmentVariable.teacherMaxConnections, default: Self.defaultMaximumConnections, range: 1...1024),
             prices: prices)
     }
 
@@ -224,17 +204,17 @@ public struct TeacherConfig: Sendable, Hashable, CustomStringConvertible {
     private static func validate(url: String) throws(TeacherConfigError) {
         let lower = url.lowercased()
         guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else {
-            throw TeacherConfigError(variable: Variable.url, problem: "expected an http:// or https:// URL")
+            throw TeacherConfigError(variable: EnvironmentVariable.teacherURL, problem: "expected an http:// or https:// URL")
         }
         let afterScheme = url[url.firstRange(of: "://")!.upperBound...]
         let authority = afterScheme.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         guard !authority.isEmpty else {
-            throw TeacherConfigError(variable: Variable.url, problem: "expected a host after the scheme")
+            throw TeacherConfigError(variable: EnvironmentVariable.teacherURL, problem: "expected a host after the scheme")
         }
         // The error deliberately does not repeat the URL: it would carry the credentials.
         guard !authority.contains("@") else {
             throw TeacherConfigError(
-                variable: Variable.url, problem: "credentials in the URL are not allowed; use \(Variable.apiKey) or \(Variable.apiKeyFile)")
+                variable: EnvironmentVariable.teacherURL, problem: "credentials in the URL are not allowed; use \(EnvironmentVariable.teacherAPIKey) or \(EnvironmentVariable.teacherAPIKeyFile)")
         }
     }
 

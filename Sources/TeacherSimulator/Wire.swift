@@ -1,4 +1,5 @@
 import FoundationEssentials
+import SelfInstruct
 
 // OpenAI wire formats. Requests are decoded leniently (unknown fields ignored, `prompt` and `stop` as a
 // string or a list); responses are written by hand so that their bytes depend only on their content
@@ -60,28 +61,6 @@ struct ChatMessage: Decodable, Sendable {
     }
 }
 
-/// JSON string quoting per RFC 8259.
-enum JSONText {
-    static func quoted(_ value: String) -> String {
-        var out = "\""
-        out.reserveCapacity(value.utf8.count + 2)
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-}
-
 /// One value of a response document.
 indirect enum JSONValue: Sendable {
     case string(String)
@@ -98,7 +77,7 @@ indirect enum JSONValue: Sendable {
 
     func write(into out: inout String) {
         switch self {
-        case .string(let value): out += JSONText.quoted(value)
+        case .string(let value): JSONWriter.appendQuoted(value, to: &out, escapingLineSeparators: false)
         case .int(let value): out += String(value)
         case .null: out += "null"
         case .array(let values):
@@ -112,7 +91,7 @@ indirect enum JSONValue: Sendable {
             out += "{"
             for (index, member) in members.enumerated() {
                 if index > 0 { out += "," }
-                out += JSONText.quoted(member.0)
+                JSONWriter.appendQuoted(member.0, to: &out, escapingLineSeparators: false)
                 out += ":"
                 member.1.write(into: &out)
             }

@@ -53,7 +53,7 @@ extension TeacherClient {
     /// `completeWithDetails` with its calls attributed to `run` and `entityID` in `llm_calls` and sent to the run's
     /// teacher model: the one way stage handlers call the teacher.
     public func complete(
-        prompts: [String], parameters: CompletionParameters, for run: RunFacts, entityID: Int64, stage: PipelineStage
+        prompts: [String], parameters: SamplingParameters, for run: RunFacts, entityID: Int64, stage: PipelineStage
     ) async throws -> CompletionResult {
         try await DatabaseCallRecorder.$context.withValue(.init(runID: run.id, entityID: entityID)) {
             try await completeWithDetails(prompts: prompts, parameters: parameters, model: run.teacherModel, stage: stage.rawValue)

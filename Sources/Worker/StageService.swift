@@ -17,7 +17,7 @@ public final class StageService<Handler: StageHandler>: Service {
     private let topology: Topology
     private let concurrency: Int
     private let maxAttempts: Int
-    private let retryBackoff: Store.Backoff
+    private let retryBackoff: Backoff
     private let logger: Logger
     private let relay: OutboxRelay?
     private let consumer = Mutex<BrokerConsumer?>(nil)
@@ -45,7 +45,7 @@ public final class StageService<Handler: StageHandler>: Service {
         self.concurrency = min(concurrency, handler.concurrencyLimit ?? concurrency)
         self.maxAttempts = maxAttempts
         // Full jitter, so the failed attempts of many messages (a teacher outage) do not come back in step.
-        self.retryBackoff = Store.Backoff(base: retryDelay, cap: retryDelay * 64)
+        self.retryBackoff = Backoff(base: retryDelay, cap: retryDelay * 64)
         self.relay = relay
         var logger = logger
         logger[metadataKey: MetadataKey.stage] = "\(handler.stage.rawValue)"
@@ -165,7 +165,7 @@ public final class StageService<Handler: StageHandler>: Service {
                                      attempts: attempt, error: error, kind: Self.errorKind(error), logger: logger)
                     return
                 }
-                let delay = retryBackoff.delay(attempt: attempt - 1)
+                let delay = retryBackoff.delay(attempt: attempt)
                 logger.info("attempt failed; retrying", metadata: [
                     MetadataKey.errorKind: "\(Self.errorKind(error))", "error": "\(error)", "si.delay": "\(delay)",
                 ])

@@ -7,18 +7,6 @@ import SelfInstruct
 
 /// Everything a stage daemon needs to connect and run.
 public struct WorkerConfig: Sendable, CustomStringConvertible {
-    /// Environment variable names.
-    public enum Variable {
-        public static let databaseURL = "SI_DATABASE_URL"
-        public static let amqpURL = "SI_AMQP_URL"
-        public static let concurrency = "SI_CONCURRENCY"
-        public static let logLevel = "SI_LOG_LEVEL"
-        public static let amqpNamespace = "SI_AMQP_NAMESPACE"
-        public static let queueType = "SI_AMQP_QUEUE_TYPE"
-        public static let maxAttempts = "SI_MAX_ATTEMPTS"
-        public static let databasePoolSize = "SI_DATABASE_POOL_SIZE"
-        public static let shardsDirectory = "SI_SHARDS_DIR"
-    }
 
     /// postgres:// URI (may hold a password: redacted in `description`).
     public var databaseURL: String
@@ -81,26 +69,26 @@ public struct WorkerConfig: Sendable, CustomStringConvertible {
             return number
         }
 
-        let databaseURL = try required(Variable.databaseURL, schemes: ["postgresql", "postgres"])
-        let amqpURL = try required(Variable.amqpURL, schemes: ["amqp", "amqps"])
-        let concurrency = try integer(Variable.concurrency, default: 4, range: 1...1024)
+        let databaseURL = try required(EnvironmentVariable.databaseURL, schemes: ["postgresql", "postgres"])
+        let amqpURL = try required(EnvironmentVariable.amqpURL, schemes: ["amqp", "amqps"])
+        let concurrency = try integer(EnvironmentVariable.concurrency, default: 4, range: 1...1024)
         var level = Logger.Level.info
-        if let text = value(Variable.logLevel) {
+        if let text = value(EnvironmentVariable.logLevel) {
             guard let parsed = Logger.Level(rawValue: PythonText.lower(text)) else {
                 throw WorkerConfigError(
-                    variable: Variable.logLevel,
+                    variable: EnvironmentVariable.logLevel,
                     problem: "expected one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             level = parsed
         }
-        let namespace = value(Variable.amqpNamespace) ?? "si"
+        let namespace = value(EnvironmentVariable.amqpNamespace) ?? "si"
         guard namespace.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || "-_".unicodeScalars.contains($0)) }) else {
-            throw WorkerConfigError(variable: Variable.amqpNamespace, problem: "expected letters, digits, '-' or '_'")
+            throw WorkerConfigError(variable: EnvironmentVariable.amqpNamespace, problem: "expected letters, digits, '-' or '_'")
         }
         var queueType = QueueType.classic
-        if let text = value(Variable.queueType) {
+        if let text = value(EnvironmentVariable.amqpQueueType) {
             guard let parsed = QueueType(rawValue: text) else {
-                throw WorkerConfigError(variable: Variable.queueType, problem: "expected classic or quorum")
+                throw WorkerConfigError(variable: EnvironmentVariable.amqpQueueType, problem: "expected classic or quorum")
             }
             queueType = parsed
         }
@@ -115,9 +103,9 @@ public struct WorkerConfig: Sendable, CustomStringConvertible {
         self.init(
             databaseURL: databaseURL, amqpURL: amqpURL, concurrency: concurrency, logLevel: level,
             topology: Topology(namespace: namespace, queueType: queueType),
-            maxAttempts: try integer(Variable.maxAttempts, default: 3, range: 1...100),
-            databasePoolSize: try integer(Variable.databasePoolSize, default: concurrency + 2, range: 1...256),
-            teacher: teacher, shardsDirectory: value(Variable.shardsDirectory) ?? "shards")
+            maxAttempts: try integer(EnvironmentVariable.maxAttempts, default: 3, range: 1...100),
+            databasePoolSize: try integer(EnvironmentVariable.databasePoolSize, default: concurrency + 2, range: 1...256),
+            teacher: teacher, shardsDirectory: value(EnvironmentVariable.shardsDirectory) ?? "shards")
     }
 
     /// One line for the start-up log: URLs without passwords, no API key.

@@ -84,7 +84,7 @@ struct CollectInstructions: AsyncParsableCommand {
             promptsPerRequest: promptsPerRequest, file: file)
         let start = monotonicSeconds()
         if let url {
-            let key = ProcessInfo.processInfo.environment[TeacherConfig.Variable.apiKey].flatMap { $0.isEmpty ? nil : APIKey($0) }
+            let key = ProcessInfo.processInfo.environment[EnvironmentVariable.teacherAPIKey].flatMap { $0.isEmpty ? nil : APIKey($0) }
             try await withTeacherClient(baseURL: url, model: model, apiKey: key, maximumConnections: max(inFlight, 1)) { client in
                 try await collector.collect(using: client)
             }
@@ -110,7 +110,7 @@ struct CandidateCollector {
     let file: FileHandle
     let library = PromptLibrary.v1
     let parser = SelfInstructInstructionParser(mode: .robust, capitalize: true, heuristics: .selfInstruct)
-    let parameters: CompletionParameters
+    let parameters: SamplingParameters
 
     private var random: SeededRandom
     /// Every candidate parsed so far, in request and completion order.
@@ -127,7 +127,7 @@ struct CandidateCollector {
     private var pendingOutput: [UInt8] = []
 
     init(seedInstructions: [String], count: Int, seed: UInt64, inFlight: Int, promptsPerRequest: Int, file: FileHandle) throws {
-        parameters = try CompletionParameters(SamplingParameters.reference(for: .selfInstructInstructions))
+        parameters = SamplingParameters.reference(for: .selfInstructInstructions)
         self.seedInstructions = seedInstructions
         self.count = count
         self.inFlight = inFlight

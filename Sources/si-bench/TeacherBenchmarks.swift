@@ -182,7 +182,7 @@ struct UnexpectedStatus: Error, CustomStringConvertible {
 }
 
 /// The `/v1/completions` body the client sends for these prompts (same field names and order as the client).
-private func wireBody(prompts: [String], parameters: CompletionParameters) throws -> [UInt8] {
+private func wireBody(prompts: [String], parameters: SamplingParameters) throws -> [UInt8] {
     var fields = [
         "\"model\":" + JSONWriter.quoted(simulatorModel),
         "\"prompt\":[" + prompts.map(JSONWriter.quoted).joined(separator: ",") + "]",

@@ -218,7 +218,7 @@ struct LoadPromptSource: Sendable {
     ]
 
     let batches: [[String]]
-    let parameters: CompletionParameters
+    let parameters: SamplingParameters
 
     /// `distinct` different request bodies, cycled through by request number.
     init(promptsPerRequest: Int, distinct: Int = 512, seed: UInt64 = 7) throws {
@@ -232,7 +232,7 @@ struct LoadPromptSource: Sendable {
                     examples: picks.map { Self.exampleInstructions[$0] }, classificationOnly: false, library: library)
             }
         }
-        parameters = try CompletionParameters(SamplingParameters.reference(for: .selfInstructInstructions))
+        parameters = SamplingParameters.reference(for: .selfInstructInstructions)
     }
 
     func prompts(forRequest number: Int) -> [String] { batches[number % batches.count] }

@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SelfInstruct
 import TeacherSimulator
 
 @main
@@ -43,33 +44,33 @@ struct TeacherSimCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = environment["SI_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+            handler.logLevel = environment[EnvironmentVariable.logLevel].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
             return handler
         }
 
         var configuration = SimulatorConfiguration()
-        configuration.seed = try seed ?? environment["SI_SIM_SEED"].map { try Self.parse($0, as: UInt64.self, name: "SI_SIM_SEED") } ?? 42
+        configuration.seed = try seed ?? environment[EnvironmentVariable.simulatorSeed].map { try Self.parse($0, as: UInt64.self, name: EnvironmentVariable.simulatorSeed) } ?? 42
         do {
-            if let spec = latency ?? environment["SI_SIM_LATENCY"] { configuration.latency = try LatencyModel(spec: spec) }
-            if let spec = faults ?? environment["SI_SIM_FAULTS"] { configuration.faults = try FaultInjection(spec: spec) }
+            if let spec = latency ?? environment[EnvironmentVariable.simulatorLatency] { configuration.latency = try LatencyModel(spec: spec) }
+            if let spec = faults ?? environment[EnvironmentVariable.simulatorFaults] { configuration.faults = try FaultInjection(spec: spec) }
         } catch {
             throw ValidationError(error.description)
         }
-        let models = models.isEmpty ? (environment["SI_SIM_MODELS"]?.split(separator: ",").map(String.init) ?? []) : models
+        let models = models.isEmpty ? (environment[EnvironmentVariable.simulatorModels]?.split(separator: ",").map(String.init) ?? []) : models
         if !models.isEmpty { configuration.models = models }
-        if let tokens = try contextTokens ?? environment["SI_SIM_CONTEXT_TOKENS"].map({ try Self.parse($0, as: Int.self, name: "SI_SIM_CONTEXT_TOKENS") }) {
+        if let tokens = try contextTokens ?? environment[EnvironmentVariable.simulatorContextTokens].map({ try Self.parse($0, as: Int.self, name: EnvironmentVariable.simulatorContextTokens) }) {
             configuration.contextTokens = tokens
         }
-        if let key = environment["SI_SIM_API_KEY"], !key.isEmpty {
+        if let key = environment[EnvironmentVariable.simulatorAPIKey], !key.isEmpty {
             configuration.requiredAPIKey = key
-        } else if let path = environment["SI_SIM_API_KEY_FILE"] {
+        } else if let path = environment[EnvironmentVariable.simulatorAPIKeyFile] {
             guard let key = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw ValidationError("SI_SIM_API_KEY_FILE: cannot read the key file")
+                throw ValidationError("\(EnvironmentVariable.simulatorAPIKeyFile): cannot read the key file")
             }
             configuration.requiredAPIKey = key.trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        let host = host ?? environment["SI_SIM_HOST"] ?? "127.0.0.1"
-        let port = try port ?? environment["SI_SIM_PORT"].map { try Self.parse($0, as: Int.self, name: "SI_SIM_PORT") } ?? 8089
+        let host = host ?? environment[EnvironmentVariable.simulatorHost] ?? "127.0.0.1"
+        let port = try port ?? environment[EnvironmentVariable.simulatorPort].map { try Self.parse($0, as: Int.self, name: EnvironmentVariable.simulatorPort) } ?? 8089
 
         let logger = Logger(label: "si-teacher-sim")
         logger.info("configuration", metadata: [

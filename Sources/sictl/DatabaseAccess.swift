@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
+import SelfInstruct
 import Store
 
 /// Opens the database named by SI_DATABASE_URL for one command, with errors in operator words.
 enum DatabaseAccess {
-    static let urlVariable = "SI_DATABASE_URL"
+    static let urlVariable = EnvironmentVariable.databaseURL
 
     static func open(application: String) throws(CommandFailure) -> Database {
         guard let url = ProcessInfo.processInfo.environment[urlVariable], !url.isEmpty else {

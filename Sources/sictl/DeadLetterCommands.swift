@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SelfInstruct
 import Operations
 import Records
 import Store
@@ -42,7 +43,7 @@ struct DeadLetterFilterOptions: ParsableArguments {
 
 /// The namespace the daemons use, for letters stored without a routing key.
 private var amqpNamespace: String {
-    ProcessInfo.processInfo.environment["SI_AMQP_NAMESPACE"].flatMap { $0.isEmpty ? nil : $0 } ?? "si"
+    ProcessInfo.processInfo.environment[EnvironmentVariable.amqpNamespace].flatMap { $0.isEmpty ? nil : $0 } ?? "si"
 }
 
 struct DlqList: AsyncParsableCommand {

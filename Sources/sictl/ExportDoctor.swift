@@ -1,4 +1,5 @@
 import ArgumentParser
+import FileOutput
 import Foundation
 import Operations
 import SelfInstruct
@@ -40,8 +41,9 @@ struct Export: AsyncParsableCommand {
     func run() async throws {
         do {
             let format = ExportFormat(rawValue: format) ?? .jsonl
-            let destination = try output.map { path throws(CommandFailure) in try ExportFile(path: path) }
-            var writer = OutputBuffer(handle: destination?.handle ?? FileHandle.standardOutput)
+            // Streamed page by page into FILE.partial, renamed to FILE once complete.
+            let destination = try output.map { path throws(FileOutputError) in try AtomicFileWriter(path: path) }
+            var writer = destination.map { OutputBuffer(file: $0) } ?? OutputBuffer(handle: FileHandle.standardOutput)
             var encoder = ExportEncoder(format: format)
             let count: Int
             do {
@@ -55,7 +57,7 @@ struct Export: AsyncParsableCommand {
                     try writer.flush()
                     return count
                 }
-                try destination?.finish()
+                try destination?.commit()
             } catch {
                 destination?.abandon()
                 throw error
@@ -71,36 +73,6 @@ struct Export: AsyncParsableCommand {
     }
 }
 
-
-/// An output file written as FILE.partial and renamed to FILE only when complete.
-struct ExportFile {
-    let path: String
-    let partial: String
-    let handle: FileHandle
-
-    init(path: String) throws(CommandFailure) {
-        self.path = path
-        partial = path + ".partial"
-        guard FileManager.default.createFile(atPath: partial, contents: nil),
-              let handle = FileHandle(forWritingAtPath: partial) else {
-            throw CommandFailure(description: "\(path): cannot create \(partial) (does the directory exist and is it writable?)")
-        }
-        self.handle = handle
-    }
-
-    func finish() throws {
-        try handle.synchronize()
-        try handle.close()
-        guard rename(partial, path) == 0 else {
-            throw CommandFailure(description: "\(path): cannot move \(partial) into place (errno \(errno))")
-        }
-    }
-
-    func abandon() {
-        try? handle.close()
-        unlink(partial)
-    }
-}
 
 struct Doctor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,3 +1,4 @@
+import FileOutput
 import Foundation
 
 /// An operator-facing failure: printed as one line on stderr, exit status 1.
@@ -23,44 +24,34 @@ enum FileIO {
         }
     }
 
-    /// Writes `path` atomically: the data goes to a temporary file beside it that is renamed into place only
-    /// when complete, so a failure or interruption never leaves a half-written output.
+    /// Writes `path` atomically (FileOutput's `AtomicFileWriter`): the data goes to `path.partial`, which is synced
+    /// and renamed into place only when complete, so a failure or interruption never leaves a half-written output.
     static func writeAtomically(_ path: String, _ body: (inout OutputBuffer) throws -> Void) throws {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent().path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw CommandFailure(description: "\(path): the directory \(directory) does not exist")
-        }
-        let temporary = directory + "/." + url.lastPathComponent + ".partial-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: nil),
-              let handle = FileHandle(forWritingAtPath: temporary) else {
-            throw CommandFailure(description: "\(path): cannot create a file in \(directory)")
-        }
-        var buffer = OutputBuffer(handle: handle)
+        let file = try AtomicFileWriter(path: path)
+        var buffer = OutputBuffer(file: file)
         do {
             try body(&buffer)
             try buffer.flush()
-            try handle.synchronize()
-            try handle.close()
-            guard rename(temporary, path) == 0 else {
-                throw CommandFailure(description: "\(path): cannot move the finished output into place (errno \(errno))")
-            }
+            try file.commit()
         } catch {
-            try? handle.close()
-            unlink(temporary)
+            file.abandon()
             throw error
         }
     }
 }
 
-/// Buffered writes to a file handle.
+/// Buffered writes to a file handle or an atomic output file.
 struct OutputBuffer {
-    let handle: FileHandle
+    private let sink: ([UInt8]) throws -> Void
     private var bytes: [UInt8] = []
 
     init(handle: FileHandle) {
-        self.handle = handle
+        sink = { try handle.write(contentsOf: $0) }
+        bytes.reserveCapacity(1 << 16)
+    }
+
+    init(file: AtomicFileWriter) {
+        sink = { try file.append($0) }
         bytes.reserveCapacity(1 << 16)
     }
 
@@ -77,7 +68,7 @@ struct OutputBuffer {
 
     mutating func flush() throws {
         guard !bytes.isEmpty else { return }
-        try handle.write(contentsOf: bytes)
+        try sink(bytes)
         bytes.removeAll(keepingCapacity: true)
     }
 }

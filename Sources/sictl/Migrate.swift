@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SelfInstruct
 import Store
 
 struct Migrate: AsyncParsableCommand {
@@ -17,7 +18,7 @@ struct Migrate: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the report as JSON on stdout.")
     var json = false
 
-    static let urlVariable = "SI_DATABASE_URL"
+    static let urlVariable = EnvironmentVariable.databaseURL
 
     func run() async throws {
         do {

@@ -196,7 +196,7 @@ extension RunTransitionCommand {
         do {
             let transition = try await DatabaseAccess.with(application: "sictl-run") { database in
                 // The daemons' namespace decides the queue names `start` routes the first tokens to.
-                let namespace = ProcessInfo.processInfo.environment["SI_AMQP_NAMESPACE"].flatMap { $0.isEmpty ? nil : $0 } ?? "si"
+                let namespace = ProcessInfo.processInfo.environment[EnvironmentVariable.amqpNamespace].flatMap { $0.isEmpty ? nil : $0 } ?? "si"
                 return try await RunControl(database: database, namespace: namespace).apply(Self.command, to: run)
             }
             if global.json {

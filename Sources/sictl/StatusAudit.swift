@@ -135,7 +135,7 @@ struct Audit: AsyncParsableCommand {
             report = try await DatabaseAccess.with(application: "sictl-audit") { database in
                 let runID = try await RunControl(database: database).resolve(run)
                 return try await RunAudit(database: database, noveltyRejectReason: noveltyReason,
-                                      shardsDirectory: shardsDir ?? ProcessInfo.processInfo.environment["SI_SHARDS_DIR"]).audit(runID: runID)
+                                      shardsDirectory: shardsDir ?? ProcessInfo.processInfo.environment[EnvironmentVariable.shardsDirectory]).audit(runID: runID)
             }
         } catch {
             Console.error("sictl audit: \(error)")

@@ -27,46 +27,12 @@ final class ManualClock: Clock, Sendable {
     }
 }
 
-@Suite("Backoff")
-struct BackoffTests {
-    @Test("ceilings grow by the multiplier and stop at the cap", arguments: [
-        (1, 0.1), (2, 0.2), (3, 0.4), (4, 0.8), (9, 25.6), (10, 30.0), (11, 30.0), (1000, 30.0), (Int.max, 30.0),
-    ])
-    func ceilings(attempt: Int, expectedSeconds: Double) {
-        let backoff = Backoff(base: .milliseconds(100), multiplier: 2, cap: .seconds(30))
-        let ceiling = backoff.ceiling(attempt: attempt)
-        #expect(abs(seconds(ceiling) - expectedSeconds) < 1e-9)
-    }
-
-    @Test("full jitter spans zero to the ceiling", arguments: [0.0, 0.25, 0.5, 0.999])
-    func jitter(unitRandom: Double) {
-        let backoff = Backoff(base: .seconds(1), multiplier: 3, cap: .seconds(60))
-        let delay = backoff.delay(attempt: 3, unitRandom: unitRandom)  // ceiling 9 s
-        #expect(abs(seconds(delay) - 9 * unitRandom) < 1e-9)
-    }
-
-    @Test("out-of-range inputs are clamped rather than producing negative or huge delays")
-    func clamping() {
-        let backoff = Backoff(base: .seconds(1), multiplier: 0.5, cap: .seconds(5))
-        #expect(backoff.multiplier == 1)
-        #expect(backoff.ceiling(attempt: 0) == .seconds(1))
-        #expect(backoff.ceiling(attempt: -7) == .seconds(1))
-        #expect(backoff.delay(attempt: 50, unitRandom: -3) == .zero)
-        #expect(backoff.delay(attempt: 50, unitRandom: 7) == .seconds(1))
-    }
-
-    private func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}
-
 @Suite("Reconnect state machine")
 struct ReconnectStateMachineTests {
     typealias Machine = ReconnectStateMachine<ManualClock>
 
     let clock = ManualClock()
-    let backoff = Backoff(base: .seconds(1), multiplier: 2, cap: .seconds(8))
+    let backoff = Backoff(base: .seconds(1), cap: .seconds(8))
     let lost = BrokerError(kind: .connectionClosed, operation: "basic.deliver", detail: "socket closed")
     let refused = BrokerError(kind: .connect, operation: "connection.open", detail: "connection refused")
 

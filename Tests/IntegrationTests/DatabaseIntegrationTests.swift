@@ -1,3 +1,4 @@
+import SelfInstruct
 import Store
 import TestSupport
 import Testing

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SelfInstruct
 
@@ -13,7 +14,7 @@ import Testing
         var stop: [String]
         var logprobs: Int?
         var bestOf: Int?
-        var logitBias: [String: Int]
+        var logitBias: [Int: Int]
         var testDescription: String { kind.rawValue }
     }
 
@@ -31,7 +32,7 @@ import Testing
                  presencePenalty: 1.5, stop: ["Example 6", "Task:"], logprobs: 1, bestOf: 1, logitBias: [:]),
         Expected(kind: .alpacaInstructions, maxTokens: 3072, temperature: 1.0, topP: 1.0, frequencyPenalty: 0,
                  presencePenalty: 0, stop: ["\n20", "20.", "20."], logprobs: nil, bestOf: nil,
-                 logitBias: ["50256": -100]),
+                 logitBias: [50256: -100]),
     ]
 
     @Test(arguments: table)
@@ -73,5 +74,16 @@ import Testing
             classificationOnly: false, library: .v1)
         #expect(prompt.hasSuffix("\n9."))
         #expect(SamplingParameters.reference(for: .selfInstructInstructions).stop.contains("\n16"))
+    }
+
+    /// Stored or hand-written parameters spell token ids as decimal strings, as the API does; anything else fails
+    /// when read, long before a request could be built from it.
+    @Test func logitBiasKeysAreDecimalTokenIDsInJSON() throws {
+        let alpaca = SamplingParameters.reference(for: .alpacaInstructions)
+        let text = String(decoding: try JSONEncoder().encode(alpaca), as: UTF8.self)
+        #expect(text.contains(#""logitBias":{"50256":-100}"#))
+        #expect(try JSONDecoder().decode(SamplingParameters.self, from: Data(text.utf8)) == alpaca)
+        let bad = text.replacingOccurrences(of: #""50256""#, with: #""<|endoftext|>""#)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(SamplingParameters.self, from: Data(bad.utf8)) }
     }
 }

@@ -117,29 +117,6 @@ struct RowDecodingTests {
     }
 }
 
-@Suite("Backoff")
-struct BackoffTests {
-    @Test("ceilings double from the base and stop at the cap, even for huge attempts")
-    func ceilings() {
-        let backoff = Backoff(base: .milliseconds(50), cap: .seconds(2))
-        let ceilings = (0..<8).map { backoff.ceiling(attempt: $0) }
-        #expect(ceilings == [50, 100, 200, 400, 800, 1600, 2000, 2000].map { Duration.milliseconds($0) })
-        #expect(backoff.ceiling(attempt: 10_000) == .seconds(2))
-    }
-
-    @Test("delays are jittered within 0...ceiling")
-    func delaysStayInRange() {
-        let backoff = Backoff(base: .milliseconds(10), cap: .milliseconds(100))
-        var generator = SystemRandomNumberGenerator()
-        for attempt in 0..<20 {
-            let delay = backoff.delay(attempt: attempt, using: &generator)
-            #expect(delay >= .zero && delay <= backoff.ceiling(attempt: attempt))
-        }
-        let draws = Set((0..<50).map { _ in backoff.delay(attempt: 5, using: &generator) })
-        #expect(draws.count > 1)
-    }
-}
-
 @Suite("Transaction retry decisions")
 struct TransactionRetryTests {
     @Test("conflicts retry in the body and at COMMIT; connection loss retries except during COMMIT")

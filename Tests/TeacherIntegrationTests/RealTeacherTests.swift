@@ -70,7 +70,7 @@ struct RealTeacherTests {
 
             var sampling = SamplingParameters.reference(for: .selfInstructInstructions)
             if let maxTokens = settings.maxTokens { sampling.maxTokens = maxTokens }
-            let parameters = try CompletionParameters(sampling)
+            let parameters = sampling
             let parser = SelfInstructInstructionParser()
             // Reference stage 1 shows 8 examples; each call draws its own from the seed tasks.
             var random = SeededRandom(seed: 20_240_601)

@@ -62,7 +62,7 @@ extension Duration {
 
 @Suite("TeacherClient over HTTP against the simulator", .timeLimit(.minutes(1)))
 struct TeacherOverHTTPTests {
-    static let instructionParameters = CompletionParameters(maxTokens: 300, temperature: 0.7, topP: 0.5, stop: ["\n16"])
+    static let instructionParameters = SamplingParameters(maxTokens: 300, temperature: 0.7, topP: 0.5, stop: ["\n16"])
 
     /// The error `body` throws, which must be a `TeacherError`.
     static func teacherError(_ body: () async throws -> Void) async throws -> TeacherError {
@@ -177,7 +177,7 @@ struct TeacherOverHTTPTests {
             let client = sim.client(sim.config())
             let error = try await Self.teacherError {
                 _ = try await client.complete(
-                    prompts: [rejected.prompt], parameters: CompletionParameters(maxTokens: 64, temperature: rejected.temperature),
+                    prompts: [rejected.prompt], parameters: SamplingParameters(maxTokens: 64, temperature: rejected.temperature),
                     model: rejected.model, stage: "instances")
             }
             #expect(error.kind == rejected.kind)
@@ -267,7 +267,7 @@ struct TeacherOverHTTPTests {
                 for index in 0..<requests {
                     group.addTask {
                         try await client.complete(
-                            prompts: ["Say one thing about the number \(index)."], parameters: CompletionParameters(maxTokens: 32),
+                            prompts: ["Say one thing about the number \(index)."], parameters: SamplingParameters(maxTokens: 32),
                             stage: "rate")
                             .count
                     }
@@ -354,19 +354,19 @@ struct TeacherOverHTTPTests {
             let questions = SamplePrompts.seeds.prefix(3).map(SamplePrompts.isClassification)
             try account(
                 try await client.completeWithDetails(
-                    prompts: questions, parameters: CompletionParameters(maxTokens: 3, temperature: 0, stop: ["\n"]),
+                    prompts: questions, parameters: SamplingParameters(maxTokens: 3, temperature: 0, stop: ["\n"]),
                     stage: "classify"),
                 promptTexts: questions)
             let instances = [SamplePrompts.inputFirst(SamplePrompts.seeds[2])]
             try account(
                 try await client.completeWithDetails(
-                    prompts: instances, parameters: CompletionParameters(maxTokens: 200, temperature: 0.7, n: 2), stage: "instances"),
+                    prompts: instances, parameters: SamplingParameters(maxTokens: 200, temperature: 0.7, n: 2), stage: "instances"),
                 promptTexts: instances)
             let messages = [
                 ChatMessage(role: .system, content: "You write tasks."), ChatMessage(role: .user, content: "Say one thing about rivers."),
             ]
             try account(
-                try await client.chatWithDetails(messages: messages, parameters: CompletionParameters(maxTokens: 40), stage: "chat"),
+                try await client.chatWithDetails(messages: messages, parameters: SamplingParameters(maxTokens: 40), stage: "chat"),
                 promptTexts: messages.map(\.content))
 
             let records = await sim.recorder.records
@@ -404,7 +404,7 @@ struct TeacherOverHTTPTests {
                 SamplePrompts.instructionList(offset: 10),
             ]
             // Temperature > 0: the simulator's two choices of one prompt differ, so a choice swap shows too.
-            let parameters = CompletionParameters(maxTokens: 300, temperature: 0.8, n: 2)
+            let parameters = SamplingParameters(maxTokens: 300, temperature: 0.8, n: 2)
             let batch = try await client.complete(prompts: prompts, parameters: parameters, stage: "batch")
             #expect(batch.count == prompts.count)
             #expect(batch.allSatisfy { $0.map(\.indexInPrompt) == [0, 1] })

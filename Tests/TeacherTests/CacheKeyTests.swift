@@ -22,7 +22,7 @@ struct CacheKeyTests {
         #expect(CanonicalJSON.number(.nan).text == "null")
     }
 
-    static let parameters = CompletionParameters(
+    static let parameters = SamplingParameters(
         maxTokens: 3072, temperature: 1, topP: 1, stop: ["\n20", "20.", "20."], n: 1, logitBias: [50256: -100])
 
     @Test func keyIsSHA256OfTheCanonicalText() {
@@ -33,10 +33,10 @@ struct CacheKeyTests {
     }
 
     @Test func sameRequestBuiltInAnotherOrderHasTheSameKey() {
-        var a = CompletionParameters(maxTokens: 10)
+        var a = SamplingParameters(maxTokens: 10)
         a.logitBias = [1: 5, 2: -5, 3: 0, 4: 100]
         a.temperature = 0.7
-        var b = CompletionParameters(maxTokens: 10, temperature: 0.7)
+        var b = SamplingParameters(maxTokens: 10, temperature: 0.7)
         for (token, bias) in [(4, 100), (3, 0), (2, -5), (1, 5)] { b.logitBias[token] = bias }
         let keyA = RequestKey.completions(model: "m", prompts: ["x", "y"], parameters: a, recipeVersion: "v1")
         let keyB = RequestKey.completions(model: "m", prompts: ["x", "y"], parameters: b, recipeVersion: "v1")
@@ -78,5 +78,25 @@ struct CacheKeyTests {
         await cache.store(CachedResponse(body: [1, 2, 3], model: "m"), for: key)
         #expect(await cache.lookup(key)?.body == [1, 2, 3])
         #expect(await cache.hits == 1)
+    }
+}
+
+/// Keys already stored in response caches: their bytes must not change when the code that builds them does.
+@Suite("Request key bytes are stable")
+struct RequestKeyStabilityTests {
+    @Test func completionsKeyOfTheAlpacaReferenceParameters() throws {
+        let key = RequestKey.completions(
+            model: "text-davinci-003", prompts: ["List 20 tasks:\n1.", "say \"hi\"\u{2028}\\ \u{01}é中"],
+            parameters: SamplingParameters.reference(for: .alpacaInstructions), recipeVersion: "v1")
+        #expect(key.canonicalText == #"{"endpoint":"completions","model":"text-davinci-003","parameters":{"frequency_penalty":0,"logit_bias":{"50256":-100},"max_tokens":3072,"n":1,"presence_penalty":0,"stop":["\n20","20.","20."],"temperature":1,"top_p":1},"prompts":["List 20 tasks:\n1.","say \"hi\"\#u{2028}\\ \u0001é中"],"recipe_version":"v1"}"#)
+        #expect(key.hex == "7a877cbdff1c7bf3e5f69c87e073a9168b337a63504ea80ccddb54373b042894")
+    }
+
+    @Test func chatKeyWithEveryOptionalSet() throws {
+        let key = RequestKey.chat(
+            model: "m", messages: [ChatMessage(role: .system, content: "be brief"), ChatMessage(role: .user, content: "hi")],
+            parameters: SamplingParameters(maxTokens: 7, temperature: 0.7, topP: 0.5, frequencyPenalty: -0.25, presencePenalty: 2, stop: ["\n\n", "Task:"], logprobs: 1, n: 2, bestOf: 3, logitBias: [50256: -100, 7: 5], seed: UInt64.max), recipeVersion: "v2")
+        #expect(key.canonicalText == #"{"endpoint":"chat","messages":[{"content":"be brief","role":"system"},{"content":"hi","role":"user"}],"model":"m","parameters":{"best_of":3,"frequency_penalty":-0.25,"logit_bias":{"50256":-100,"7":5},"logprobs":1,"max_tokens":7,"n":2,"presence_penalty":2,"seed":-1,"stop":["\n\n","Task:"],"temperature":0.7,"top_p":0.5},"recipe_version":"v2"}"#)
+        #expect(key.hex == "2bdd286c54cfd1b912b2f08e039f96d62f4c6f22d101a6874837f25f2152ffd6")
     }
 }

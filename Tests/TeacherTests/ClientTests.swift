@@ -82,7 +82,7 @@ struct ClientTests {
             wallClock: { 784_111_777 })
     }
 
-    let parameters = CompletionParameters(maxTokens: 100, n: 1)
+    let parameters = SamplingParameters(maxTokens: 100, n: 1)
 
     @Test func successSplitsChoicesRecordsUsageAndCost() async throws {
         let transport = ScriptedTransport([Self.response(200, Self.completionsBody)])
@@ -224,10 +224,27 @@ struct ClientTests {
         #expect(transport.requests.isEmpty)
     }
 
+    @Test func badLogitBiasKeyStopsTheCallerBeforeAnyCall() async throws {
+        let transport = ScriptedTransport([])
+        var bad = parameters
+        bad.logitBias = [-1: -100]
+        await #expect {
+            try await Self.client(transport).complete(prompts: ["p"], parameters: bad, stage: "s")
+        } throws: { error in
+            (error as? TeacherError).map { $0.kind == .configuration && $0.classification == .stopCaller } ?? false
+        }
+        await #expect {
+            try await Self.client(transport).chat(messages: [ChatMessage(role: .user, content: "p")], parameters: bad, stage: "s")
+        } throws: { error in
+            (error as? TeacherError)?.kind == .configuration
+        }
+        #expect(transport.requests.isEmpty)
+    }
+
     @Test func maxTokensIsClampedToTheContext() async throws {
         let transport = ScriptedTransport([Self.response(200, Array(#"{"choices":[{"text":"x","index":0}]}"#.utf8))])
         let prompt = String(repeating: "word ", count: 300)  // ~600 estimated tokens
-        _ = try await Self.client(transport).complete(prompts: [prompt], parameters: CompletionParameters(maxTokens: 4000), stage: "s")
+        _ = try await Self.client(transport).complete(prompts: [prompt], parameters: SamplingParameters(maxTokens: 4000), stage: "s")
         let body = String(decoding: try #require(transport.requests.first?.body), as: UTF8.self)
         let promptTokens = ConservativeTokenEstimator().tokenCount(of: prompt)
         #expect(body.contains("\"max_tokens\":\(4096 - promptTokens - 64)"))

@@ -1,4 +1,5 @@
 import Logging
+import SelfInstruct
 import Synchronization
 import Testing
 
@@ -106,7 +107,7 @@ struct CurlTransportSmokeTests {
             config: TeacherConfig(baseURL: base + "/v1", model: "local", apiKey: APIKey("sk-local")), transport: transport,
             recorder: recorder)
         let choices = try await client.complete(
-            prompts: ["first", "second"], parameters: CompletionParameters(maxTokens: 16), stage: "smoke")
+            prompts: ["first", "second"], parameters: SamplingParameters(maxTokens: 16), stage: "smoke")
         #expect(choices.map { $0.map(\.text) } == [[" A"], [" B"]])
         #expect(await recorder.records.first?.completionTokens == 2)
 

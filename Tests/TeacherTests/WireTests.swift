@@ -14,7 +14,7 @@ struct WireTests {
     static func json(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
 
     @Test func completionsRequestBody() throws {
-        let parameters = CompletionParameters(
+        let parameters = SamplingParameters(
             maxTokens: 3072, temperature: 1, topP: 1, stop: ["\n20", "20."], n: 1, logitBias: [50256: -100])
         let body = Self.json(
             try OpenAIWire.encode(OpenAIWire.CompletionsRequest(model: "m", prompt: .many(["a", "b"]), parameters: parameters)))
@@ -28,28 +28,37 @@ struct WireTests {
         #expect(!body.contains("best_of"))
     }
 
+    /// The domain's parameters go on the wire as they are: every field of every reference kind shows up.
     @Test(arguments: PromptKind.allCases)
-    func referenceSamplingParametersMapFieldByField(kind: PromptKind) throws {
+    func referenceSamplingParametersGoOnTheWireFieldByField(kind: PromptKind) throws {
         let sampling = SamplingParameters.reference(for: kind)
-        let wire = try CompletionParameters(sampling)
-        #expect(wire.maxTokens == sampling.maxTokens)
-        #expect(wire.temperature == sampling.temperature)
-        #expect(wire.topP == sampling.topP)
-        #expect(wire.frequencyPenalty == sampling.frequencyPenalty)
-        #expect(wire.presencePenalty == sampling.presencePenalty)
-        #expect(wire.stop == sampling.stop)
-        #expect(wire.logprobs == sampling.logprobs)
-        #expect(wire.n == sampling.n)
-        #expect(wire.bestOf == sampling.bestOf)
-        #expect(wire.seed == nil)
-        #expect(Dictionary(uniqueKeysWithValues: wire.logitBias.map { (String($0.key), $0.value) }) == sampling.logitBias)
+        let body = try JSONReader.parse(
+            OpenAIWire.encode(OpenAIWire.CompletionsRequest(model: "m", prompt: .single("p"), parameters: sampling)))
+        #expect(body["max_tokens"] == .number(String(sampling.maxTokens)))
+        #expect(body["n"] == .number(String(sampling.n)))
+        #expect(body["temperature"].flatMap(Self.double) == sampling.temperature)
+        #expect(body["top_p"].flatMap(Self.double) == sampling.topP)
+        #expect(body["frequency_penalty"].flatMap(Self.double) == sampling.frequencyPenalty)
+        #expect(body["presence_penalty"].flatMap(Self.double) == sampling.presencePenalty)
+        #expect(body["stop"] == .array(sampling.stop.map(JSONValue.string)))
+        #expect(body["logprobs"] == sampling.logprobs.map { .number(String($0)) })
+        #expect(body["best_of"] == sampling.bestOf.map { .number(String($0)) })
+        #expect(body["seed"] == nil)
+        let bias = sampling.logitBias.isEmpty
+            ? nil : JSONValue.object(sampling.logitBias.map { (key: String($0.key), value: .number(String($0.value))) })
+        #expect(body["logit_bias"] == bias)
+    }
+
+    static func double(_ value: JSONValue) -> Double? {
+        guard case .number(let text) = value else { return nil }
+        return Double(text)
     }
 
     @Test func referenceParametersOnTheWire() throws {
         let alpaca = Self.json(
             try OpenAIWire.encode(
                 OpenAIWire.CompletionsRequest(
-                    model: "m", prompt: .single("p"), parameters: try CompletionParameters(.reference(for: .alpacaInstructions)))))
+                    model: "m", prompt: .single("p"), parameters: SamplingParameters.reference(for: .alpacaInstructions))))
         #expect(alpaca.contains(#""logit_bias":{"50256":-100}"#))
         #expect(alpaca.contains(#""stop":["\n20","20.","20."]"#))
         #expect(alpaca.contains(#""max_tokens":3072"#))
@@ -57,36 +66,45 @@ struct WireTests {
             try OpenAIWire.encode(
                 OpenAIWire.CompletionsRequest(
                     model: "m", prompt: .single("p"),
-                    parameters: try CompletionParameters(.reference(for: .selfInstructInstructions)))))
+                    parameters: SamplingParameters.reference(for: .selfInstructInstructions))))
         #expect(selfInstruct.contains(#""presence_penalty":2"#))
         #expect(selfInstruct.contains(#""top_p":0.5"#))
         #expect(selfInstruct.contains(#""logprobs":1"#))
         #expect(selfInstruct.contains(#""best_of":1"#))
     }
 
-    @Test func samplingSeedKeepsItsBitPatternAndBadBiasKeysAreRejected() throws {
-        var sampling = SamplingParameters(maxTokens: 5, temperature: 0, topP: 1, seed: UInt64.max)
-        #expect(try CompletionParameters(sampling).seed == -1)
-        sampling.logitBias = ["<|endoftext|>": -100]
+    @Test func samplingSeedKeepsItsBitPattern() throws {
+        let sampling = SamplingParameters(maxTokens: 5, temperature: 0, topP: 1, seed: UInt64.max)
+        let body = Self.json(
+            try OpenAIWire.encode(OpenAIWire.CompletionsRequest(model: "m", prompt: .single("a"), parameters: sampling)))
+        #expect(body.contains(#""seed":-1"#))
+    }
+
+    @Test(arguments: [[-1: -100], [50256: -100, -7: 5]])
+    func badBiasKeysAreRejectedBeforeSending(bias: [Int: Int]) {
+        var sampling = SamplingParameters(maxTokens: 5)
+        sampling.logitBias = bias
         #expect {
-            try CompletionParameters(sampling)
+            try sampling.validateForWire(operation: "POST /v1/completions")
         } throws: { error in
             guard let error = error as? TeacherError else { return false }
-            return error.kind == .configuration && error.classification == .stopCaller && error.message.contains("<|endoftext|>")
+            return error.kind == .configuration && error.classification == .stopCaller
+                && error.message.contains("\(bias.keys.min()!)")
         }
+        #expect(throws: Never.self) { try SamplingParameters.reference(for: .alpacaInstructions).validateForWire(operation: "op") }
     }
 
     @Test func singlePromptIsAString() throws {
         let body = Self.json(
             try OpenAIWire.encode(
-                OpenAIWire.CompletionsRequest(model: "m", prompt: .single("a"), parameters: CompletionParameters(maxTokens: 5, seed: 9))))
+                OpenAIWire.CompletionsRequest(model: "m", prompt: .single("a"), parameters: SamplingParameters(maxTokens: 5, seed: 9))))
         #expect(body.contains(#""prompt":"a""#))
         #expect(body.contains(#""seed":9"#))
         #expect(!body.contains(#""stop""#))
     }
 
     @Test func chatSpellsLogprobsItsOwnWay() throws {
-        let parameters = CompletionParameters(maxTokens: 5, logprobs: 3, bestOf: 2)
+        let parameters = SamplingParameters(maxTokens: 5, logprobs: 3, bestOf: 2)
         let body = Self.json(
             try OpenAIWire.encode(
                 OpenAIWire.ChatRequest(model: "m", messages: [.init(role: "user", content: "hi")], parameters: parameters)))

@@ -1,6 +1,7 @@
 import Broker
 import Logging
 import Teacher
+import SelfInstruct
 import Testing
 import Worker
 
@@ -61,7 +62,7 @@ struct WorkerConfigTests {
     @Test("the teacher is required only when asked for, and its errors name its variables")
     func teacherVariables() throws {
         let error = #expect(throws: WorkerConfigError.self) { try WorkerConfig(environment: Self.minimal, needsTeacher: true) }
-        #expect(error?.variable == TeacherConfig.Variable.url)
+        #expect(error?.variable == EnvironmentVariable.teacherURL)
 
         var environment = Self.minimal
         environment["SI_TEACHER_URL"] = "http://127.0.0.1:8000"

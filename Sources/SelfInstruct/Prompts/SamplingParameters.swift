@@ -1,6 +1,7 @@
 // Completion-request parameters, with the values the two reference pipelines send (spec §1.1, §1.2, §1.3, §2.3).
 
-/// The sampling knobs of one legacy Completions request, independent of the wire format.
+/// The sampling knobs of one Completions (or chat) request, independent of the wire format; the teacher client
+/// sends them as they are. Defaults are the API's (temperature and top_p 1, one choice, no penalties).
 public struct SamplingParameters: Sendable, Hashable, Codable {
     public var maxTokens: Int
     public var temperature: Double
@@ -14,14 +15,14 @@ public struct SamplingParameters: Sendable, Hashable, Codable {
     public var n: Int
     /// Server-side candidates per choice; `nil` leaves the parameter out.
     public var bestOf: Int?
-    /// Token id (as a decimal string, the API's key form) to additive bias.
-    public var logitBias: [String: Int]
-    /// A sampling seed for APIs that accept one; the references send none.
+    /// Token id to additive bias in [-100, 100] (the API spells the ids as decimal strings; so does `Codable`).
+    public var logitBias: [Int: Int]
+    /// A sampling seed for APIs that accept one (sent as the signed 64-bit integer of the same bits); the references send none.
     public var seed: UInt64?
 
     public init(
-        maxTokens: Int, temperature: Double, topP: Double, frequencyPenalty: Double = 0, presencePenalty: Double = 0,
-        stop: [String] = [], logprobs: Int? = nil, n: Int = 1, bestOf: Int? = nil, logitBias: [String: Int] = [:],
+        maxTokens: Int, temperature: Double = 1, topP: Double = 1, frequencyPenalty: Double = 0, presencePenalty: Double = 0,
+        stop: [String] = [], logprobs: Int? = nil, n: Int = 1, bestOf: Int? = nil, logitBias: [Int: Int] = [:],
         seed: UInt64? = nil
     ) {
         self.maxTokens = maxTokens
@@ -67,7 +68,7 @@ public struct SamplingParameters: Sendable, Hashable, Codable {
             SamplingParameters(
                 maxTokens: 3072, temperature: 1.0, topP: 1.0, frequencyPenalty: 0, presencePenalty: 0,
                 stop: ["\n20", "20.", "20."], logprobs: nil, n: 1, bestOf: nil,
-                logitBias: [String(endOfTextTokenID): -100])
+                logitBias: [endOfTextTokenID: -100])
         }
     }
 

@@ -1,0 +1,83 @@
+// Every SI_* environment variable name, spelled once. Compose files, Kubernetes manifests and local scripts
+// use the same names (architecture §2); deploy/envnames.py reads this file to check them.
+
+/// The names of the environment variables the programs read (12-factor configuration).
+///
+/// Programs refer to a name as `EnvironmentVariable.databaseURL`, never as a string literal, so that
+/// deploy/envnames.py can tell which program reads which variable.
+public enum EnvironmentVariable {
+    // MARK: Every daemon
+
+    /// PostgreSQL URI (`postgresql://user:password@host:5432/db`) of the run state; also read by `sictl`.
+    public static let databaseURL = "SI_DATABASE_URL"
+    /// AMQP URI including the vhost (`amqp://user:password@host:5672/vhost`) of the broker.
+    public static let amqpURL = "SI_AMQP_URL"
+    /// Prefix of the exchange and queue names (default `si`), so several environments can share one broker.
+    public static let amqpNamespace = "SI_AMQP_NAMESPACE"
+    /// RabbitMQ queue type of the stage queues: `classic` (default) or `quorum`.
+    public static let amqpQueueType = "SI_AMQP_QUEUE_TYPE"
+    /// Messages a daemon handles at once (default 4).
+    public static let concurrency = "SI_CONCURRENCY"
+    /// Log level: trace, debug, info (default), notice, warning, error or critical.
+    public static let logLevel = "SI_LOG_LEVEL"
+    /// Deliveries of one message before it is dead-lettered (default 3).
+    public static let maxAttempts = "SI_MAX_ATTEMPTS"
+    /// Database connections a daemon keeps open (default: concurrency + 2).
+    public static let databasePoolSize = "SI_DATABASE_POOL_SIZE"
+    /// Root directory of the training shards `si-shards` writes and `sictl audit` checks (default `shards`).
+    public static let shardsDirectory = "SI_SHARDS_DIR"
+
+    // MARK: The teacher client (stages that call the teacher, sictl doctor, si-bench)
+
+    /// Root URL of the OpenAI-compatible teacher server (`http://host:port`, a trailing `/v1` is dropped).
+    public static let teacherURL = "SI_TEACHER_URL"
+    /// Model name sent with every teacher request.
+    public static let teacherModel = "SI_TEACHER_MODEL"
+    /// The teacher's API key (a bearer token); never logged. Exclusive with `teacherAPIKeyFile`.
+    public static let teacherAPIKey = "SI_TEACHER_API_KEY"
+    /// Path of a file holding the teacher's API key (e.g. a mounted secret). Exclusive with `teacherAPIKey`.
+    public static let teacherAPIKeyFile = "SI_TEACHER_API_KEY_FILE"
+    /// The model's context window in tokens, prompt plus completion (default 4096).
+    public static let teacherContextTokens = "SI_TEACHER_CONTEXT_TOKENS"
+    /// Bound on connecting to the teacher, in whole seconds (default 10).
+    public static let teacherConnectTimeoutSeconds = "SI_TEACHER_CONNECT_TIMEOUT_S"
+    /// Bound on one teacher request attempt, in whole seconds (default 300).
+    public static let teacherTimeoutSeconds = "SI_TEACHER_TIMEOUT_S"
+    /// Tries of one teacher request, the first included (default 6).
+    public static let teacherMaxAttempts = "SI_TEACHER_MAX_ATTEMPTS"
+    /// Teacher requests per minute allowed per process (default: unlimited).
+    public static let teacherRequestsPerMinute = "SI_TEACHER_RPM"
+    /// Teacher tokens per minute allowed per process (default: unlimited).
+    public static let teacherTokensPerMinute = "SI_TEACHER_TPM"
+    /// Requests allowed back to back before `teacherRequestsPerMinute` applies (default: a minute's worth).
+    public static let teacherRequestBurst = "SI_TEACHER_RPM_BURST"
+    /// Tokens allowed at once before `teacherTokensPerMinute` applies (default: a minute's worth).
+    public static let teacherTokenBurst = "SI_TEACHER_TPM_BURST"
+    /// Most parallel connections to the teacher server (default 256).
+    public static let teacherMaxConnections = "SI_TEACHER_MAX_CONNECTIONS"
+    /// US dollars per million prompt tokens of the model, for cost accounting (default: the built-in price table).
+    public static let teacherPromptPricePerMillion = "SI_TEACHER_PRICE_PROMPT_PER_M"
+    /// US dollars per million completion tokens of the model, for cost accounting (default: the built-in price table).
+    public static let teacherCompletionPricePerMillion = "SI_TEACHER_PRICE_COMPLETION_PER_M"
+
+    // MARK: si-teacher-sim
+
+    /// Address the simulator binds (default 127.0.0.1).
+    public static let simulatorHost = "SI_SIM_HOST"
+    /// Port the simulator binds, 0 for an ephemeral one (default 8089).
+    public static let simulatorPort = "SI_SIM_PORT"
+    /// Seed of every simulated answer (default 42).
+    public static let simulatorSeed = "SI_SIM_SEED"
+    /// Simulated latency: `none`, `fixed:MS`, `uniform:MIN:MAX` or `lognormal:MEDIAN_MS:SIGMA`.
+    public static let simulatorLatency = "SI_SIM_LATENCY"
+    /// Injected faults as comma-separated key=value (`429=0.1,hang=0.01,first-attempts=2`).
+    public static let simulatorFaults = "SI_SIM_FAULTS"
+    /// Comma-separated model ids the simulator serves.
+    public static let simulatorModels = "SI_SIM_MODELS"
+    /// The simulator's context window in simulated tokens.
+    public static let simulatorContextTokens = "SI_SIM_CONTEXT_TOKENS"
+    /// The API key the simulator requires (default: none); takes precedence over `simulatorAPIKeyFile`.
+    public static let simulatorAPIKey = "SI_SIM_API_KEY"
+    /// Path of a file holding the API key the simulator requires.
+    public static let simulatorAPIKeyFile = "SI_SIM_API_KEY_FILE"
+}

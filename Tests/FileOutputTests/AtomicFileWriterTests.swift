@@ -1,0 +1,150 @@
+import FileOutput
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A fresh directory under /tmp, removed (with its files) at the end of the test.
+func withTemporaryDirectory(_ body: (String) throws -> Void) throws {
+    var template = Array("/tmp/fileoutput-test-XXXXXX".utf8CString)
+    let directory = try #require(template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }.map { String(cString: $0) })
+    defer {
+        for name in entries(directory) { unlink(directory + "/" + name) }
+        rmdir(directory)
+    }
+    try body(directory)
+}
+
+/// The names in `directory`, without `.` and `..`, sorted.
+func entries(_ directory: String) -> [String] {
+    guard let stream = opendir(directory) else { return [] }
+    defer { closedir(stream) }
+    var names: [String] = []
+    while let entry = readdir(stream) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        if name != "." && name != ".." { names.append(name) }
+    }
+    return names.sorted()
+}
+
+func contents(_ path: String) -> [UInt8]? {
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var result: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        guard count > 0 else { break }
+        result += chunk[0..<count]
+    }
+    return result
+}
+
+@Suite("Atomic file writer")
+struct AtomicFileWriterTests {
+    @Test("a whole buffer becomes the file's content and no temporary file is left")
+    func wholeBuffer() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/out.jsonl"
+            try AtomicFileWriter.write(Array("one\ntwo\n".utf8), to: path)
+            #expect(contents(path) == Array("one\ntwo\n".utf8))
+            try AtomicFileWriter.write([UInt8](), to: path)
+            #expect(contents(path) == [])
+            #expect(entries(directory) == ["out.jsonl"])
+        }
+    }
+
+    @Test("streamed chunks appear only at commit, in order")
+    func streaming() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/stream.json"
+            try AtomicFileWriter.write(Array("old".utf8), to: path)
+            let writer = try AtomicFileWriter(path: path)
+            var expected: [UInt8] = []
+            for page in 0..<50 {
+                let chunk = String(repeating: "page \(page) ", count: 200)
+                try writer.append(chunk)
+                expected += chunk.utf8
+            }
+            #expect(contents(path) == Array("old".utf8))
+            #expect(entries(directory) == ["stream.json", "stream.json.partial"])
+            try writer.commit()
+            #expect(!writer.isOpen)
+            #expect(contents(path) == expected)
+            #expect(entries(directory) == ["stream.json"])
+        }
+    }
+
+    @Test("a failure, or giving up, leaves the old file intact and no temporary file")
+    func failureKeepsTheOldFile() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/keep.txt"
+            try AtomicFileWriter.write(Array("precious".utf8), to: path)
+
+            let abandoned = try AtomicFileWriter(path: path)
+            try abandoned.append("half of a new")
+            abandoned.abandon()
+            #expect(contents(path) == Array("precious".utf8))
+            #expect(entries(directory) == ["keep.txt"])
+
+            do {
+                let dropped = try AtomicFileWriter(path: path)
+                try dropped.append("never committed")
+            }
+            #expect(contents(path) == Array("precious".utf8))
+            #expect(entries(directory) == ["keep.txt"])
+
+            // rename(2) onto a non-empty directory fails: the commit reports it and the temporary file goes.
+            let blocked = directory + "/blocked"
+            try AtomicFileWriter.makeDirectories(blocked + "/inside")
+            let writer = try AtomicFileWriter(path: blocked)
+            try writer.append("data")
+            #expect {
+                try writer.commit()
+            } throws: { error in
+                guard let error = error as? FileOutputError else { return false }
+                return error.operation == "rename" && error.path == blocked && error.description.hasPrefix("rename \(blocked): ")
+            }
+            #expect(entries(directory) == ["blocked", "keep.txt"])
+            rmdir(blocked + "/inside")
+        }
+    }
+
+    @Test("a stale temporary file of the same destination is removed before writing")
+    func staleTemporaryRemoved() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/data.jsonl"
+            let stale = AtomicFileWriter.temporaryPath(for: path)
+            #expect(stale == path + ".partial")
+            try AtomicFileWriter.write(Array("leftover of a crashed run, much longer than the new content".utf8), to: stale)
+            #expect(entries(directory) == ["data.jsonl.partial"])
+            try AtomicFileWriter.write(Array("new".utf8), to: path)
+            #expect(contents(path) == Array("new".utf8))
+            #expect(entries(directory) == ["data.jsonl"])
+        }
+    }
+
+    @Test("errors name the operation, the path and the system's reason")
+    func errorsNameOperationAndPath() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/missing/out.txt"
+            #expect {
+                try AtomicFileWriter.write(Array("x".utf8), to: path)
+            } throws: { error in
+                (error as? FileOutputError)?.description == "open \(path).partial: No such file or directory"
+            }
+            try AtomicFileWriter.makeDirectories(directory + "/a/b/c")
+            try AtomicFileWriter.makeDirectories(directory + "/a/b/c")
+            try AtomicFileWriter.write(Array("x".utf8), to: directory + "/a/b/c/out.txt")
+            #expect(contents(directory + "/a/b/c/out.txt") == Array("x".utf8))
+            unlink(directory + "/a/b/c/out.txt")
+            rmdir(directory + "/a/b/c")
+            rmdir(directory + "/a/b")
+            rmdir(directory + "/a")
+        }
+    }
+}

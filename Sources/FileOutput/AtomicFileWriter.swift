@@ -7,24 +7,6 @@ import Glibc
 import Darwin
 #endif
 
-/// A failed file operation: which call, on which path, and the system's reason (`strerror`).
-public struct FileOutputError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The call that failed (`open`, `write`, `fsync`, `rename`, `mkdir`, …).
-    public var operation: String
-    /// The path it was called on.
-    public var path: String
-    /// The `errno` it failed with.
-    public var code: Int32
-
-    public init(operation: String, path: String, code: Int32) {
-        self.operation = operation
-        self.path = path
-        self.code = code
-    }
-
-    public var description: String { "\(operation) \(path): \(String(cString: strerror(code)))" }
-}
-
 /// Writes one file atomically, whole or streamed: `init` opens `<path>.partial` (removing a leftover of an
 /// earlier, interrupted write of the same destination), `append` adds bytes, `commit` syncs the data, renames it
 /// over `path` and syncs the directory; `abandon` (or `deinit` without `commit`) removes the temporary file and
@@ -177,6 +159,6 @@ public final class AtomicFileWriter {
 }
 
 /// `write(2)`, named apart from `AtomicFileWriter.write(_:to:)`.
-private func systemWrite(_ descriptor: Int32, _ bytes: UnsafePointer<UInt8>, _ count: Int) -> Int {
+func systemWrite(_ descriptor: Int32, _ bytes: UnsafePointer<UInt8>, _ count: Int) -> Int {
     write(descriptor, bytes, count)
 }

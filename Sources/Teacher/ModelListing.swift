@@ -62,8 +62,3 @@ public enum ModelListing {
         }
     }
 }
-
-/// A model list body that could not be read.
-public struct ModelListError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var description: String
-}

@@ -6,7 +6,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-public import SelfInstruct
+import SelfInstruct
 
 extension SamplingParameters {
     /// Fails with a `.configuration` error (stop the caller) when a `logitBias` key is not a token id (negative),
@@ -42,51 +42,6 @@ extension SamplingParameters {
         if let wireSeed { members["seed"] = .integer(wireSeed) }
         return .object(members)
     }
-}
-
-/// One chat message.
-public struct ChatMessage: Sendable, Hashable {
-    public enum Role: String, Sendable, Hashable, CaseIterable {
-        case system, user, assistant
-    }
-
-    public var role: Role
-    public var content: String
-
-    public init(role: Role, content: String) {
-        self.role = role
-        self.content = content
-    }
-}
-
-/// One generated choice, already matched to its prompt.
-public struct CompletionChoice: Sendable, Hashable {
-    public var text: String
-    public var finishReason: FinishReason
-    /// Position among the `n` choices of its prompt.
-    public var indexInPrompt: Int
-
-    public init(text: String, finishReason: FinishReason, indexInPrompt: Int) {
-        self.text = text
-        self.finishReason = finishReason
-        self.indexInPrompt = indexInPrompt
-    }
-
-    /// The choice as the domain's `Completion`.
-    public var completion: Completion { Completion(text: text, finishReason: finishReason) }
-}
-
-/// The decoded answer to one request.
-public struct CompletionResult: Sendable, Hashable {
-    /// `choices[j]` holds the `n` choices of prompt `j` (for chat: one conversation, so one inner array).
-    public var choices: [[CompletionChoice]]
-    public var usage: TokenUsage?
-    /// The model the server says answered.
-    public var model: String?
-    /// True when the answer came from the response cache.
-    public var fromCache: Bool
-    /// The canonical request key.
-    public var requestKey: RequestKey
 }
 
 /// Request and response bodies.

@@ -8,36 +8,6 @@ import Foundation
 #endif
 import SelfInstruct
 
-/// An API key. Its descriptions are always `[redacted]`; only the client reads the value.
-public struct APIKey: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
-    let value: String
-
-    public init(_ value: String) {
-        self.value = value
-    }
-
-    public var description: String { "[redacted]" }
-    public var debugDescription: String { "[redacted]" }
-
-    /// Only visible ASCII (0x21–0x7E): what an `Authorization: Bearer` header can carry safely.
-    var isPrintableASCII: Bool { value.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F } }
-}
-
-/// A configuration variable that is missing or malformed.
-public struct TeacherConfigError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The environment variable at fault.
-    public var variable: String
-    /// What was wrong and what form is expected.
-    public var problem: String
-
-    public init(variable: String, problem: String) {
-        self.variable = variable
-        self.problem = problem
-    }
-
-    public var description: String { "\(variable): \(problem)" }
-}
-
 /// Everything the teacher client needs to know about the server and its limits.
 public struct TeacherConfig: Sendable, Hashable, CustomStringConvertible {
     /// Server root, e.g. `http://127.0.0.1:8000` (a trailing `/v1` is accepted and dropped).

@@ -1,16 +1,6 @@
 // One error type for the teacher adapter: a bounded kind (usable as a reason in SQL views), the
 // operation, a message safe to log, and the classification the caller acts on.
 
-/// What the caller should do about a failed teacher call.
-public enum TeacherErrorClassification: String, Sendable, Hashable, CaseIterable {
-    /// Transient: try the same request again after a backoff.
-    case retryable
-    /// Permanent for this item (bad request, prompt too long): fail it, keep the run going.
-    case failItem
-    /// Nothing will work until an operator acts (credentials, configuration): pause the run.
-    case stopCaller
-}
-
 /// A failed teacher call. `description` never contains prompts, bodies, API keys or credentials.
 public struct TeacherError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A small, fixed set of failure reasons.

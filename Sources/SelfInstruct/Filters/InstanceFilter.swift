@@ -3,58 +3,6 @@
 // the first occurrence (the reference's hash set makes the order arbitrary), and sampling is driven by a
 // recorded seed so a run is reproducible.
 
-/// Why an instance was dropped; the raw value is a stable snake_case code for SQL.
-public enum InstanceDropReason: String, Sendable, Hashable, CaseIterable, Codable {
-    /// The completion hit the token limit and this was its last instance.
-    case truncatedLast = "truncated_last"
-    /// Input and output are identical.
-    case inputEqualsOutput = "input_equals_output"
-    /// The output is empty.
-    case emptyOutput = "empty_output"
-    /// The trimmed input or output ends with ":" (usually a cut-off generation).
-    case endsWithColon = "ends_with_colon"
-    /// Two instances share a non-empty input but differ in output, so the whole task is dropped.
-    case conflictingOutputs = "conflicting_outputs"
-    /// Same input and output as an earlier instance.
-    case duplicate
-    /// Not drawn when sampling the per-task maximum.
-    case overLimit = "over_limit"
-
-    /// The stable reason code.
-    public var code: String { rawValue }
-}
-
-/// An instance that was not kept.
-public struct DroppedInstance: Sendable, Hashable {
-    /// 0-based position in parse order.
-    public var position: Int
-    /// The instance as parsed.
-    public var instance: TaskInstance
-    /// The first rule that dropped it.
-    public var reason: InstanceDropReason
-
-    /// A drop record for the instance at `position`.
-    public init(position: Int, instance: TaskInstance, reason: InstanceDropReason) {
-        self.position = position
-        self.instance = instance
-        self.reason = reason
-    }
-}
-
-/// The instances kept for one task and the ones dropped, with reasons.
-public struct InstanceParseResult: Sendable, Hashable {
-    /// Kept instances, in parse order (empty means the task yields nothing).
-    public var kept: [TaskInstance]
-    /// Dropped instances, in the order the rules dropped them.
-    public var dropped: [DroppedInstance]
-
-    /// A result with the given kept and dropped instances.
-    public init(kept: [TaskInstance] = [], dropped: [DroppedInstance] = []) {
-        self.kept = kept
-        self.dropped = dropped
-    }
-}
-
 /// The reference's per-task instance rules: truncation, validity, conflicts, duplicates, sampling.
 public struct InstanceFilter: Sendable, Hashable {
     /// Most instances kept per task (the reference keeps 5).

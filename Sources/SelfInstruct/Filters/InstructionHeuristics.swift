@@ -2,46 +2,6 @@
 // (spec §1.1 "Drop the piece if any of", §2.4 step 5). Checks run in the reference order and the first
 // failing one is reported.
 
-/// Why the cheap filters rejected an instruction; `code` is a stable snake_case value for SQL.
-public enum InstructionRejection: Sendable, Hashable {
-    /// Nothing left after whitespace normalisation.
-    case empty
-    /// Fewer words than the minimum (the payload is the word count).
-    case tooFewWords(Int)
-    /// More words than the maximum (the payload is the word count).
-    case tooManyWords(Int)
-    /// Contains a blacklisted keyword as a whole word (the payload is the keyword).
-    case blacklistedKeyword(String)
-    /// Starts with the exact, case-sensitive text "Write a program".
-    case startsWithWriteAProgram
-    /// First character is ASCII punctuation.
-    case startsWithPunctuation
-    /// First character is not ASCII.
-    case startsWithNonASCII
-
-    /// Stable reason code, e.g. `blacklisted_keyword`.
-    public var code: String {
-        switch self {
-        case .empty: "empty"
-        case .tooFewWords: "too_few_words"
-        case .tooManyWords: "too_many_words"
-        case .blacklistedKeyword: "blacklisted_keyword"
-        case .startsWithWriteAProgram: "starts_with_write_a_program"
-        case .startsWithPunctuation: "starts_with_punctuation"
-        case .startsWithNonASCII: "starts_with_non_ascii"
-        }
-    }
-
-    /// Extra detail for the code: the keyword or the word count, nil otherwise.
-    public var detail: String? {
-        switch self {
-        case .tooFewWords(let count), .tooManyWords(let count): String(count)
-        case .blacklistedKeyword(let keyword): keyword
-        default: nil
-        }
-    }
-}
-
 /// The reference's cheap instruction filters, configured per recipe.
 public struct InstructionHeuristics: Sendable, Hashable {
     /// Keywords rejected as whole words, case-insensitively; matched literally, in this order.

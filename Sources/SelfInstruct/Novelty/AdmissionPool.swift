@@ -2,14 +2,6 @@
 // admission order, each with its admission sequence number (1, 2, 3, … per run). A filter replica rebuilds it
 // from stored rows and, before each decision, catches up on rows other replicas admitted since.
 
-/// Admission rows arrived out of order or with a gap: the caller must fetch the missing ones first.
-public struct AdmissionOrderError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var expected: Int64
-    public var found: Int64
-
-    public var description: String { "admission sequence out of order: expected \(expected), found \(found)" }
-}
-
 public struct AdmissionPool: Sendable {
     public private(set) var index: NoveltyIndex
     private var vocabulary = TokenVocabulary()

@@ -14,19 +14,6 @@
 // distinct scores, so no member that could equal or beat the best (even by rounding, as the exact-0.7
 // cases do) is ever skipped; ties resolve to the lowest pool index exactly as in the brute-force filter.
 
-/// Counters of the work done, for benchmarks.
-public struct NoveltyIndexStatistics: Sendable, Hashable {
-    public var candidates = 0
-    /// Pairs whose LCS was computed.
-    public var pairsScored = 0
-    /// Pairs decided by a bound alone (never scored).
-    public var pairsSkipped = 0
-    /// Posting entries read.
-    public var postingsRead = 0
-
-    public init() {}
-}
-
 public struct NoveltyIndex: NoveltyFilter, Sendable {
     public let threshold: Double
     public private(set) var statistics = NoveltyIndexStatistics()

@@ -1,46 +1,6 @@
 // Alpaca (spec §2.4): the prompt ends with "4. Instruction:", the teacher writes item 4's fields and then
 // further items separated by "###" lines, each as "<n>. Instruction: …", "<n>. Input: …", "<n>. Output: …".
 
-/// One Alpaca item that passed the cheap filters.
-public struct ParsedAlpacaTask: Sendable, Hashable {
-    /// 0-based position of its piece among the completion's `###`-separated pieces.
-    public var position: Int
-    /// The item number the labels carry (4 for the first item with 3 prompt examples).
-    public var itemNumber: Int
-    /// The trimmed instruction (no capitalisation, no whitespace normalisation).
-    public var instruction: String
-    /// The trimmed input; "" when the teacher wrote `<noinput>`.
-    public var input: String
-    /// The trimmed output.
-    public var output: String
-
-    /// An item with its fields already trimmed.
-    public init(position: Int, itemNumber: Int, instruction: String, input: String, output: String) {
-        self.position = position
-        self.itemNumber = itemNumber
-        self.instruction = instruction
-        self.input = input
-        self.output = output
-    }
-
-    /// Input and output as one task instance.
-    public var instance: TaskInstance { TaskInstance(input: input, output: output) }
-}
-
-/// Items and drops from one Alpaca completion, both in completion order.
-public struct AlpacaParseResult: Sendable, Hashable {
-    /// Items that passed the cheap filters, for the novelty check.
-    public var tasks: [ParsedAlpacaTask]
-    /// Every other piece, with its reason.
-    public var dropped: [DroppedItem]
-
-    /// A result with the given items and drops.
-    public init(tasks: [ParsedAlpacaTask] = [], dropped: [DroppedItem] = []) {
-        self.tasks = tasks
-        self.dropped = dropped
-    }
-}
-
 /// Parses an Alpaca generation completion into (instruction, input, output) items.
 public struct AlpacaResponseParser: Sendable, Hashable {
     /// Reference-exact or robust item numbering.

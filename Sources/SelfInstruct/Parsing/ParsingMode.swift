@@ -1,3 +1,5 @@
+
+
 /// How closely a parser follows the reference pipelines.
 ///
 /// `.robust` is the default. It differs from `.referenceExact` only where the reference silently loses
@@ -20,55 +22,4 @@ public enum ParsingMode: String, Sendable, Hashable, CaseIterable, Codable {
     case referenceExact = "reference-exact"
     /// The reference behaviour, except where it silently drops well-formed items (see the table).
     case robust
-}
-
-/// Why one item of a completion was dropped; `code` is a stable snake_case value for SQL.
-public enum ItemDropReason: Sendable, Hashable {
-    /// Reference Self-Instruct: the completion hit the token limit, so all of it was discarded.
-    case truncatedCompletion
-    /// The completion hit the token limit and this was its last (possibly cut) item.
-    case truncatedLast
-    /// An Alpaca piece without exactly one `Instruction`, `Input` and `Output` label.
-    case malformedItem
-    /// An Alpaca item that is well-formed but not numbered as its position expects (reference mode).
-    case wrongNumber(expected: Int, found: Int)
-    /// The instruction failed the cheap filters.
-    case rejected(InstructionRejection)
-
-    /// Stable reason code: the rejection's own code for `rejected`.
-    public var code: String {
-        switch self {
-        case .truncatedCompletion: "truncated_completion"
-        case .truncatedLast: "truncated_last"
-        case .malformedItem: "malformed_item"
-        case .wrongNumber: "wrong_number"
-        case .rejected(let rejection): rejection.code
-        }
-    }
-
-    /// Extra detail for the code, if any (keyword, word count, or "expected N, found M").
-    public var detail: String? {
-        switch self {
-        case .wrongNumber(let expected, let found): "expected \(expected), found \(found)"
-        case .rejected(let rejection): rejection.detail
-        default: nil
-        }
-    }
-}
-
-/// One item of a completion that did not become a candidate.
-public struct DroppedItem: Sendable, Hashable {
-    /// 0-based position of the item's piece in the completion.
-    public var position: Int
-    /// The item text as far as it was parsed (the instruction when known, else the raw piece).
-    public var text: String
-    /// Why it was dropped.
-    public var reason: ItemDropReason
-
-    /// A drop record for the piece at `position`.
-    public init(position: Int, text: String, reason: ItemDropReason) {
-        self.position = position
-        self.text = text
-        self.reason = reason
-    }
 }

@@ -100,15 +100,6 @@ func scalarsEqual(_ a: String, _ b: String) -> Bool {
     a.unicodeScalars.elementsEqual(b.unicodeScalars)
 }
 
-/// A hashable key that compares strings code point by code point, for Python-style sets and dicts.
-struct ScalarKey: Hashable {
-    let values: [UInt32]
-
-    init(_ text: String) {
-        values = text.unicodeScalars.map(\.value)
-    }
-}
-
 extension String {
     /// `str.startswith(prefix)` by code points.
     func hasScalarPrefix(_ prefix: String) -> Bool {

@@ -1,34 +1,6 @@
 // Stage 1 of Self-Instruct (spec §1.1 "Parsing a completion"): the teacher continues a numbered list
 // after the prompt's final "9.", so the completion is item 9's text followed by "\n10. …", "\n11. …".
 
-/// One instruction parsed from a completion that passed the cheap filters.
-public struct ParsedInstruction: Sendable, Hashable {
-    /// 0-based position of its piece in the completion (0 is item 9 with 8 prompt examples).
-    public var position: Int
-    /// The normalised (and, if configured, capitalised) instruction.
-    public var text: String
-
-    /// A candidate from the piece at `position`.
-    public init(position: Int, text: String) {
-        self.position = position
-        self.text = text
-    }
-}
-
-/// Candidates and drops from one completion, both in completion order.
-public struct InstructionParseResult: Sendable, Hashable {
-    /// Instructions that passed the cheap filters, for the novelty check.
-    public var instructions: [ParsedInstruction]
-    /// Every other piece, with its reason.
-    public var dropped: [DroppedItem]
-
-    /// A result with the given candidates and drops.
-    public init(instructions: [ParsedInstruction] = [], dropped: [DroppedItem] = []) {
-        self.instructions = instructions
-        self.dropped = dropped
-    }
-}
-
 /// Parses a Self-Instruct instruction-generation completion into candidate instructions.
 public struct SelfInstructInstructionParser: Sendable, Hashable {
     /// Reference-exact or robust handling of truncated completions.

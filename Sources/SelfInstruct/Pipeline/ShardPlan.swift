@@ -3,50 +3,6 @@
 // records are then shuffled within their split and cut into files of at most `shardSize` records. The same
 // records and seed always give the same plan, so re-running the stage rewrites identical bytes.
 
-/// One valid instance as the shard stage reads it.
-public struct ShardRecord: Sendable, Hashable {
-    /// `instances.id`.
-    public var id: Int64
-    /// The instruction it belongs to (the split is decided per instruction).
-    public var instructionID: Int64
-    public var instruction: String
-    public var input: String
-    public var output: String
-
-    public init(id: Int64, instructionID: Int64, instruction: String, input: String, output: String) {
-        self.id = id
-        self.instructionID = instructionID
-        self.instruction = instruction
-        self.input = input
-        self.output = output
-    }
-
-    /// The record as one JSONL line `{"instruction": …, "input": …, "output": …}` with its newline.
-    public var jsonLine: String {
-        "{\"instruction\": \(JSONWriter.quoted(instruction)), \"input\": \(JSONWriter.quoted(input)), "
-            + "\"output\": \(JSONWriter.quoted(output))}\n"
-    }
-}
-
-/// The two splits, named as in `instances.split` and `shards.split`.
-public enum ShardSplit: String, Sendable, Hashable, CaseIterable {
-    case train
-    case validation
-}
-
-/// One output file: its split, number within the split and records in file order.
-public struct PlannedShard: Sendable, Hashable {
-    public var split: ShardSplit
-    public var number: Int
-    public var records: [ShardRecord]
-
-    /// `train-00000.jsonl`, `validation-00001.jsonl`, …
-    public var fileName: String {
-        let digits = String(number)
-        return "\(split.rawValue)-\(String(repeating: "0", count: max(0, 5 - digits.count)))\(digits).jsonl"
-    }
-}
-
 /// Splitting and sharding, pure and deterministic.
 public enum ShardPlan {
     /// The sub-stream of the run seed used for shard shuffles (ASCII "SHRD").

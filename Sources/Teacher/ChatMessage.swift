@@ -1,0 +1,19 @@
+#if canImport(FoundationEssentials)
+#else
+#endif
+import SelfInstruct
+
+/// One chat message.
+public struct ChatMessage: Sendable, Hashable {
+    public enum Role: String, Sendable, Hashable, CaseIterable {
+        case system, user, assistant
+    }
+
+    public var role: Role
+    public var content: String
+
+    public init(role: Role, content: String) {
+        self.role = role
+        self.content = content
+    }
+}

@@ -1,0 +1,6 @@
+import SelfInstruct
+
+/// A model list body that could not be read.
+public struct ModelListError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var description: String
+}

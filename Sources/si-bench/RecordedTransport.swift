@@ -1,0 +1,11 @@
+import ArgumentParser
+import SelfInstruct
+import Teacher
+import TeacherSimulator
+
+/// Answers every request with the same recorded response, at once.
+struct RecordedTransport: HTTPTransport {
+    let response: HTTPResponse
+
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse { response }
+}

@@ -1,0 +1,9 @@
+import ArgumentParser
+import SelfInstruct
+import Store
+
+/// Options shared by the database verbs.
+struct GlobalOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print machine-readable JSON on stdout.")
+    var json = false
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import Operations
+import SelfInstruct
+
+/// Shared body of the lifecycle verbs.
+protocol RunTransitionCommand: AsyncParsableCommand {
+    static var command: RunCommand { get }
+    var global: GlobalOptions { get }
+    var run: String { get }
+}
+
+extension RunTransitionCommand {
+    func run() async throws {
+        do {
+            let transition = try await DatabaseAccess.with(application: "sictl-run") { database in
+                // The daemons' namespace decides the queue names `start` routes the first tokens to.
+                let namespace = ProcessInfo.processInfo.environment[EnvironmentVariable.amqpNamespace].flatMap { $0.isEmpty ? nil : $0 } ?? "si"
+                return try await RunControl(database: database, namespace: namespace).apply(Self.command, to: run)
+            }
+            if global.json {
+                print(try ReportJSON.encode(transition))
+            } else {
+                let tokens = transition.tokensIssued > 0 ? "; \(transition.tokensIssued) generation tokens issued" : ""
+                print("run \(transition.runID) (\(transition.name)): \(transition.from.rawValue) -> \(transition.to.rawValue)\(tokens)")
+            }
+        } catch let failure as CommandFailure {
+            Console.error("sictl run \(Self.command.rawValue): \(failure)")
+            throw ExitCode.failure
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import SelfInstruct
+import ArgumentParser
+import Foundation
+import Operations
+import Records
+
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show run progress: per-stage counts, rates, ETA, tokens, cost and the top rejection reasons.",
+        discussion: """
+            Without RUN: every run that has not finished (all runs when none is active).
+            --watch refreshes every 2 s until interrupted; with --json it writes one JSON document per line.
+
+            Examples:
+              sictl status 1
+              sictl status --watch --json
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("Run id or name.", valueName: "run"))
+    var run: String?
+
+    @Flag(name: .long, help: "Refresh every 2 seconds.")
+    var watch = false
+
+    func run() async throws {
+        do {
+            try await DatabaseAccess.with(application: "sictl-status") { database in
+                let runID: Int64? = if let run { try await RunControl(database: database).resolve(run) } else { nil }
+                let progress = RunProgress(database: database)
+                repeat {
+                    let reports = try await progress.reports(runID: runID)
+                    // Written unbuffered, so a pipe reading --watch output sees each refresh at once.
+                    let output = global.json ? try ReportJSON.encode(StatusDocument(at: Date(), runs: reports))
+                        : (watch ? "\u{1B}[H\u{1B}[2J" : "") + (reports.isEmpty ? "no runs" : reports.map(Self.text).joined(separator: "\n\n"))
+                    FileHandle.standardOutput.write(Data((output + "\n").utf8))
+                    if watch { try await Task.sleep(for: .seconds(2)) }
+                } while watch
+            }
+        } catch {
+            Console.error("sictl status: \(error)")
+            throw ExitCode.failure
+        }
+    }
+
+    struct StatusDocument: Encodable {
+        var at: Date
+        var runs: [RunProgressReport]
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(at.ISO8601Format(), forKey: .at)
+            try container.encode(runs, forKey: .runs)
+        }
+
+        enum Keys: String, CodingKey { case at, runs }
+    }
+
+    static func bar(_ done: Int, of total: Int, width: Int = 24) -> String {
+        let filled = total > 0 ? min(width, done * width / total) : 0
+        return "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m" : s >= 60 ? "\(s / 60)m\(String(format: "%02d", s % 60))s" : "\(s)s"
+    }
+
+    static func text(_ r: RunProgressReport) -> String {
+        var lines = ["run \(r.runID) \(r.name) [\(r.recipe)] \(r.status)  \(String(format: "%.1f", r.pctComplete))%"
+            + (r.elapsedSeconds.map { "  elapsed \(duration($0))" } ?? "") + (r.etaSeconds.map { "  eta \(duration($0))" } ?? "")]
+        lines.append("  admitted    \(bar(r.admitted, of: r.target)) \(r.admitted)/\(r.target)"
+            + (r.admittedPerSecond.map { String(format: "  %.2f/s", $0) } ?? ""))
+        lines.append("  candidates  \(r.candidates)  rejected \(r.rejected)")
+        if r.recipe == "self-instruct" {
+            lines.append("  classified  \(bar(r.classified, of: r.target)) \(r.classified)/\(r.target)")
+        }
+        lines.append("  instances   \(bar(r.instanceTasksDone, of: r.target)) \(r.instanceTasksDone)/\(r.target) tasks, \(r.instancesValid) valid, \(r.instancesRejected) rejected")
+        lines.append("  sharded     \(bar(r.recordsSharded, of: max(r.instancesValid, 1))) \(r.recordsSharded)/\(r.instancesValid)")
+        if !r.stageItemsLastMinute.isEmpty {
+            lines.append("  last minute " + r.stageItemsLastMinute.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        }
+        lines.append("  teacher     \(r.usage.reduce(0) { $0 + $1.calls }) calls, \(r.promptTokens) prompt + \(r.completionTokens) completion tokens, $\(String(format: "%.4f", r.costUSD))")
+        for u in r.usage {
+            lines.append("    \(u.stage) \(u.model): \(u.calls) calls, \(u.failures) failed" + (u.p50MS.map { String(format: ", p50 %.0f ms", $0) } ?? "") + (u.p95MS.map { String(format: ", p95 %.0f ms", $0) } ?? ""))
+        }
+        if !r.topRejections.isEmpty {
+            lines.append("  rejections")
+            for j in r.topRejections {
+                lines.append("    \(j.stage) \(j.reason): \(j.count)" + (j.example.map { " e.g. \(String($0.prefix(60)))" } ?? ""))
+            }
+        }
+        if r.unresolvedDeadLetters > 0 { lines.append("  dead letters \(r.unresolvedDeadLetters) unresolved (sictl dlq list)") }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -122,22 +122,8 @@ let package = Package(
         ),
         // One type per table: the only SQL outside Store and the migrations. Between Store and its users.
         .target(name: "Records", dependencies: ["SelfInstruct", "Store"], swiftSettings: strict),
-        // The runtime every stage daemon shares: configuration, stage loop, transactional outbox and relay.
-        .target(
-            name: "Worker",
-            dependencies: [
-                "SelfInstruct",
-                "Broker",
-                "Store",
-                "Records",
-                "Teacher",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-            ],
-            swiftSettings: strict
-        ),
-        // The stage handlers, one file per stage, over the runtime and the records.
+        // The stages: the contract a stage implements (StageHandler, StageWork) and one handler file per stage,
+        // over the records. No broker and no runtime: those are Worker's.
         .target(
             name: "Stages",
             dependencies: [
@@ -146,9 +132,24 @@ let package = Package(
                 "Store",
                 "Records",
                 "Teacher",
-                "Worker",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // The runtime every stage daemon shares: configuration, stage loop, transactional outbox and relay.
+        .target(
+            name: "Worker",
+            dependencies: [
+                "SelfInstruct",
+                "Broker",
+                "Store",
+                "Records",
+                "Stages",
+                "Teacher",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),

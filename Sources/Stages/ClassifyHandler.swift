@@ -6,7 +6,6 @@ public import Records
 public import SelfInstruct
 public import Store
 public import Teacher
-public import Worker
 
 /// The `si.classify` handler: one is-classification call per admitted instruction.
 public struct ClassifyHandler: StageHandler {

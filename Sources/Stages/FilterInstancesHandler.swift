@@ -6,7 +6,6 @@ public import Logging
 public import Records
 public import SelfInstruct
 public import Store
-public import Worker
 
 /// The `si.filter.instances` handler. Noticing that the last outcome completed the run is
 /// `RunCompletionWatcher`'s job, so these transactions never wait for each other.

@@ -7,7 +7,6 @@ public import Logging
 public import Records
 public import SelfInstruct
 public import Store
-public import Worker
 import Synchronization
 
 /// The `si.filter.instructions` handler.

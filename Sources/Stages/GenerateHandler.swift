@@ -7,7 +7,6 @@ public import Records
 public import SelfInstruct
 public import Store
 public import Teacher
-public import Worker
 
 /// The `si.generate` handler (both recipes).
 public struct GenerateHandler: StageHandler {

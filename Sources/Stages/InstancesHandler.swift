@@ -6,7 +6,6 @@ public import Records
 public import SelfInstruct
 public import Store
 public import Teacher
-public import Worker
 
 /// The `si.instances` handler: one instance-generation call per classified instruction.
 public struct InstancesHandler: StageHandler {

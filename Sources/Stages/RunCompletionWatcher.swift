@@ -5,7 +5,6 @@ import Records
 import SelfInstruct
 public import ServiceLifecycle
 public import Store
-public import Worker
 
 /// Asks `si-shards` for the shards of every watched run that has admitted its target and whose admitted
 /// instructions all have their instance outcome. Polling (two index probes per running run) instead of
@@ -15,14 +14,19 @@ public import Worker
 public final class RunCompletionWatcher: Service {
     private let database: Database
     private let namespace: String
-    private let relay: OutboxRelay?
+    private let requested: @Sendable () -> Void
     private let interval: Duration
     private let logger: Logger
 
-    public init(database: Database, namespace: String, relay: OutboxRelay?, interval: Duration = .seconds(1), logger: Logger) {
+    /// A watcher writing shard requests into the outbox of broker namespace `namespace`; `requested` runs after a
+    /// sweep that wrote any (the daemon nudges its outbox relay).
+    public init(
+        database: Database, namespace: String, interval: Duration = .seconds(1), logger: Logger,
+        requested: @escaping @Sendable () -> Void = {}
+    ) {
         self.database = database
         self.namespace = namespace
-        self.relay = relay
+        self.requested = requested
         self.interval = interval
         self.logger = logger
     }
@@ -31,7 +35,7 @@ public final class RunCompletionWatcher: Service {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 let asked = try await sweep()
-                if asked > 0 { relay?.nudge() }
+                if asked > 0 { requested() }
             } catch {
                 logger.info("completion check failed; retrying", metadata: ["error": "\(error)"])
             }

@@ -8,7 +8,6 @@ public import Logging
 public import Records
 public import SelfInstruct
 public import Store
-public import Worker
 
 
 /// The `si.shards` handler.

@@ -4,6 +4,7 @@
 public import Broker
 public import Logging
 import Records
+public import Stages
 public import ServiceLifecycle
 public import Store
 import SelfInstruct

@@ -4,6 +4,7 @@
 import Broker
 public import Logging
 import Records
+public import Stages
 public import ServiceLifecycle
 import UnixSignals
 #if canImport(FoundationEssentials)

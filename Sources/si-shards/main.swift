@@ -7,5 +7,5 @@ import Worker
 await WorkerDaemon.main(name: "si-shards", needsTeacher: false, makeHandlers: { resources in
     [AnyStageHandler(ShardsHandler(database: resources.database, catalog: resources.catalog, directory: resources.config.shardsDirectory))]
 }, makeServices: { resources, relay in
-    [RunCompletionWatcher(database: resources.database, namespace: resources.namespace, relay: relay, logger: resources.logger)]
+    [RunCompletionWatcher(database: resources.database, namespace: resources.namespace, logger: resources.logger) { relay.nudge() }]
 })

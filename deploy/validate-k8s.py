@@ -9,7 +9,7 @@
    the ConfigMaps and Secrets it loads with envFrom), and the daemons get their required ones
    (deploy/envnames.py).
 3. The KEDA ScaledObjects target existing Deployments and name exactly the stage queues of
-   Sources/Broker/Topology.swift (namespace `si`), every queue once.
+   Sources/SelfInstruct/Pipeline/PipelineStage.swift (namespace `si`), every queue once.
 4. When `kubectl` (or `kustomize`) is on PATH, both kustomizations build.
 Needs PyYAML. Exit status 0 when all pass, 1 otherwise.
 """
@@ -29,9 +29,9 @@ K8S = envnames.REPO / "deploy" / "k8s"
 
 
 def stage_queues(namespace="si"):
-    """Queue names from the Stage enum of Topology.swift: `case name` or `case name = "raw"`."""
-    text = (envnames.SOURCES / "Broker" / "Topology.swift").read_text(encoding="utf-8")
-    body = text[text.index("enum Stage"):]
+    """Queue names from the PipelineStage enum: `case name` or `case name = "raw"`."""
+    text = (envnames.SOURCES / "SelfInstruct" / "Pipeline" / "PipelineStage.swift").read_text(encoding="utf-8")
+    body = text[text.index("enum PipelineStage"):]
     body = body[:body.index("}")]
     return {f"{namespace}.{raw or name}" for name, raw in re.findall(r'case (\w+)(?: = "([^"]+)")?', body)}
 
@@ -97,13 +97,13 @@ def check_keda(documents, problems):
         for trigger in document["spec"]["triggers"]:
             queue = trigger["metadata"].get("queueName")
             if trigger.get("type") != "rabbitmq" or queue not in expected:
-                problems.append(f"{where}: trigger {trigger.get('type')} {queue} is not a stage queue of Topology.swift")
+                problems.append(f"{where}: trigger {trigger.get('type')} {queue} is not a stage queue of PipelineStage.swift")
             seen.append(queue)
     for queue in sorted(expected - set(seen)):
         problems.append(f"keda: no ScaledObject scales on {queue}")
     for queue in sorted({q for q in seen if seen.count(q) > 1}):
         problems.append(f"keda: {queue} drives more than one ScaledObject")
-    print(f"keda: queues {', '.join(sorted(set(seen)))} (Topology: {len(expected)} stage queues)")
+    print(f"keda: queues {', '.join(sorted(set(seen)))} (PipelineStage: {len(expected)} stage queues)")
 
 
 def check_builds(problems):

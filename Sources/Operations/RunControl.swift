@@ -1,6 +1,6 @@
 public import SelfInstruct
 public import Store
-import Records
+public import Records
 
 /// Creates runs and moves them through their lifecycle. The daemons pick runs up from the database.
 public struct RunControl: Sendable {
@@ -17,13 +17,9 @@ public struct RunControl: Sendable {
     public func create(_ definition: RunDefinition) async throws -> Int64 {
         let problems = definition.problems
         guard problems.isEmpty else { throw RunControlError.invalidDefinition(problems) }
-        let run = RunsTable.NewRun(
-            name: definition.name, recipe: definition.recipe, target: definition.target, seed: definition.seed,
-            threshold: definition.threshold, concurrency: definition.concurrency, teacherModel: definition.teacherModel,
-            configJSON: definition.configJSON)
         do {
             return try await database.transaction { tx in
-                let runID = try await RunsTable.insert(run, on: tx)
+                let runID = try await RunsTable.insert(definition, on: tx)
                 try await SeedTasksTable.insert(definition.seeds, runID: runID, on: tx)
                 return runID
             }

@@ -17,37 +17,12 @@ public enum RunsTable {
         public var concurrency: Int
     }
 
-    /// The columns a new run is made of.
-    public struct NewRun: Sendable, Hashable {
-        public var name: String
-        public var recipe: Recipe
-        public var target: Int
-        public var seed: UInt64
-        public var threshold: Double
-        public var concurrency: Int
-        public var teacherModel: String?
-        /// A JSON object text for `runs.config`.
-        public var configJSON: String
-
-        public init(name: String, recipe: Recipe, target: Int, seed: UInt64, threshold: Double, concurrency: Int,
-                    teacherModel: String?, configJSON: String) {
-            self.name = name
-            self.recipe = recipe
-            self.target = target
-            self.seed = seed
-            self.threshold = threshold
-            self.concurrency = concurrency
-            self.teacherModel = teacherModel
-            self.configJSON = configJSON
-        }
-    }
-
     /// The unique constraint a second run of the same name violates.
     public static let nameConstraint = "runs_name_key"
 
-    /// Inserts a run in status `created` and returns its id; a taken name fails with a unique violation on
-    /// `nameConstraint`.
-    public static func insert(_ run: NewRun, on executor: some SQLExecutor) async throws -> Int64 {
+    /// Inserts the run's row (not its seeds: `SeedTasksTable.insert`) in status `created` and returns its id; a
+    /// taken name fails with a unique violation on `nameConstraint`.
+    public static func insert(_ run: RunDefinition, on executor: some SQLExecutor) async throws -> Int64 {
         try await executor.query("""
             INSERT INTO runs (name, recipe, target, seed, threshold, concurrency, teacher_model, config)
             VALUES (\(run.name), \(run.recipe.rawValue), \(Int32(clamping: run.target)), \(Int64(bitPattern: run.seed)),

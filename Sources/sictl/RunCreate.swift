@@ -1,5 +1,6 @@
 import ArgumentParser
 import Operations
+import Records
 import SelfInstruct
 
 struct RunCreate: AsyncParsableCommand {

@@ -1,4 +1,3 @@
-
 /// Publishes persistent messages with publisher confirms over its own connection, from any task.
 ///
 /// Each `publish` returns when the broker confirms the message (`basic.ack`) and throws `publishNacked` on

@@ -1,6 +1,6 @@
-internal import CRabbitMQ
 public import Logging
 public import SelfInstruct
+internal import CRabbitMQ
 
 #if canImport(Glibc)
 import Glibc

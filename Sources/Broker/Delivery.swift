@@ -1,5 +1,3 @@
-
-
 /// One message received from a queue, copied out of rabbitmq-c's buffers.
 public struct Delivery: Sendable, Hashable {
     /// The channel-scoped tag to pass to `ack`/`nack`.

@@ -1,6 +1,5 @@
-internal import CRabbitMQ
-import SelfInstruct
 import Synchronization
+internal import CRabbitMQ
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

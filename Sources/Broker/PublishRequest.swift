@@ -1,5 +1,4 @@
 internal import CRabbitMQ
-import SelfInstruct
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

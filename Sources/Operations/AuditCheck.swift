@@ -1,8 +1,3 @@
-import Foundation
-import Records
-import SelfInstruct
-import Store
-
 /// The result of one invariant check.
 public struct AuditCheck: Sendable, Hashable, Codable {
     /// Stable snake_case name of the check.

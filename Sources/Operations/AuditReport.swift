@@ -1,8 +1,3 @@
-import Foundation
-import Records
-import SelfInstruct
-import Store
-
 /// Every check of one run; `passed` when all of them did.
 public struct AuditReport: Sendable, Hashable, Encodable {
     public var runID: Int64

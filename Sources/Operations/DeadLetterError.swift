@@ -1,8 +1,7 @@
-import Records
-import SelfInstruct
-import Store
-
 /// Why a dead-letter operation was refused as a whole.
+
+import SelfInstruct
+
 public enum DeadLetterError: Error, Sendable, Hashable, CustomStringConvertible {
     case unknownStage(String)
     case unknownIDs([Int64])

@@ -1,7 +1,3 @@
-public import Records
-import SelfInstruct
-import Store
-
 /// A page of dead letters, newest first, and how many matched in all.
 public struct DeadLetterListing: Sendable, Hashable, Codable {
     public var total: Int

@@ -1,8 +1,7 @@
-import Records
-import SelfInstruct
-import Store
-
 /// Which dead letters a listing or replay looks at.
+
+import Records
+
 public struct DeadLetterSelection: Sendable, Hashable {
     public var runID: Int64?
     /// A stage name as stored (`generate`, `filter.instructions`, …); nil for all.

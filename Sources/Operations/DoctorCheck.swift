@@ -1,9 +1,3 @@
-import Broker
-import Logging
-import SelfInstruct
-import Store
-import Teacher
-
 /// The outcome of one check.
 public struct DoctorCheck: Sendable, Hashable, Codable {
     public var name: String

@@ -1,9 +1,3 @@
-import Broker
-import Logging
-import SelfInstruct
-import Store
-import Teacher
-
 /// All checks; `ok` when every one passed.
 public struct DoctorReport: Sendable, Hashable, Codable {
     public var checks: [DoctorCheck]

@@ -1,7 +1,3 @@
-import Records
-import SelfInstruct
-import Store
-
 /// Turns records into the bytes of one export format, piece by piece.
 public struct ExportEncoder: Sendable {
     public let format: ExportFormat

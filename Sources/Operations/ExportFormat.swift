@@ -1,7 +1,3 @@
-import Records
-import SelfInstruct
-import Store
-
 /// The file layouts `export` writes.
 public enum ExportFormat: String, Sendable, Hashable, CaseIterable, Codable {
     /// One `{"instruction", "input", "output"}` object per line.

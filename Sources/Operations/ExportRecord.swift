@@ -1,8 +1,7 @@
-import Records
-import SelfInstruct
-import Store
-
 /// One training record: an admitted instruction and one of its valid instances.
+
+import SelfInstruct
+
 public struct ExportRecord: Sendable, Hashable {
     public var instruction: String
     public var input: String

@@ -1,7 +1,3 @@
-import Records
-import SelfInstruct
-import Store
-
 /// What a replay did (or, with `dryRun`, would do).
 public struct ReplayReport: Sendable, Hashable, Codable {
     /// A letter put back: the outbox row that re-sends it.

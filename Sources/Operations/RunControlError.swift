@@ -1,6 +1,7 @@
+/// Why a run operation was refused.
+
 public import SelfInstruct
 
-/// Why a run operation was refused.
 public enum RunControlError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidDefinition([String])
     case nameTaken(String)

@@ -1,8 +1,8 @@
-public import Records
-import Store
-
 /// One run's progress as `sictl status` shows it: the `si_run_progress` row, rates, teacher usage and the top
 /// rejection reasons.
+
+public import Records
+
 public struct RunProgressReport: Sendable, Hashable, Codable {
     public typealias Usage = MonitoringViews.Usage
     public typealias Rejection = MonitoringViews.Rejection

@@ -1,8 +1,7 @@
-public import SelfInstruct
-import Store
-import Records
-
 /// The outcome of a status change.
+
+public import SelfInstruct
+
 public struct RunTransition: Sendable, Hashable, Codable {
     public var runID: Int64
     public var name: String

@@ -1,8 +1,8 @@
 // The `outbox` table: messages owed downstream, written in the same transaction as the results that owe them
 // (transactional outbox), published by the relays.
 
-public import Store
 import SelfInstruct
+public import Store
 
 /// Every statement over `outbox`.
 public enum OutboxTable {

@@ -1,8 +1,8 @@
 // Per-run facts the stages read often and that never change once a run exists (seed, recipe, seeds, target),
 // cached per process; the run's status is read fresh where it matters (`RunsTable.status`).
 
-public import Store
 import SelfInstruct
+public import Store
 import Synchronization
 
 /// Loads `RunFacts` once per run and process.

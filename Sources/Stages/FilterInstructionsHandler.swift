@@ -3,11 +3,11 @@
 // greedily, each admitted instruction goes on (to classification, or for Alpaca to the instance filter), and
 // the generation token goes round again while the run is below its target.
 
+import Synchronization
 public import Logging
 public import Records
 public import SelfInstruct
 public import Store
-import Synchronization
 
 /// The `si.filter.instructions` handler.
 public struct FilterInstructionsHandler: StageHandler {

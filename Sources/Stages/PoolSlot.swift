@@ -1,8 +1,8 @@
-import Records
-import Synchronization
-
 /// One run's pool. Used under the run's admission lock (one transaction at a time across all processes); the
 /// mutex only makes the in-process access formally exclusive.
+
+import Synchronization
+
 final class PoolSlot: Sendable {
     let pool: Mutex<RunPool>
 

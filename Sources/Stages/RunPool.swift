@@ -1,7 +1,8 @@
+/// One run's admission state: the novelty pool plus the texts needed to name a nearest match.
+
 import Records
 import SelfInstruct
 
-/// One run's admission state: the novelty pool plus the texts needed to name a nearest match.
 struct RunPool: Sendable {
     let runID: Int64
     private(set) var pool: AdmissionPool

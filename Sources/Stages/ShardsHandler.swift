@@ -9,7 +9,6 @@ public import Records
 public import SelfInstruct
 public import Store
 
-
 /// The `si.shards` handler.
 public struct ShardsHandler: StageHandler {
     public let stage = PipelineStage.shards

@@ -1,6 +1,3 @@
-import Logging
-import Synchronization
-
 /// A key for PostgreSQL's advisory locks (the single-bigint key space).
 public struct AdvisoryLockKey: Sendable, Hashable {
     /// The 64-bit key passed to `pg_advisory_xact_lock`.

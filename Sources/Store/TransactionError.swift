@@ -1,6 +1,3 @@
-import Logging
-import Synchronization
-
 /// A failure of BEGIN, COMMIT or ROLLBACK, kept apart from the body's own errors.
 public struct TransactionError: Error, Sendable, CustomStringConvertible {
     /// The statement that failed.

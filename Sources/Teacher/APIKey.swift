@@ -1,7 +1,6 @@
 #if canImport(FoundationEssentials)
 #else
 #endif
-import SelfInstruct
 
 /// An API key. Its descriptions are always `[redacted]`; only the client reads the value.
 public struct APIKey: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {

@@ -1,5 +1,3 @@
-import SelfInstruct
-
 /// A stored answer: the server's response body, decoded again on a hit so hits and misses share one parser.
 public struct CachedResponse: Sendable, Hashable {
     public var body: [UInt8]

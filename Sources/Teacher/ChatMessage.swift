@@ -1,7 +1,6 @@
 #if canImport(FoundationEssentials)
 #else
 #endif
-import SelfInstruct
 
 /// One chat message.
 public struct ChatMessage: Sendable, Hashable {

@@ -1,7 +1,8 @@
+public import SelfInstruct
+
 #if canImport(FoundationEssentials)
 #else
 #endif
-public import SelfInstruct
 
 /// One generated choice, already matched to its prompt.
 public struct CompletionChoice: Sendable, Hashable {

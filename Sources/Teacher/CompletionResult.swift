@@ -1,7 +1,6 @@
 #if canImport(FoundationEssentials)
 #else
 #endif
-import SelfInstruct
 
 /// The decoded answer to one request.
 public struct CompletionResult: Sendable, Hashable {

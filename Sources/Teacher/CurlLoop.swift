@@ -1,10 +1,9 @@
-internal import CCurl
 import Logging
 import Synchronization
+internal import CCurl
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
-import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif

@@ -2,7 +2,6 @@ internal import CCurl
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
-import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif

@@ -1,5 +1,3 @@
-import SelfInstruct
-
 /// The three HTTP-date forms (RFC 9110 §5.6.7), parsed to Unix seconds without Foundation.
 enum HTTPDate {
     private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]

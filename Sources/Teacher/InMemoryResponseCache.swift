@@ -1,5 +1,3 @@
-import SelfInstruct
-
 /// A cache in memory, for tests and single-process tools.
 public actor InMemoryResponseCache: ResponseCache {
     private var entries: [String: CachedResponse] = [:]

@@ -1,7 +1,8 @@
-public import SelfInstruct
-
 /// The identity of a teacher request: SHA-256 hex of the canonical JSON of endpoint, model, prompts (or
 /// messages), sampling parameters and recipe version.
+
+public import SelfInstruct
+
 public struct RequestKey: Sendable, Hashable, CustomStringConvertible {
     /// 64 lower-case hex digits.
     public let hex: String

@@ -1,5 +1,3 @@
-import SelfInstruct
-
 /// Parsing of the `Retry-After` header (RFC 9110 §10.2.3): delay-seconds or an HTTP-date.
 public enum RetryAfter {
     /// The delay `value` asks for, measured from `now` (Unix seconds) for the date form; a date in the past

@@ -1,7 +1,6 @@
 #if canImport(FoundationEssentials)
 #else
 #endif
-import SelfInstruct
 
 /// A configuration variable that is missing or malformed.
 public struct TeacherConfigError: Error, Sendable, Hashable, CustomStringConvertible {

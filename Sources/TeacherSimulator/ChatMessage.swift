@@ -1,5 +1,3 @@
-import SelfInstruct
-
 /// A chat message whose content is a string or a list of `{"type": "text", "text": …}` parts.
 struct ChatMessage: Decodable, Sendable {
     var role: String

@@ -1,5 +1,3 @@
-import SelfInstruct
-
 /// The request fields the simulator reads, shared by both endpoints.
 struct CompletionRequestBody: Decodable, Sendable {
     var model: String?

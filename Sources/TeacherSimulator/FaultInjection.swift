@@ -1,11 +1,9 @@
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
-import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import SelfInstruct
 
 /// Fault rates (each in 0...1) and their parameters. HTTP faults are tried in the order 429, 500, 503, hang,
 /// each taking its share of one uniform draw per attempt; content faults are drawn per choice afterwards.

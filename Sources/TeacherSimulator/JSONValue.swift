@@ -1,6 +1,7 @@
+/// One value of a response document.
+
 import SelfInstruct
 
-/// One value of a response document.
 indirect enum JSONValue: Sendable {
     case string(String)
     case int(Int)

@@ -1,11 +1,11 @@
+import SelfInstruct
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
-import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import SelfInstruct
 
 /// How long the simulator waits before answering a request that is not faulted.
 public enum LatencyModel: Sendable, Hashable {

@@ -1,5 +1,3 @@
-import SelfInstruct
-
 /// What the HTTP layer sends back.
 struct SimulatedResponse: Sendable {
     var status: Int

@@ -1,5 +1,3 @@
-import SelfInstruct
-
 /// Counters shared by all requests of one simulator instance.
 struct SimulatorCounters: Sendable {
     var byRoute: [String: [Int: Int]] = [:]

@@ -1,7 +1,7 @@
-import SelfInstruct
+/// The request-independent state of one running simulator.
+
 import Synchronization
 
-/// The request-independent state of one running simulator.
 final class SimulatorState: Sendable {
     let counters = Mutex(SimulatorCounters())
 

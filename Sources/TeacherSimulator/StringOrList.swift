@@ -1,5 +1,3 @@
-import SelfInstruct
-
 // OpenAI wire formats. Requests are decoded leniently (unknown fields ignored, `prompt` and `stop` as a
 // string or a list); responses are written by hand so that their bytes depend only on their content
 // and keys come in OpenAI's order.

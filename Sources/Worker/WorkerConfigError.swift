@@ -1,8 +1,3 @@
-import Broker
-import Logging
-import Teacher
-import SelfInstruct
-
 /// Why the environment does not make a valid configuration; names the variable and the expected form, never
 /// a secret value.
 public struct WorkerConfigError: Error, Sendable, Hashable, CustomStringConvertible {

@@ -1,10 +1,9 @@
-import ArgumentParser
-import Foundation
+/// The ordered request loop and its counters.
+
 import SelfInstruct
 import Teacher
-import TeacherSimulator
+import Foundation
 
-/// The ordered request loop and its counters.
 struct CandidateCollector {
     let seedInstructions: [String]
     let count: Int

@@ -1,7 +1,4 @@
 import Foundation
-import SelfInstruct
-import Teacher
-import TeacherSimulator
 
 /// What one closed-loop run measured.
 struct LoadOutcome: Sendable {

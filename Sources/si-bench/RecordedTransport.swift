@@ -1,9 +1,7 @@
-import ArgumentParser
-import SelfInstruct
-import Teacher
-import TeacherSimulator
-
 /// Answers every request with the same recorded response, at once.
+
+import Teacher
+
 struct RecordedTransport: HTTPTransport {
     let response: HTTPResponse
 

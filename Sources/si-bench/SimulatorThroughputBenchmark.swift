@@ -1,8 +1,8 @@
-import ArgumentParser
-import Foundation
-import SelfInstruct
 import Teacher
 import TeacherSimulator
+import ArgumentParser
+import SelfInstruct
+import Foundation
 
 struct SimulatorThroughputBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,8 +1,3 @@
-import Foundation
-import SelfInstruct
-import Teacher
-import TeacherSimulator
-
 /// Threads of this process by what they run, told apart by name.
 enum ThreadGroup: String, CaseIterable, Sendable {
     /// The teacher transport's libcurl loop (`CurlTransport`).

@@ -1,8 +1,3 @@
-import ArgumentParser
-import SelfInstruct
-import Teacher
-import TeacherSimulator
-
 struct UnexpectedStatus: Error, CustomStringConvertible {
     var status: Int
     var description: String { "unexpected HTTP status \(status)" }

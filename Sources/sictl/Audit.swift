@@ -1,8 +1,7 @@
-import SelfInstruct
 import ArgumentParser
 import Foundation
 import Operations
-import Records
+import SelfInstruct
 
 struct Audit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

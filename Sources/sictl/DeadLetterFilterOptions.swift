@@ -1,10 +1,9 @@
+/// Options both dlq verbs take.
+
 import ArgumentParser
-import SelfInstruct
 import Operations
-import Records
 import Store
 
-/// Options both dlq verbs take.
 struct DeadLetterFilterOptions: ParsableArguments {
     @Argument(help: ArgumentHelp("Run id or name (default: every run).", valueName: "run"))
     var run: String?

@@ -1,9 +1,6 @@
 import ArgumentParser
 import Foundation
 import SelfInstruct
-import Operations
-import Records
-import Store
 
 struct DlqGroup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,8 +1,6 @@
-import ArgumentParser
-import SelfInstruct
-import Operations
 import Records
-import Store
+import ArgumentParser
+import Operations
 
 struct DlqList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,8 +1,5 @@
-import ArgumentParser
-import SelfInstruct
 import Operations
-import Records
-import Store
+import ArgumentParser
 
 struct DlqReplay: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,8 +1,6 @@
-import ArgumentParser
-import FileOutput
-import Foundation
 import Operations
-import SelfInstruct
+import Foundation
+import ArgumentParser
 
 struct Doctor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

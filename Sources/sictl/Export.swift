@@ -1,8 +1,8 @@
-import ArgumentParser
-import FileOutput
 import Foundation
-import Operations
+import FileOutput
 import SelfInstruct
+import ArgumentParser
+import Operations
 
 struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,8 @@
-import FileOutput
-import Foundation
-
 /// Buffered writes to a file handle or an atomic output file.
+
+import Foundation
+import FileOutput
+
 struct OutputBuffer {
     private let sink: ([UInt8]) throws -> Void
     private var bytes: [UInt8] = []

@@ -1,9 +1,7 @@
-import ArgumentParser
-import Foundation
-import SelfInstruct
-import Store
-
 /// Stable JSON for reports: sorted keys, snake_case names.
+
+import Foundation
+
 enum ReportJSON {
     static func encode(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()

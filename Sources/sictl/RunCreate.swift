@@ -1,7 +1,7 @@
-import ArgumentParser
 import Operations
-import Records
 import SelfInstruct
+import ArgumentParser
+import Records
 
 struct RunCreate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,9 +1,8 @@
-import ArgumentParser
+/// The values of a JSON run file (YAML is not available here; the keys are the same).
+
 import Foundation
-import Operations
 import SelfInstruct
 
-/// The values of a JSON run file (YAML is not available here; the keys are the same).
 struct RunFile {
     var name: String?
     var recipe: String?

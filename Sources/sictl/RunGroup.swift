@@ -1,8 +1,7 @@
-import ArgumentParser
-import Operations
-import SelfInstruct
-
 /// `sictl run …`: create runs and move them through their lifecycle.
+
+import ArgumentParser
+
 struct RunGroup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Operations
 import SelfInstruct
 
 struct RunStart: RunTransitionCommand {

@@ -1,8 +1,3 @@
-import ArgumentParser
-import SelfInstruct
-import Operations
-import Records
-import Store
 import Foundation
 
 /// Left-aligned columns separated by two spaces.

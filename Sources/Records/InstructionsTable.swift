@@ -276,30 +276,35 @@ public enum InstructionsTable {
     public static func withoutInstanceOutcome(runID: Int64, examples: Int, on executor: some SQLExecutor) async throws
         -> AdmittedCheck
     {
-        try await admittedCheck(runID: runID, violating: "n.instance_outcome IS NULL", examples: examples,
+        try await admittedCheck(runID: runID, join: "", violating: "n.instance_outcome IS NULL", examples: examples,
                                 operation: "audit_instance_outcome", on: executor)
     }
 
-    /// Admitted instructions without a classification.
+    /// Admitted instructions without a classification. Counted through a left join (one hash join; at most one
+    /// classification per instruction, its primary key), listed with NOT EXISTS.
     public static func unclassified(runID: Int64, examples: Int, on executor: some SQLExecutor) async throws -> AdmittedCheck {
         try await admittedCheck(
-            runID: runID, violating: "NOT EXISTS (SELECT 1 FROM classifications k WHERE k.instruction_id = n.id)",
-            examples: examples, operation: "audit_classified", on: executor)
+            runID: runID, join: "LEFT JOIN classifications k ON k.instruction_id = n.id",
+            violating: "k.instruction_id IS NULL", examples: examples, operation: "audit_classified", on: executor,
+            listing: "NOT EXISTS (SELECT 1 FROM classifications k WHERE k.instruction_id = n.id)")
     }
 
-    /// One pass over the run's admitted instructions: the count, the violating count, and the first few violators.
+    /// One pass over the run's admitted instructions for the count and the violating count, then the first few
+    /// violators, only when there are any: the planner misjudges these filters (it multiplies the selectivities of
+    /// correlated columns), and a listing that finds nothing walked the whole primary key.
     private static func admittedCheck(
-        runID: Int64, violating: String, examples: Int, operation: String, on executor: some SQLExecutor
+        runID: Int64, join: String, violating: String, examples: Int, operation: String, on executor: some SQLExecutor,
+        listing: String? = nil
     ) async throws -> AdmittedCheck {
         let counts = try await executor.query("""
             SELECT count(*) AS admitted, count(*) FILTER (WHERE \(unsafeRaw: violating)) AS violating
-            FROM instructions n WHERE n.run_id = \(runID) AND n.status = 'admitted'
+            FROM instructions n \(unsafeRaw: join) WHERE n.run_id = \(runID) AND n.status = 'admitted'
             """, operation: operation).singleRow()
-        let violators = try await executor.rows("""
+        let violatingCount = try counts.decode("violating", as: Int.self)
+        let violators = violatingCount == 0 ? [] : try await executor.rows("""
             SELECT n.id, n.text FROM instructions n
-            WHERE n.run_id = \(runID) AND n.status = 'admitted' AND \(unsafeRaw: violating) ORDER BY n.id LIMIT \(examples)
+            WHERE n.run_id = \(runID) AND n.status = 'admitted' AND \(unsafeRaw: listing ?? violating) ORDER BY n.id LIMIT \(examples)
             """, operation: operation).map { row throws(StoreError) in (id: try row.decode("id", as: Int64.self), text: try row.decode("text", as: String.self)) }
-        return AdmittedCheck(admitted: try counts.decode("admitted"), violating: try counts.decode("violating"),
-                             examples: violators)
+        return AdmittedCheck(admitted: try counts.decode("admitted"), violating: violatingCount, examples: violators)
     }
 }

@@ -16,7 +16,7 @@
 #   --latency SPEC      simulator latency, e.g. fixed:50 (default none)
 #   --out DIR           where logs and shards go (default out/)
 #   --debug             use a debug build (faster to build, slower to run)
-#   --report            at the end print wall time, per-stage messages/s, teacher calls, peak RSS per worker
+#   --report            at the end print wall time, audit time, per-stage messages/s, teacher calls, peak RSS per worker
 #   -h, --help          this text
 #
 # Output: shards and manifest.json in OUT/shards/<run name>/, logs in OUT/logs/. Needs a Swift 6.1+ toolchain
@@ -161,12 +161,15 @@ finished_at=$(date +%s%N)
 
 "$sictl" status "$name" >&2
 say "auditing"
+audit_started=$(date +%s%N)
 "$sictl" audit "$name" --shards-dir "$out_dir/shards" >&2
+audit_ms=$(( ($(date +%s%N) - audit_started) / 1000000 ))
 
 if [ "$report" -eq 1 ]; then
     elapsed_ms=$(( (finished_at - started_at) / 1000000 ))
     wall="$((elapsed_ms / 1000)).$(printf '%03d' $((elapsed_ms % 1000)))"
     echo "report: wall ${wall} s from run start to completed (status polled every 10 s)"
+    echo "report: audit $((audit_ms / 1000)).$(printf '%03d' $((audit_ms % 1000))) s (sictl audit, right after completion)"
     for entry in "${worker_names[@]}"; do
         pid="${entry##*:}"
         peak=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo "?")

@@ -20,6 +20,7 @@ public struct Migration: Sendable, Hashable {
     public static let all: [Migration] = [
         initialSchema,
         instanceGeneration,
+        auditIndexes,
     ]
 }
 

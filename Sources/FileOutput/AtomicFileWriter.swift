@@ -7,13 +7,14 @@ import Glibc
 import Darwin
 #endif
 
-/// Writes one file atomically, whole or streamed: `init` opens `<path>.partial` (removing a leftover of an
-/// earlier, interrupted write of the same destination), `append` adds bytes, `commit` syncs the data, renames it
-/// over `path` and syncs the directory; `abandon` (or `deinit` without `commit`) removes the temporary file and
-/// leaves any existing `path` untouched.
+/// Writes one file atomically, whole or streamed: `init` opens a temporary file of its own beside `path` (and
+/// removes temporary files that writers of the same destination left behind when their process died), `append`
+/// adds bytes, `commit` syncs the data, renames it over `path` and syncs the directory; `abandon` (or `deinit`
+/// without `commit`) removes the temporary file and leaves any existing `path` untouched.
 ///
-/// Two writers of the same destination at once share the temporary name and must not overlap. Not thread-safe:
-/// one owner at a time.
+/// Each writer has its own temporary file (`.<name>.partial-<pid>-<n>`), so two writers of the same destination
+/// at once (a redelivered shard request in a second replica) never touch each other's bytes: the last rename
+/// wins, with a complete file either way. Not thread-safe: one owner at a time.
 public final class AtomicFileWriter {
     /// The destination.
     public let path: String
@@ -21,20 +22,47 @@ public final class AtomicFileWriter {
     public let temporaryPath: String
     private var descriptor: Int32
 
-    /// The temporary file name used for `path`: `<path>.partial`, recognisable and removable by anyone.
-    public static func temporaryPath(for path: String) -> String { path + ".partial" }
+    /// The prefix of every temporary file name for `path`: `.<name>.partial-` in the same directory.
+    public static func temporaryPrefix(for path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." + path + ".partial-" }
+        return String(path[...slash]) + "." + path[path.index(after: slash)...] + ".partial-"
+    }
 
-    /// Opens the temporary file for `path`, mode 0644, after removing a stale one.
+    /// Opens a new temporary file for `path`, mode 0644, after removing stale ones.
     public init(path: String) throws(FileOutputError) {
         self.path = path
-        let temporaryPath = Self.temporaryPath(for: path)
-        self.temporaryPath = temporaryPath
-        if unlink(temporaryPath) != 0 && errno != ENOENT {
-            throw FileOutputError(operation: "unlink stale", path: temporaryPath, code: errno)
+        let prefix = Self.temporaryPrefix(for: path)
+        Self.removeStaleTemporaryFiles(prefix: prefix)
+        var descriptor: Int32 = -1
+        var temporaryPath = ""
+        // A fresh name per writer: the process id (which tells later writers whether the owner is still alive)
+        // and a random part for writers of one process.
+        for _ in 0..<8 {
+            temporaryPath = prefix + "\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
+            descriptor = Self.retryingInterrupts { open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) }
+            if descriptor >= 0 || errno != EEXIST { break }
         }
-        let descriptor = Self.retryingInterrupts { open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) }
         guard descriptor >= 0 else { throw FileOutputError(operation: "open", path: temporaryPath, code: errno) }
+        self.temporaryPath = temporaryPath
         self.descriptor = descriptor
+    }
+
+    /// Removes `<prefix><pid>-…` files whose process no longer exists on this host (a crashed writer's leftovers).
+    /// Files of live processes, and of other hosts sharing the directory under a live pid, are left alone.
+    static func removeStaleTemporaryFiles(prefix: String) {
+        let directory = directory(of: prefix)
+        let namePrefix = prefix.lastIndex(of: "/").map { String(prefix[prefix.index(after: $0)...]) } ?? prefix
+        guard let stream = opendir(directory) else { return }
+        defer { closedir(stream) }
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            guard name.hasPrefix(namePrefix) else { continue }
+            let owner = name.dropFirst(namePrefix.count).prefix(while: { $0 != "-" })
+            guard let pid = Int32(owner), pid > 0, kill(pid, 0) != 0, errno == ESRCH else { continue }
+            unlink((directory == "/" ? "" : directory) + "/" + name)
+        }
     }
 
     deinit {

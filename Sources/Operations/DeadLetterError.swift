@@ -1,7 +1,6 @@
-/// Why a dead-letter operation was refused as a whole.
-
 import SelfInstruct
 
+/// Why a dead-letter operation was refused as a whole.
 public enum DeadLetterError: Error, Sendable, Hashable, CustomStringConvertible {
     case unknownStage(String)
     case unknownIDs([Int64])

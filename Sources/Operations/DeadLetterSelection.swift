@@ -1,7 +1,6 @@
-/// Which dead letters a listing or replay looks at.
-
 import Records
 
+/// Which dead letters a listing or replay looks at.
 public struct DeadLetterSelection: Sendable, Hashable {
     public var runID: Int64?
     /// A stage name as stored (`generate`, `filter.instructions`, …); nil for all.

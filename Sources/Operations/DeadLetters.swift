@@ -48,9 +48,13 @@ public struct DeadLetters: Sendable {
         let unknown = selection.ids.filter { !found.contains($0) }
         guard unknown.isEmpty else { throw DeadLetterError.unknownIDs(unknown) }
 
-        if let runID = selection.runID, !force, let run = try await RunsTable.summary(id: runID, on: database),
-           run.status.isFinished {
-            throw DeadLetterError.finishedRun(run: "\(runID) (\(run.name))", status: run.status.rawValue)
+        if let runID = selection.runID, !force {
+            guard let run = try await RunsTable.summary(id: runID, on: database) else {
+                throw RunControlError.unknownRun(String(runID))
+            }
+            if run.status.isFinished {
+                throw DeadLetterError.finishedRun(run: "\(runID) (\(run.name))", status: run.status.rawValue)
+            }
         }
 
         var report = ReplayReport(dryRun: dryRun, replayed: [], skipped: [], published: nil)

@@ -1,7 +1,6 @@
-/// One training record: an admitted instruction and one of its valid instances.
-
 import SelfInstruct
 
+/// One training record: an admitted instruction and one of its valid instances.
 public struct ExportRecord: Sendable, Hashable {
     public var instruction: String
     public var input: String

@@ -1,7 +1,6 @@
-/// Why a run operation was refused.
-
 public import SelfInstruct
 
+/// Why a run operation was refused.
 public enum RunControlError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidDefinition([String])
     case nameTaken(String)

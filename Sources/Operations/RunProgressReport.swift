@@ -1,8 +1,7 @@
-/// One run's progress as `sictl status` shows it: the `si_run_progress` row, rates, teacher usage and the top
-/// rejection reasons.
-
 public import Records
 
+/// One run's progress as `sictl status` shows it: the `si_run_progress` row, rates, teacher usage and the top
+/// rejection reasons.
 public struct RunProgressReport: Sendable, Hashable, Codable {
     public typealias Usage = MonitoringViews.Usage
     public typealias Rejection = MonitoringViews.Rejection

@@ -1,7 +1,6 @@
-/// The outcome of a status change.
-
 public import SelfInstruct
 
+/// The outcome of a status change.
 public struct RunTransition: Sendable, Hashable, Codable {
     public var runID: Int64
     public var name: String

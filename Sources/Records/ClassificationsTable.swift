@@ -10,7 +10,7 @@ public enum ClassificationsTable {
         instructionID: Int64, runID: Int64, isClassification: Bool, rawAnswer: String, answer: ClassificationAnswer,
         on executor: some SQLExecutor
     ) async throws {
-        try await executor.run("""
+        try await executor.execute("""
             INSERT INTO classifications (instruction_id, run_id, is_classification, raw_answer, answer)
             VALUES (\(instructionID), \(runID), \(isClassification), \(rawAnswer), \(answer.rawValue))
             ON CONFLICT (instruction_id) DO NOTHING

@@ -65,7 +65,7 @@ public enum DeadLettersTable {
         runID: Int64?, stage: PipelineStage, messageID: String, routingKey: String, body: String, attempts: Int,
         lastError: String, errorKind: String, on executor: some SQLExecutor
     ) async throws {
-        try await executor.run("""
+        try await executor.execute("""
             INSERT INTO dead_letters (run_id, stage, message_id, routing_key, body, attempts, last_error, error_kind)
             VALUES ((SELECT id FROM runs WHERE id = \(runID)), \(stage), \(messageID), \(routingKey),
                     \(body), \(attempts), \(lastError), \(errorKind))
@@ -135,7 +135,7 @@ public enum DeadLettersTable {
 
     /// Marks letter `id` replayed.
     public static func markReplayed(id: Int64, on executor: some SQLExecutor) async throws {
-        try await executor.run("UPDATE dead_letters SET replayed_at = now() WHERE id = \(id)", operation: "dead_letter_replayed")
+        try await executor.execute("UPDATE dead_letters SET replayed_at = now() WHERE id = \(id)", operation: "dead_letter_replayed")
     }
 
     /// The run's letters not yet replayed.

@@ -59,14 +59,14 @@ public enum GenerationRequestsTable {
 
     /// Retires the request with its run.
     public static func cancel(id: Int64, on executor: some SQLExecutor) async throws {
-        try await executor.run(
+        try await executor.execute(
             "UPDATE generation_requests SET status = \(Status.cancelled), finished_at = now() WHERE id = \(id)",
             operation: "generation_request_cancel")
     }
 
     /// Marks the request generated: `poolSize` admissions were visible to its prompts, `candidates` came back.
     public static func markDone(id: Int64, poolSize: Int, candidates: Int, on executor: some SQLExecutor) async throws {
-        try await executor.run("""
+        try await executor.execute("""
             UPDATE generation_requests SET status = \(Status.done), pool_size = \(Int32(poolSize)),
                 candidates = \(Int32(candidates)), finished_at = now()
             WHERE id = \(id)

@@ -18,7 +18,7 @@ public enum InstancesTable {
             "(\(runID), \(instructionID), \(Int32(kept.count + offset)), \(dropped.instance.input), \(dropped.instance.output), 'rejected', \(dropped.reason), now())"
         }
         guard !rows.isEmpty else { return }
-        try await executor.run("""
+        try await executor.execute("""
             INSERT INTO instances (run_id, instruction_id, position, input, output, status, reject_reason, decided_at)
             VALUES \(fragment: SQLQuery.joined(rows, separator: ", "))
             ON CONFLICT (instruction_id, position) DO NOTHING
@@ -56,7 +56,7 @@ public enum InstancesTable {
     /// as an index lookup whatever the table statistics say (a join against unnest() was planned as a nested loop
     /// over a sequential scan on a freshly grown table).
     public static func assign(ids: [Int64], split: ShardSplit, shard number: Int, on executor: some SQLExecutor) async throws {
-        try await executor.run("""
+        try await executor.execute("""
             UPDATE instances SET split = \(split.rawValue), shard_no = \(Int32(number)), sharded_at = now()
             WHERE id = ANY(\(SQLArray.integers(ids))::bigint[])
             """, operation: "instances_sharded")

@@ -79,7 +79,7 @@ public enum InstructionsTable {
             "(\(Int32(item.position)), \(item.text), NULL::text, NULL::text, 'rejected', \(item.reason.code)::text, now())"
         }
         guard !rows.isEmpty else { return }
-        try await executor.run("""
+        try await executor.execute("""
             INSERT INTO instructions (run_id, request_id, position, text, input, output, status, reject_reason, decided_at)
             SELECT \(runID), \(requestID), v.position::int, v.text, v.input, v.output, v.status, v.reason, v.decided_at
             FROM (VALUES \(fragment: SQLQuery.joined(rows, separator: ", "))) AS v(position, text, input, output, status, reason, decided_at)
@@ -107,7 +107,7 @@ public enum InstructionsTable {
             }
         }
         // A VALUES list tells the planner its row count, so it joins by primary-key lookups.
-        try await executor.run("""
+        try await executor.execute("""
             UPDATE instructions AS i SET status = d.status, admission_seq = d.seq, reject_reason = d.reason,
                 nearest_match = d.nearest, nearest_score = d.score, decided_at = now()
             FROM (VALUES \(fragment: SQLQuery.joined(values, separator: ", "))) AS d(id, status, seq, reason, nearest, score)
@@ -190,7 +190,7 @@ public enum InstructionsTable {
     public static func storeInstancesCompletion(
         id: Int64, text: String, finishReason: FinishReason, on executor: some SQLExecutor
     ) async throws {
-        try await executor.run("""
+        try await executor.execute("""
             UPDATE instructions SET instances_raw = \(text), instances_finish_reason = \(finishReason.apiValue)
             WHERE id = \(id) AND instances_raw IS NULL
             """, operation: "instances_raw")
@@ -198,7 +198,7 @@ public enum InstructionsTable {
 
     /// Records the instance outcome once.
     public static func recordInstanceOutcome(_ outcome: InstanceOutcome, id: Int64, on executor: some SQLExecutor) async throws {
-        try await executor.run("""
+        try await executor.execute("""
             UPDATE instructions SET instance_outcome = \(outcome) WHERE id = \(id) AND instance_outcome IS NULL
             """, operation: "instance_outcome")
     }

@@ -21,7 +21,7 @@ public enum OutboxTable {
         let rows: [SQLQuery] = messages.map { outgoing in
             "(\(outgoing.messageID), \(outgoing.stage.queueName(namespace: namespace)), \(outgoing.message.jsonText), \(outgoing.message.runID))"
         }
-        try await executor.run("""
+        try await executor.execute("""
             INSERT INTO outbox (message_id, run_id, routing_key, body)
             SELECT v.message_id, r.id, v.routing_key, v.body
             FROM (VALUES \(fragment: SQLQuery.joined(rows, separator: ", "))) AS v(message_id, routing_key, body, run_id)
@@ -45,7 +45,7 @@ public enum OutboxTable {
     /// Marks the rows sent and counts the publish.
     public static func markSent(ids: [Int64], on executor: some SQLExecutor) async throws {
         guard !ids.isEmpty else { return }
-        try await executor.run(
+        try await executor.execute(
             "UPDATE outbox SET sent_at = now(), publish_attempts = publish_attempts + 1 WHERE id = ANY(\(SQLArray.integers(ids))::bigint[])",
             operation: "outbox_mark_sent")
     }
@@ -57,7 +57,7 @@ public enum OutboxTable {
     public static func resend(
         messageID: String, runID: Int64, routingKey: String, body: String, on executor: some SQLExecutor
     ) async throws {
-        try await executor.run("""
+        try await executor.execute("""
             INSERT INTO outbox (message_id, run_id, routing_key, body)
             VALUES (\(messageID), \(runID), \(routingKey), \(body))
             ON CONFLICT (message_id) DO UPDATE SET

@@ -1,7 +1,6 @@
-/// A message owed downstream: written to the outbox in the transaction that produced it.
-
 public import SelfInstruct
 
+/// A message owed downstream: written to the outbox in the transaction that produced it.
 public struct OutgoingMessage: Sendable, Hashable {
     /// The stage whose queue receives it.
     public var stage: PipelineStage

@@ -1,6 +1,8 @@
+public import SelfInstruct
+
 /// Stored data that cannot serve a request: a run or entity that does not exist, or a stored value the code
 /// cannot read. Retrying cannot fix it, so the stage runtime dead-letters such a message at once.
-public struct RecordError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct RecordError: PermanentFailure, Sendable, Hashable {
     /// A bounded reason code (`unknown_run`, `unknown_entity`, `invalid_run_config`, …) for logs and
     /// `dead_letters.error_kind`.
     public var kind: String

@@ -1,7 +1,6 @@
-/// What `sictl run create` needs to define a run: the columns of `runs` plus the seed tasks.
-
 public import SelfInstruct
 
+/// What `sictl run create` needs to define a run: the columns of `runs` plus the seed tasks.
 public struct RunDefinition: Sendable, Hashable {
     public var name: String
     public var recipe: Recipe

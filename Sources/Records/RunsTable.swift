@@ -64,7 +64,7 @@ public enum RunsTable {
     }
 
     /// The settings that never change once a run exists (the seeds come from `SeedTasksTable`).
-    public static func settings(id: Int64, on executor: some SQLExecutor) async throws -> RunSettingsRow? {
+    static func settings(id: Int64, on executor: some SQLExecutor) async throws -> RunSettingsRow? {
         let rows = try await executor.rows("""
             SELECT recipe, target, seed, threshold, concurrency, teacher_model, config::text AS config FROM runs WHERE id = \(id)
             """, operation: "run_facts")
@@ -77,7 +77,7 @@ public enum RunsTable {
     }
 
     /// The stored settings of a run, before `RunCatalog` checks them.
-    public struct RunSettingsRow: Sendable, Hashable {
+    struct RunSettingsRow: Sendable, Hashable {
         /// As stored; `RunCatalog` refuses a recipe it does not know.
         public var recipe: String
         public var target: Int
@@ -93,7 +93,7 @@ public enum RunsTable {
     public static func applyCommand(
         _ command: RunCommand, to status: RunStatus, id: Int64, on executor: some SQLExecutor
     ) async throws {
-        try await executor.run("""
+        try await executor.execute("""
             UPDATE runs SET status = \(status), updated_at = now(),
                    started_at = CASE WHEN \(command == .start) THEN coalesce(started_at, now()) ELSE started_at END,
                    finished_at = CASE WHEN \(status.isFinished) THEN now() ELSE finished_at END,
@@ -105,7 +105,7 @@ public enum RunsTable {
     /// Marks the run `completed` with `reason`, if its status allows that (`RunStatus.mayComplete`).
     public static func complete(id: Int64, reason: String, on executor: some SQLExecutor) async throws {
         let from = RunStatus.allCases.filter(\.mayComplete).map(\.rawValue)
-        try await executor.run("""
+        try await executor.execute("""
             UPDATE runs SET status = \(RunStatus.completed), finished_at = clock_timestamp(), updated_at = clock_timestamp(),
                 status_reason = \(reason)
             WHERE id = \(id) AND status = ANY(\(SQLArray.text(from))::text[])

@@ -11,7 +11,7 @@ public enum SeedTasksTable {
             let instances = "[" + task.instances.map {
                 "{\"input\": \(JSONWriter.quoted($0.input)), \"output\": \(JSONWriter.quoted($0.output))}"
             }.joined(separator: ", ") + "]"
-            try await executor.run("""
+            try await executor.execute("""
                 INSERT INTO seed_tasks (run_id, id, position, name, instruction, instances, is_classification)
                 VALUES (\(runID), \(task.id), \(Int32(position)), \(task.name), \(task.instruction),
                         \(instances)::jsonb, \(task.isClassification))

@@ -29,9 +29,9 @@ public enum ShardsTable {
 
     /// Replaces the run's rows with `files`.
     public static func replace(runID: Int64, with files: [File], on executor: some SQLExecutor) async throws {
-        try await executor.run("DELETE FROM shards WHERE run_id = \(runID)", operation: "shards_clear")
+        try await executor.execute("DELETE FROM shards WHERE run_id = \(runID)", operation: "shards_clear")
         for file in files {
-            try await executor.run("""
+            try await executor.execute("""
                 INSERT INTO shards (run_id, split, shard_no, format, path, record_count, byte_count, sha256)
                 VALUES (\(runID), \(file.split.rawValue), \(Int32(file.number)), \(file.format), \(file.path),
                         \(Int32(file.records)), \(Int64(file.bytes)), \(file.sha256))

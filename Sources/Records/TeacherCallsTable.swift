@@ -50,7 +50,7 @@ public enum TeacherCallsTable {
 
     /// Records one call.
     public static func insert(_ call: NewCall, on executor: some SQLExecutor) async throws {
-        try await executor.run("""
+        try await executor.execute("""
             INSERT INTO llm_calls (run_id, stage, model, entity_id, prompt_tokens, completion_tokens, latency_ms,
                                    http_status, attempt, cost_usd, request_hash, cached, error_kind)
             VALUES (\(call.runID), \(call.stage), \(call.model), \(call.entityID), \(call.promptTokens),

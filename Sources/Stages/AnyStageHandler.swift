@@ -1,8 +1,7 @@
-/// A handler of any stage, so one daemon can run several `StageService`s of different handler types.
-
 public import Logging
 public import SelfInstruct
 
+/// A handler of any stage, so one daemon can run several `StageService`s of different handler types.
 public struct AnyStageHandler: StageHandler {
     public let stage: PipelineStage
     public let concurrencyLimit: Int?

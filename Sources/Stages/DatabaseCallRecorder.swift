@@ -2,8 +2,8 @@
 // reports calls without knowing the run, so the handler names the run and entity in a task-local around the call.
 
 public import Logging
-public import Records
-public import SelfInstruct
+import Records
+import SelfInstruct
 public import Store
 public import Teacher
 
@@ -52,7 +52,7 @@ public struct DatabaseCallRecorder: CallRecorder {
 extension TeacherClient {
     /// `completeWithDetails` with its calls attributed to `run` and `entityID` in `llm_calls` and sent to the run's
     /// teacher model: the one way stage handlers call the teacher.
-    public func complete(
+    func complete(
         prompts: [String], parameters: SamplingParameters, for run: RunFacts, entityID: Int64, stage: PipelineStage
     ) async throws -> CompletionResult {
         try await DatabaseCallRecorder.$context.withValue(.init(runID: run.id, entityID: entityID)) {

@@ -29,6 +29,8 @@ public struct FilterInstancesHandler: StageHandler {
             throw PermanentStageError(kind: "wrong_kind", message: "si.filter.instances got \(message.kind.rawValue)")
         }
         let instruction = try await InstructionsTable.admitted(id: message.entityID, runID: message.runID, on: database)
+        // The instance filter records what was already paid for whatever the run's status (RunStatus.stops says
+        // so today); asking keeps every stage's answer in that one place.
         if instruction.runStatus.stops(stage) { return .emit([]) }
         let run = try await catalog.facts(run: instruction.runID)
         var random = SeededRandom(seed: run.seed, stream: Self.samplingStream, index: UInt64(bitPattern: instruction.id))

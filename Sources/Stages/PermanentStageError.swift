@@ -1,5 +1,7 @@
+public import SelfInstruct
+
 /// A failure that retrying cannot fix (unknown entity, unsupported recipe…): dead-lettered on the first attempt.
-public struct PermanentStageError: Error, Sendable, CustomStringConvertible {
+public struct PermanentStageError: PermanentFailure, Sendable {
     /// Bounded reason code for `dead_letters.error_kind`.
     public var kind: String
     public var message: String

@@ -1,8 +1,7 @@
-/// The process's pools, one per run, each in its own slot so it is mutated in place.
-
 import Records
 import Synchronization
 
+/// The process's pools, one per run, each in its own slot so it is mutated in place.
 final class PoolCache: Sendable {
     private let slots = Mutex<[Int64: PoolSlot]>([:])
 

@@ -1,8 +1,7 @@
-/// One run's pool. Used under the run's admission lock (one transaction at a time across all processes); the
-/// mutex only makes the in-process access formally exclusive.
-
 import Synchronization
 
+/// One run's pool. Used under the run's admission lock (one transaction at a time across all processes); the
+/// mutex only makes the in-process access formally exclusive.
 final class PoolSlot: Sendable {
     let pool: Mutex<RunPool>
 

@@ -1,8 +1,7 @@
-/// One run's admission state: the novelty pool plus the texts needed to name a nearest match.
-
 import Records
 import SelfInstruct
 
+/// One run's admission state: the novelty pool plus the texts needed to name a nearest match.
 struct RunPool: Sendable {
     let runID: Int64
     private(set) var pool: AdmissionPool

@@ -10,7 +10,7 @@ public protocol StageHandler: Sendable {
     /// The queue this handler consumes.
     var stage: PipelineStage { get }
     /// Does the work for `message` (teacher calls, reads) and returns what to write. Throwing counts one
-    /// failed attempt; `PermanentStageError` or `RecordError` dead-letters at once.
+    /// failed attempt; a `PermanentFailure` (`PermanentStageError`, `RecordError`) dead-letters at once.
     func handle(_ message: StageMessage, logger: Logger) async throws -> StageWork
     /// At most this many messages at once, whatever the daemon's `SI_CONCURRENCY`; nil for no limit. For work
     /// that is serialised anyway (admission under the run's lock), where more in flight only ties up database

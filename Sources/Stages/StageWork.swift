@@ -1,8 +1,7 @@
-/// The result of a handler: rows to write and messages to emit, as one transactional step.
-
 public import Records
 public import Store
 
+/// The result of a handler: rows to write and messages to emit, as one transactional step.
 public struct StageWork: Sendable {
     /// Runs inside the runtime's transaction: writes rows and returns the messages owed downstream. The
     /// transaction may re-run it after a serialization failure or lost connection, so it must be repeatable.

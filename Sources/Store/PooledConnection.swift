@@ -1,11 +1,10 @@
+import Dispatch
+
 /// One pooled libpq connection confined to its own serial dispatch queue.
 ///
 /// libpq blocks for the whole round trip, so every call runs on the queue, never on a cooperative-pool thread;
 /// callers await the result. The connection is opened lazily and replaced after it breaks, but only by calls
 /// that allow it: statements inside a transaction never reconnect, or they would silently run outside it.
-
-import Dispatch
-
 final class PooledConnection: @unchecked Sendable {
     // Proof for @unchecked Sendable: `connection` is touched only by blocks on the serial
     // `queue` (and by deinit, when no block can run); everything else is immutable.

@@ -1,5 +1,3 @@
-
-
 /// The rows and command status of one statement, copied out of libpq before its `PGresult` was freed.
 public struct QueryResult: Sendable, Hashable {
     /// Column names in result order.

@@ -39,7 +39,7 @@ extension Row {
         let text = try decode(column, as: String.self)
         guard let value = Value(rawValue: text) else {
             throw StoreError(kind: .decoding, operation: "decode \(column)",
-                             message: "column \"\(column)\" holds \"\(text)\", not a known \(Value.self)",
+                             message: "column \"\(column)\" holds a value that is not a known \(Value.self)",
                              classification: .permanent)
         }
         return value
@@ -52,7 +52,7 @@ extension Row {
         guard let text = try decode(column, as: String?.self) else { return nil }
         guard let value = Value(rawValue: text) else {
             throw StoreError(kind: .decoding, operation: "decode \(column)",
-                             message: "column \"\(column)\" holds \"\(text)\", not a known \(Value.self)",
+                             message: "column \"\(column)\" holds a value that is not a known \(Value.self)",
                              classification: .permanent)
         }
         return value

@@ -3,15 +3,12 @@
 public protocol SQLExecutor: Sendable {
     /// Runs one statement and returns its rows.
     func query(_ query: SQLQuery, operation: String?) async throws -> QueryResult
+    /// Runs one statement for its effect and returns the number of rows it affected (0 when none is reported).
+    @discardableResult
+    func execute(_ statement: SQLQuery, operation: String?) async throws -> Int
 }
 
 extension SQLExecutor {
-    /// Runs one statement for its effect and returns the number of rows it affected (0 when none is reported).
-    @discardableResult
-    public func run(_ statement: SQLQuery, operation: String) async throws -> Int {
-        try await query(statement, operation: operation).affectedRowCount ?? 0
-    }
-
     /// Runs one statement and returns its rows, for decoding by column name.
     public func rows(_ query: SQLQuery, operation: String) async throws -> [Row] {
         try await self.query(query, operation: operation).decodableRows

@@ -1,5 +1,3 @@
-
-
 /// A SQL statement whose interpolated values become `$n` parameters, never SQL text.
 ///
 ///     let query: SQLQuery = "SELECT id FROM runs WHERE name = \(name) AND target > \(minimum)"

@@ -1,9 +1,8 @@
+import Synchronization
+
 /// The handle a `Database.transaction` body uses; every statement runs on the transaction's connection.
 ///
 /// Valid only inside the body: once the transaction has ended, statements fail with kind `closed`.
-
-import Synchronization
-
 public final class Transaction: Sendable {
     private let connection: PooledConnection
     private let hasEnded = Mutex(false)

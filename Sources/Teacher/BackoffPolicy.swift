@@ -1,11 +1,10 @@
+public import SelfInstruct
+
 /// The domain's `Backoff` plus the server's say: attempt k waits a uniform random time in
 /// [0, min(cap, base·2^(k-1))], never less than the server's `Retry-After` (clipped to `maximumRetryAfter`).
 ///
 /// With base 0.5 s and cap 30 s the upper bounds are: attempt 1 → 0.5 s, 2 → 1 s, 3 → 2 s, 4 → 4 s,
 /// 5 → 8 s, 6 → 16 s, 7 and later → 30 s.
-
-public import SelfInstruct
-
 public struct BackoffPolicy: Sendable, Hashable {
     /// The jittered exponential delay (attempt 1 is the delay before the 2nd try).
     public var backoff: Backoff

@@ -1,8 +1,7 @@
-/// The identity of a teacher request: SHA-256 hex of the canonical JSON of endpoint, model, prompts (or
-/// messages), sampling parameters and recipe version.
-
 public import SelfInstruct
 
+/// The identity of a teacher request: SHA-256 hex of the canonical JSON of endpoint, model, prompts (or
+/// messages), sampling parameters and recipe version.
 public struct RequestKey: Sendable, Hashable, CustomStringConvertible {
     /// 64 lower-case hex digits.
     public let hex: String

@@ -1,5 +1,5 @@
-// Token buckets for requests/min and tokens/min as pure values over injected instants, and a small
-// actor that applies them with a real (or test) clock.
+// Token buckets for requests/min and tokens/min as pure values over injected instants (`RateLimiter` applies
+// them with a clock).
 
 /// A token bucket that hands out reservations: each `reserve` takes its tokens at once, possibly
 /// driving the balance negative, and says how long the caller must wait before its reservation is

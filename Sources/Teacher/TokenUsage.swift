@@ -1,5 +1,3 @@
-// Usage and cost accounting: one `CallRecord` per attempt (failed ones too) and per cache hit.
-
 /// Token counts a server reported for one call.
 public struct TokenUsage: Sendable, Hashable, Codable {
     public var promptTokens: Int

@@ -1,7 +1,6 @@
-/// One value of a response document.
-
 import SelfInstruct
 
+/// One value of a response document.
 indirect enum JSONValue: Sendable {
     case string(String)
     case int(Int)

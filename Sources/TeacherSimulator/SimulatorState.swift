@@ -1,7 +1,6 @@
-/// The request-independent state of one running simulator.
-
 import Synchronization
 
+/// The request-independent state of one running simulator.
 final class SimulatorState: Sendable {
     let counters = Mutex(SimulatorCounters())
 

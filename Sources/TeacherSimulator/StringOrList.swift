@@ -1,6 +1,4 @@
-// OpenAI wire formats. Requests are decoded leniently (unknown fields ignored, `prompt` and `stop` as a
-// string or a list); responses are written by hand so that their bytes depend only on their content
-// and keys come in OpenAI's order.
+// Request fields OpenAI accepts either as one string or as a list (`prompt`, `stop`).
 
 /// A string or a list of strings, as `prompt` and `stop` accept.
 struct StringOrList: Decodable, Sendable {

@@ -4,6 +4,7 @@
 public import Broker
 public import Logging
 import Records
+import SelfInstruct
 public import ServiceLifecycle
 public import Store
 import Synchronization
@@ -15,6 +16,8 @@ public final class OutboxRelay: Service {
     private let exchange: String
     private let batchSize: Int
     private let pollInterval: Duration
+    /// After a failed batch: 2, 4, 8… poll intervals, at most 32 of them and at most 10 s.
+    private let failureBackoff: Backoff
     private let logger: Logger
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
@@ -34,6 +37,7 @@ public final class OutboxRelay: Service {
         self.exchange = exchange
         self.batchSize = batchSize
         self.pollInterval = pollInterval
+        self.failureBackoff = Backoff(base: pollInterval * 2, cap: min(pollInterval * 32, .seconds(10)))
         self.logger = logger
         let stream = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         wakeups = stream.stream
@@ -64,7 +68,7 @@ public final class OutboxRelay: Service {
                 failures += 1
                 logger.info("outbox relay failed; retrying", metadata: ["si.attempt": "\(failures)", "error": "\(error)"])
             }
-            let wait = failures == 0 ? pollInterval : min(pollInterval * (1 << min(failures, 5)), .seconds(10))
+            let wait = failures == 0 ? pollInterval : failureBackoff.ceiling(attempt: failures)
             await waitForWakeup(&iterator, timeout: wait)
         }
         // Whatever committed before shutdown goes out now, so a clean stop leaves nothing behind.

@@ -145,11 +145,7 @@ public final class StageService<Handler: StageHandler>: Service {
                 logger.debug(duplicate ? "duplicate message: already processed" : "processed")
                 await acknowledge(delivery, consumer: consumer, logger: logger)
                 return
-            } catch let error as PermanentStageError {
-                await deadLetter(delivery, consumer: consumer, runID: message.runID, messageID: messageID,
-                                 attempts: attempt, error: error, kind: error.kind, logger: logger)
-                return
-            } catch let error as RecordError {
+            } catch let error as any PermanentFailure {
                 await deadLetter(delivery, consumer: consumer, runID: message.runID, messageID: messageID,
                                  attempts: attempt, error: error, kind: error.kind, logger: logger)
                 return
@@ -238,8 +234,7 @@ public final class StageService<Handler: StageHandler>: Service {
     /// A bounded reason code for logs and `dead_letters.error_kind`.
     static func errorKind(_ error: any Error) -> String {
         switch error {
-        case let error as PermanentStageError: error.kind
-        case let error as RecordError: error.kind
+        case let error as any PermanentFailure: error.kind
         case let error as StoreError: "store.\(error.kind)"
         case let error as TransactionError: "store.transaction_\(error.phase.rawValue)"
         case let error as BrokerError: "broker.\(error.kind.rawValue)"

@@ -7,7 +7,6 @@ import SelfInstruct
 
 /// Everything a stage daemon needs to connect and run.
 public struct WorkerConfig: Sendable, CustomStringConvertible {
-
     /// postgres:// URI (may hold a password: redacted in `description`).
     public var databaseURL: String
     /// amqp:// URI including the vhost (may hold a password: redacted in `description`).

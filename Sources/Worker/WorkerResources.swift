@@ -1,11 +1,10 @@
-/// What a daemon's handlers may use.
-
 import Broker
 public import Logging
 public import Records
 public import Store
 public import Teacher
 
+/// What a daemon's handlers may use.
 public struct WorkerResources: Sendable {
     public let config: WorkerConfig
     public let database: Database

@@ -1,9 +1,8 @@
-/// The ordered request loop and its counters.
-
 import SelfInstruct
 import Teacher
 import Foundation
 
+/// The ordered request loop and its counters.
 struct CandidateCollector {
     let seedInstructions: [String]
     let count: Int

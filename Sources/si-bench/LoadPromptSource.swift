@@ -1,8 +1,7 @@
-/// Self-Instruct instruction prompts for load tests that need no seed file: each request gets
-/// `promptsPerRequest` prompts of 8 examples drawn from a small built-in list, so bodies differ.
-
 import SelfInstruct
 
+/// Self-Instruct instruction prompts for load tests that need no seed file: each request gets
+/// `promptsPerRequest` prompts of 8 examples drawn from a small built-in list, so bodies differ.
 struct LoadPromptSource: Sendable {
     /// Written for these benchmarks; only their shape (short imperative tasks) matters.
     static let exampleInstructions = [

@@ -1,7 +1,6 @@
-/// Answers every request with the same recorded response, at once.
-
 import Teacher
 
+/// Answers every request with the same recorded response, at once.
 struct RecordedTransport: HTTPTransport {
     let response: HTTPResponse
 

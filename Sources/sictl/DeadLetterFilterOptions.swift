@@ -1,9 +1,8 @@
-/// Options both dlq verbs take.
-
 import ArgumentParser
 import Operations
 import Store
 
+/// Options both dlq verbs take.
 struct DeadLetterFilterOptions: ParsableArguments {
     @Argument(help: ArgumentHelp("Run id or name (default: every run).", valueName: "run"))
     var run: String?

@@ -10,7 +10,7 @@ struct Export: AsyncParsableCommand {
         discussion: """
             One record per valid instance of an admitted instruction, {"instruction", "input", "output"} in that \
             key order, ordered by admission then instance position. Read in pages, so memory stays small at any \
-            size. With --output the data goes to FILE.partial, renamed to FILE once complete; without it, to \
+            size. With --output the data goes to a temporary file beside FILE (.FILE.partial-PID-N), renamed to FILE once complete; without it, to \
             stdout. The count and the destination go to stderr. Reads SI_DATABASE_URL.
 
             Examples:
@@ -41,7 +41,7 @@ struct Export: AsyncParsableCommand {
     func run() async throws {
         do {
             let format = ExportFormat(rawValue: format) ?? .jsonl
-            // Streamed page by page into FILE.partial, renamed to FILE once complete.
+            // Streamed page by page into a temporary file beside FILE, renamed to FILE once complete.
             let destination = try output.map { path throws(FileOutputError) in try AtomicFileWriter(path: path) }
             var writer = destination.map { OutputBuffer(file: $0) } ?? OutputBuffer(handle: FileHandle.standardOutput)
             var encoder = ExportEncoder(format: format)

@@ -19,10 +19,20 @@ enum FileIO {
         }
     }
 
-    /// Writes `path` atomically (FileOutput's `AtomicFileWriter`): the data goes to `path.partial`, which is synced
+    /// Writes `path` atomically (FileOutput's `AtomicFileWriter`): the data goes to a temporary file beside it, which is synced
     /// and renamed into place only when complete, so a failure or interruption never leaves a half-written output.
     static func writeAtomically(_ path: String, _ body: (inout OutputBuffer) throws -> Void) throws {
-        let file = try AtomicFileWriter(path: path)
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CommandFailure(description: "\(path): the directory \(directory) does not exist")
+        }
+        let file: AtomicFileWriter
+        do {
+            file = try AtomicFileWriter(path: path)
+        } catch {
+            throw CommandFailure(description: "\(path): cannot create a file in \(directory) (\(error))")
+        }
         var buffer = OutputBuffer(file: file)
         do {
             try body(&buffer)

@@ -1,8 +1,7 @@
-/// Buffered writes to a file handle or an atomic output file.
-
 import Foundation
 import FileOutput
 
+/// Buffered writes to a file handle or an atomic output file.
 struct OutputBuffer {
     private let sink: ([UInt8]) throws -> Void
     private var bytes: [UInt8] = []

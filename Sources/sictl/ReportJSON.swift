@@ -1,7 +1,6 @@
-/// Stable JSON for reports: sorted keys, snake_case names.
-
 import Foundation
 
+/// Stable JSON for reports: sorted keys, snake_case names.
 enum ReportJSON {
     static func encode(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()

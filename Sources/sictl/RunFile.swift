@@ -1,8 +1,7 @@
-/// The values of a JSON run file (YAML is not available here; the keys are the same).
-
 import Foundation
 import SelfInstruct
 
+/// The values of a JSON run file (YAML is not available here; the keys are the same).
 struct RunFile {
     var name: String?
     var recipe: String?

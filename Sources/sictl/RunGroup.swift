@@ -1,7 +1,6 @@
-/// `sictl run …`: create runs and move them through their lifecycle.
-
 import ArgumentParser
 
+/// `sictl run …`: create runs and move them through their lifecycle.
 struct RunGroup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",

@@ -1,10 +1,9 @@
-/// Shared body of the lifecycle verbs.
-
 import Foundation
 import Operations
 import ArgumentParser
 import SelfInstruct
 
+/// Shared body of the lifecycle verbs.
 protocol RunTransitionCommand: AsyncParsableCommand {
     static var command: RunCommand { get }
     var global: GlobalOptions { get }

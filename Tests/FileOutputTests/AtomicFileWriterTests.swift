@@ -71,7 +71,7 @@ struct AtomicFileWriterTests {
                 expected += chunk.utf8
             }
             #expect(contents(path) == Array("old".utf8))
-            #expect(entries(directory) == ["stream.json", "stream.json.partial"])
+            #expect(entries(directory) == [".stream.json.partial-\(getpid())-" + writer.temporaryPath.split(separator: "-").last!, "stream.json"])
             try writer.commit()
             #expect(!writer.isOpen)
             #expect(contents(path) == expected)
@@ -114,17 +114,44 @@ struct AtomicFileWriterTests {
         }
     }
 
-    @Test("a stale temporary file of the same destination is removed before writing")
+    @Test("temporary files of dead writers of the same destination are removed; a live writer's are left alone")
     func staleTemporaryRemoved() throws {
         try withTemporaryDirectory { directory in
             let path = directory + "/data.jsonl"
-            let stale = AtomicFileWriter.temporaryPath(for: path)
-            #expect(stale == path + ".partial")
-            try AtomicFileWriter.write(Array("leftover of a crashed run, much longer than the new content".utf8), to: stale)
-            #expect(entries(directory) == ["data.jsonl.partial"])
+            let prefix = AtomicFileWriter.temporaryPrefix(for: path)
+            #expect(prefix == directory + "/.data.jsonl.partial-")
+            // A process id nobody has: the leftover of a crashed writer.
+            var dead: Int32 = 4_000_000
+            while kill(dead, 0) == 0 || errno != ESRCH { dead -= 1 }
+            try AtomicFileWriter.write(Array("leftover of a crashed run".utf8), to: prefix + "\(dead)-1")
+            // Another destination's leftover and a live writer (this process) of the same destination.
+            try AtomicFileWriter.write(Array("other".utf8), to: directory + "/.other.jsonl.partial-\(dead)-1")
+            let live = try AtomicFileWriter(path: path)
+            try live.append("in progress")
+            #expect(entries(directory).count == 3)
             try AtomicFileWriter.write(Array("new".utf8), to: path)
             #expect(contents(path) == Array("new".utf8))
-            #expect(entries(directory) == ["data.jsonl"])
+            #expect(entries(directory).sorted() == [".data.jsonl.partial-" + live.temporaryPath.split(separator: "partial-").last!,
+                                                     ".other.jsonl.partial-\(dead)-1", "data.jsonl"].sorted())
+            live.abandon()
+        }
+    }
+
+    @Test("two writers of one destination at once each write their own file; the last commit wins, whole")
+    func concurrentWritersDoNotMix() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/shard.jsonl"
+            let first = try AtomicFileWriter(path: path)
+            let second = try AtomicFileWriter(path: path)
+            #expect(first.temporaryPath != second.temporaryPath)
+            try first.append(String(repeating: "a", count: 10_000))
+            try second.append(String(repeating: "b", count: 10))
+            try second.commit()
+            try first.append(String(repeating: "a", count: 10_000))
+            #expect(contents(path) == Array(repeating: UInt8(ascii: "b"), count: 10))
+            try first.commit()
+            #expect(contents(path) == Array(repeating: UInt8(ascii: "a"), count: 20_000))
+            #expect(entries(directory) == ["shard.jsonl"])
         }
     }
 
@@ -135,7 +162,9 @@ struct AtomicFileWriterTests {
             #expect {
                 try AtomicFileWriter.write(Array("x".utf8), to: path)
             } throws: { error in
-                (error as? FileOutputError)?.description == "open \(path).partial: No such file or directory"
+                guard let error = error as? FileOutputError else { return false }
+                return error.operation == "open" && error.path.hasPrefix(directory + "/missing/.out.txt.partial-")
+                    && error.description.hasSuffix(": No such file or directory")
             }
             try AtomicFileWriter.makeDirectories(directory + "/a/b/c")
             try AtomicFileWriter.makeDirectories(directory + "/a/b/c")

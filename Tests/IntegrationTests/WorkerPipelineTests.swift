@@ -300,7 +300,8 @@ struct WorkerPipelineTests {
     func poisonMessageIsDeadLettered() async throws {
         try await withPipeline { pipeline in
             let runID = try await createRun(pipeline.database, target: 5, tokens: 1)
-            // A generation request that does not exist: permanent. An unparsable body: permanent too.
+            // A generation request that does not exist: permanent. An unparsable body: permanent too. Candidates of a
+            // run that does not exist: the records module's RecordError, permanent as well.
             let missing = StageMessage(runID: runID, entityID: 987_654, kind: .generationToken)
             try await pipeline.publisher.publish(
                 exchange: pipeline.topology.exchange, routingKey: pipeline.topology.routingKey(.generate),
@@ -308,23 +309,32 @@ struct WorkerPipelineTests {
             try await pipeline.publisher.publish(
                 exchange: pipeline.topology.exchange, routingKey: pipeline.topology.routingKey(.filterInstructions),
                 body: Array("not json".utf8), messageID: "garbage-1")
+            let orphan = StageMessage(runID: 987_654_321, entityID: 1, kind: .instructionCandidates)
+            try await pipeline.publisher.publish(
+                exchange: pipeline.topology.exchange, routingKey: pipeline.topology.routingKey(.filterInstructions),
+                body: orphan.jsonBytes, messageID: orphan.messageID(stage: "filter.instructions"))
             let deadline = ContinuousClock.now.advanced(by: .seconds(20))
-            while try await pipeline.count("SELECT count(*) AS n FROM dead_letters") < 2, ContinuousClock.now < deadline {
+            while try await pipeline.count("SELECT count(*) AS n FROM dead_letters") < 3, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(50))
             }
             let rows = try await pipeline.database.query(
                 "SELECT stage, message_id, error_kind, last_error, attempts, run_id FROM dead_letters ORDER BY stage").decodableRows
-            #expect(rows.count == 2)
-            let byStage = Dictionary(uniqueKeysWithValues: try rows.map { (try $0.decode("stage", as: String.self), $0) })
-            let generate = try #require(byStage["generate"])
+            #expect(rows.count == 3)
+            let byMessage = Dictionary(uniqueKeysWithValues: try rows.map { (try $0.decode("message_id", as: String.self), $0) })
+            let generate = try #require(byMessage[missing.messageID(stage: "generate")])
+            #expect(try generate.decode("stage", as: String.self) == "generate")
             #expect(try generate.decode("error_kind", as: String.self) == "unknown_entity")
-            #expect(try generate.decode("message_id", as: String.self) == missing.messageID(stage: "generate"))
             #expect(try generate.decode("run_id", as: Int64?.self) == runID)
             #expect(try generate.decode("attempts", as: Int.self) == 1)
-            let filter = try #require(byStage["filter.instructions"])
+            let filter = try #require(byMessage["garbage-1"])
+            #expect(try filter.decode("stage", as: String.self) == "filter.instructions")
             #expect(try filter.decode("error_kind", as: String.self) == "invalid_message")
             #expect(try filter.decode("last_error", as: String.self).isEmpty == false)
-            #expect(pipeline.deadLettered == 2)
+            let unknownRun = try #require(byMessage[orphan.messageID(stage: "filter.instructions")])
+            #expect(try unknownRun.decode("error_kind", as: String.self) == "unknown_run")
+            #expect(try unknownRun.decode("run_id", as: Int64?.self) == nil)
+            #expect(try unknownRun.decode("attempts", as: Int.self) == 1)
+            #expect(pipeline.deadLettered == 3)
             #expect(try await pipeline.count("SELECT count(*) AS n FROM processed_messages") == 0)
         }
     }

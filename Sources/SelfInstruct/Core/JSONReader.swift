@@ -1,3 +1,6 @@
+// A small strict JSON reader (RFC 8259) that reports where input went wrong, so that a bad line in a
+// user's file becomes "file:line:column: expected …" instead of a generic decoding failure.
+
 public enum JSONReader {
     /// Parses exactly one JSON value (surrounding whitespace allowed). The bytes must be valid UTF-8.
     public static func parse(_ bytes: some Collection<UInt8>) throws(JSONSyntaxError) -> JSONValue {

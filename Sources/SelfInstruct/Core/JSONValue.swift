@@ -1,5 +1,4 @@
-// A small strict JSON reader (RFC 8259) that reports where input went wrong, so that a bad line in a
-// user's file becomes "file:line:column: expected …" instead of a generic decoding failure.
+// The value a `JSONReader` produces.
 
 /// A parsed JSON document. Objects keep their key order (and duplicates) as written.
 public enum JSONValue: Sendable, Hashable {

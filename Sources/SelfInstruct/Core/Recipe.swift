@@ -1,5 +1,3 @@
-// Value types shared by every part of the domain.
-
 /// The two reference methods this project reproduces (spec §1 and §2).
 public enum Recipe: String, Sendable, Hashable, CaseIterable, Codable {
     case selfInstruct = "self-instruct"

@@ -1,5 +1,3 @@
-
-
 /// How closely a parser follows the reference pipelines.
 ///
 /// `.robust` is the default. It differs from `.referenceExact` only where the reference silently loses

@@ -1,5 +1,3 @@
-
-
 /// One versioned schema change: applied once, in version order, in its own transaction.
 public struct Migration: Sendable, Hashable {
     /// Strictly increasing from 1.

@@ -123,11 +123,12 @@ struct AtomicFileWriterTests {
             // A process id nobody has: the leftover of a crashed writer.
             var dead: Int32 = 4_000_000
             while kill(dead, 0) == 0 || errno != ESRCH { dead -= 1 }
-            try AtomicFileWriter.write(Array("leftover of a crashed run".utf8), to: prefix + "\(dead)-1")
-            // Another destination's leftover and a live writer (this process) of the same destination.
-            try AtomicFileWriter.write(Array("other".utf8), to: directory + "/.other.jsonl.partial-\(dead)-1")
+            // A live writer (this process) of the same destination, then a crashed writer's leftover of it and
+            // of another destination.
             let live = try AtomicFileWriter(path: path)
             try live.append("in progress")
+            try AtomicFileWriter.write(Array("leftover of a crashed run".utf8), to: prefix + "\(dead)-1")
+            try AtomicFileWriter.write(Array("other".utf8), to: directory + "/.other.jsonl.partial-\(dead)-1")
             #expect(entries(directory).count == 3)
             try AtomicFileWriter.write(Array("new".utf8), to: path)
             #expect(contents(path) == Array("new".utf8))

@@ -42,6 +42,9 @@ export SI_TEST_DATABASE_URL="$SI_DATABASE_URL"
 export SI_TEST_AMQP_URL="$SI_AMQP_URL"
 export SI_TEST_REQUIRE_SERVICES=1
 
+# One type per source file, each named after it, and no SQL outside Records and Store (docs/architecture.md).
+python3 Tools/layout/check.py
+
 started=$SECONDS
 swift build
 say "swift build took $((SECONDS - started)) s"

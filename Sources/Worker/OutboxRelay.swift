@@ -23,6 +23,7 @@ public final class OutboxRelay: Service {
     private let wake: AsyncStream<Void>.Continuation
     private let stopped = Mutex(false)
     private let sentTotal = Mutex(0)
+    private let polls = Mutex(0)
 
     /// A relay publishing to `exchange` (rows hold the routing key). It looks for rows after every `nudge()`
     /// and at least every `pollInterval`. A process nudges its own relay after each commit that emitted messages,
@@ -46,6 +47,9 @@ public final class OutboxRelay: Service {
 
     /// Messages this relay has published and marked sent.
     public var sent: Int { sentTotal.withLock { $0 } }
+
+    /// Waits the loop has finished (woken by a nudge or by its poll interval): without nudges, one per interval.
+    public var waits: Int { polls.withLock { $0 } }
 
     /// Asks the loop to look for new rows now.
     public func nudge() { wake.yield() }
@@ -106,10 +110,13 @@ public final class OutboxRelay: Service {
         // A timer task wakes the same stream, so one `next()` waits for whichever comes first.
         let wake = self.wake
         let timer = Task {
-            try? await Task.sleep(for: timeout)
+            // Only a timer that ran out wakes the stream. A cancelled one must not: its wake-up would end the next
+            // wait at once, whose cancelled timer would end the one after, and the relay would poll without pause.
+            guard (try? await Task.sleep(for: timeout)) != nil else { return }
             wake.yield()
         }
         _ = await iterator.next()
         timer.cancel()
+        polls.withLock { $0 += 1 }
     }
 }

@@ -77,26 +77,27 @@ import Testing
         let pipeline = try PipelineProcesses(faults: "429=0.02,503=0.02,retry-after=0")
         defer { pipeline.shutdown() }
         try pipeline.startStages(recipe: "self-instruct", replicas: 2)
-        try pipeline.createAndStart(name: "e2e-crash", recipe: "self-instruct", seeds: exampleSeedsPath, target: 300, concurrency: 6)
+        try pipeline.createAndStart(name: "e2e-crash", recipe: "self-instruct", seeds: exampleSeedsPath, target: 600, concurrency: 6)
 
         var random = SystemRandomNumberGenerator()
         var kills: [String] = []
-        // Stages in a random order, repeated, so every kind of daemon is hit; the replica is random.
+        // Stages in a random order, repeated, so every kind of daemon is hit; the replica is random. A kill every
+        // 0.25–0.75 s in a 600-instruction run (about 10 s here): at least 5 kills must land in it.
         let victims = (0..<2).flatMap { _ in PipelineProcesses.stages(recipe: "self-instruct").shuffled(using: &random) }
-        var nextKill = ContinuousClock.now + .milliseconds(Int.random(in: 500...1500, using: &random))
+        var nextKill = ContinuousClock.now + .milliseconds(Int.random(in: 250...750, using: &random))
         try pipeline.waitUntilCompleted(name: "e2e-crash", timeout: .seconds(480)) {
             guard kills.count < victims.count, ContinuousClock.now >= nextKill else { return }
             let candidates = pipeline.workers.indices.filter { pipeline.workers[$0].stage == victims[kills.count] }
             let stage = pipeline.kill(workerAt: candidates.randomElement(using: &random)!)
             kills.append(stage)
             try pipeline.startWorker(stage)
-            nextKill = ContinuousClock.now + .milliseconds(Int.random(in: 500...1500, using: &random))
+            nextKill = ContinuousClock.now + .milliseconds(Int.random(in: 250...750, using: &random))
         }
         print("killed: \(kills.joined(separator: ", "))")
         #expect(kills.count >= 5, "the run ended before enough kills: \(kills)")
 
         try Self.expectAuditPasses(pipeline, run: "e2e-crash")
-        #expect(try pipeline.query("SELECT count(*) AS n FROM instructions WHERE status = 'admitted'", column: "n", as: Int.self) == 300)
+        #expect(try pipeline.query("SELECT count(*) AS n FROM instructions WHERE status = 'admitted'", column: "n", as: Int.self) == 600)
         // Every valid instance is in exactly one shard file line: the manifest total equals the valid rows.
         let valid = try pipeline.query("SELECT count(*) AS n FROM instances WHERE status = 'valid'", column: "n", as: Int.self)
         #expect(try Self.manifest(pipeline, run: "e2e-crash")["records"] as? Int == valid)

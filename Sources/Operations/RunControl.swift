@@ -21,6 +21,7 @@ public struct RunControl: Sendable {
             return try await database.transaction { tx in
                 let runID = try await RunsTable.insert(definition, on: tx)
                 try await SeedTasksTable.insert(definition.seeds, runID: runID, on: tx)
+                if let budget = definition.budget { try await RunBudgetsTable.insert(runID: runID, budget: budget, on: tx) }
                 return runID
             }
         } catch let error as StoreError where error.kind == .uniqueViolation && error.constraint == RunsTable.nameConstraint {
@@ -35,9 +36,14 @@ public struct RunControl: Sendable {
     }
 
     /// Applies `command` to the run, refusing impossible transitions. `start` records `started_at` and issues
-    /// the initial generation tokens; `resume` re-issues the parked ones; `cancel` records `finished_at`.
-    public func apply(_ command: RunCommand, to reference: String) async throws -> RunTransition {
+    /// the initial generation tokens; `resume` sends the parked messages again, re-issues the parked tokens and
+    /// may change the budget (`budget`, only for `resume`); `cancel` records `finished_at`.
+    public func apply(_ command: RunCommand, to reference: String, budget: RunBudget? = nil) async throws -> RunTransition {
         let runID = try await resolve(reference)
+        if let budget {
+            guard command == .resume else { throw RunControlError.invalidDefinition(["a budget can only be changed on resume"]) }
+            guard budget.problems.isEmpty else { throw RunControlError.invalidDefinition(budget.problems) }
+        }
         let namespace = self.namespace
         var transition = try await database.transaction { tx in
             guard let run = try await RunsTable.summary(id: runID, forUpdate: true, on: tx) else {
@@ -46,7 +52,24 @@ public struct RunControl: Sendable {
             guard let to = run.status.applying(command) else {
                 throw RunControlError.impossibleTransition(run: "\(runID) (\(run.name))", command: command, from: run.status)
             }
+            if let budget {
+                if budget.usd != nil, try await RunsTable.prices(id: runID, on: tx) == nil {
+                    throw RunControlError.invalidDefinition(["run \(runID) has no prices, so it cannot have a dollar budget"])
+                }
+                guard try await RunBudgetsTable.change(runID: runID, to: budget, on: tx) else {
+                    throw RunControlError.invalidDefinition([
+                        "run \(runID) was created without a budget; a budget is set with sictl run create --budget-usd/--budget-tokens"])
+                }
+            }
             try await RunsTable.applyCommand(command, to: to, id: runID, on: tx)
+            var unparked = 0
+            if command == .resume {
+                // In the transaction that leaves `paused`: a stage parking a message holds the run row FOR SHARE,
+                // so it either parked before this (and the message is sent here) or sees `running` and goes on.
+                let messages = try await ParkedMessagesTable.unpark(runID: runID, on: tx)
+                try await OutboxTable.insert(messages, namespace: namespace, on: tx)
+                unparked = messages.count
+            }
             var issued = 0
             if command == .start {
                 // The workers' own issuer, so these and re-issued tokens are the same messages. `start` only
@@ -54,7 +77,8 @@ public struct RunControl: Sendable {
                 issued = try await GenerationTokens.issueInitial(
                     runID: runID, concurrency: run.concurrency, namespace: namespace, in: tx)
             }
-            return RunTransition(runID: runID, name: run.name, from: run.status, to: to, tokensIssued: issued)
+            return RunTransition(
+                runID: runID, name: run.name, from: run.status, to: to, tokensIssued: issued, messagesUnparked: unparked)
         }
         guard command == .resume else { return transition }
         // Pausing parks the tokens (the filter stops re-issuing them); resuming puts each parked one back, after

@@ -8,4 +8,6 @@ public struct RunTransition: Sendable, Hashable, Codable {
     public var to: RunStatus
     /// Generation tokens issued into the outbox by `start` or re-issued by `resume` (0 for other verbs).
     public var tokensIssued: Int
+    /// Messages a self-paused run had parked, sent again by `resume`.
+    public var messagesUnparked: Int = 0
 }

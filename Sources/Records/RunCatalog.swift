@@ -24,7 +24,8 @@ public final class RunCatalog: Sendable {
         let facts = RunFacts(
             id: id, recipe: recipe, target: row.target, seed: row.seed, threshold: row.threshold,
             concurrency: row.concurrency, teacherModel: row.teacherModel,
-            seedTasks: try await SeedTasksTable.tasks(runID: id, on: database), config: try RunSettings(json: row.configJSON))
+            seedTasks: try await SeedTasksTable.tasks(runID: id, on: database), config: try RunSettings(json: row.configJSON),
+            prices: row.prices, budgeted: row.budgeted)
         cache.withLock { $0[id] = facts }
         return facts
     }

@@ -14,9 +14,14 @@ public struct RunDefinition: Sendable, Hashable {
     /// Everything else from a run file, as a JSON object text (stored in `runs.config`).
     public var configJSON: String
     public var seeds: [SeedTask]
+    /// The spending cap, if any.
+    public var budget: RunBudget?
+    /// The teacher's prices for this run; nil leaves costs to the daemons' `SI_TEACHER_PRICE_*` settings.
+    public var prices: TokenPrices?
 
     public init(name: String, recipe: Recipe, target: Int, seed: UInt64 = 0, threshold: Double = 0.7,
-                concurrency: Int = 8, teacherModel: String? = nil, configJSON: String = "{}", seeds: [SeedTask]) {
+                concurrency: Int = 8, teacherModel: String? = nil, configJSON: String = "{}", seeds: [SeedTask],
+                budget: RunBudget? = nil, prices: TokenPrices? = nil) {
         self.name = name
         self.recipe = recipe
         self.target = target
@@ -26,6 +31,8 @@ public struct RunDefinition: Sendable, Hashable {
         self.teacherModel = teacherModel
         self.configJSON = configJSON
         self.seeds = seeds
+        self.budget = budget
+        self.prices = prices
     }
 
     /// Problems that make the definition unusable, in operator words (empty when it is fine).
@@ -37,6 +44,13 @@ public struct RunDefinition: Sendable, Hashable {
         if concurrency <= 0 { out.append("concurrency: must be positive (got \(concurrency))") }
         if seeds.isEmpty { out.append("seeds: no seed tasks") }
         if let duplicate = Self.firstDuplicate(seeds.map(\.id)) { out.append("seeds: id '\(duplicate)' appears twice") }
+        out += budget?.problems ?? []
+        if let prices, !(prices.promptPerMillion >= 0 && prices.completionPerMillion >= 0) {
+            out.append("prices: must not be negative")
+        }
+        if budget?.usd != nil && prices == nil {
+            out.append("budget_usd: a dollar budget needs the run's prices (--price-prompt and --price-completion)")
+        }
         return out
     }
 

@@ -17,12 +17,17 @@ public struct RunFacts: Sendable, Hashable {
     public var seedTasks: [SeedTask]
     /// Extra settings from the run file (`runs.config`).
     public var config: RunSettings
+    /// The run's own teacher prices, if it has them.
+    public var prices: TokenPrices?
+    /// True when the run has a spending cap (`run_budgets`): its teacher requests reserve before they start.
+    public var budgeted: Bool
 
     /// Seed instructions in file order.
     public var seedInstructions: [String]
 
     public init(id: Int64, recipe: Recipe, target: Int, seed: UInt64, threshold: Double, concurrency: Int,
-                teacherModel: String?, seedTasks: [SeedTask], config: RunSettings) {
+                teacherModel: String?, seedTasks: [SeedTask], config: RunSettings, prices: TokenPrices? = nil,
+                budgeted: Bool = false) {
         self.id = id
         self.recipe = recipe
         self.target = target
@@ -32,6 +37,8 @@ public struct RunFacts: Sendable, Hashable {
         self.teacherModel = teacherModel
         self.seedTasks = seedTasks
         self.config = config
+        self.prices = prices
+        self.budgeted = budgeted
         self.seedInstructions = seedTasks.map(\.instruction)
     }
 }

@@ -24,9 +24,11 @@ public enum RunsTable {
     /// taken name fails with a unique violation on `nameConstraint`.
     public static func insert(_ run: RunDefinition, on executor: some SQLExecutor) async throws -> Int64 {
         try await executor.query("""
-            INSERT INTO runs (name, recipe, target, seed, threshold, concurrency, teacher_model, config)
+            INSERT INTO runs (name, recipe, target, seed, threshold, concurrency, teacher_model, config,
+                              price_prompt_per_m, price_completion_per_m)
             VALUES (\(run.name), \(run.recipe.rawValue), \(Int32(clamping: run.target)), \(Int64(bitPattern: run.seed)),
-                    \(run.threshold), \(Int32(clamping: run.concurrency)), \(run.teacherModel), \(run.configJSON)::jsonb)
+                    \(run.threshold), \(Int32(clamping: run.concurrency)), \(run.teacherModel), \(run.configJSON)::jsonb,
+                    \(run.prices?.promptPerMillion), \(run.prices?.completionPerMillion))
             RETURNING id
             """, operation: "create_run").singleRow().decode("id", as: Int64.self)
     }
@@ -63,17 +65,62 @@ public enum RunsTable {
             .first?.decode("status", as: RunStatus.self)
     }
 
+    /// The run's status and, when paused, why; nil when it does not exist. `share` locks the row against status
+    /// changes until the transaction ends.
+    public static func state(id: Int64, share: Bool = false, on executor: some SQLExecutor) async throws -> RunState? {
+        let lock: SQLQuery = share ? " FOR SHARE" : ""
+        return try await executor.rows(
+            "SELECT status, pause_reason FROM runs WHERE id = \(id)\(fragment: lock)", operation: "run_state"
+        ).first.map { row throws(StoreError) in
+            RunState(status: try row.decode("status", as: RunStatus.self),
+                     pauseReason: try row.decode("pause_reason", as: PauseReason?.self))
+        }
+    }
+
+    /// Pauses a running or draining run for `reason` (never an operator's pause); returns false when the run was
+    /// not in a status that pauses (already paused, finished). `detail` says what happened, without secrets.
+    @discardableResult
+    public static func pauseItself(
+        id: Int64, reason: PauseReason, detail: String, on executor: some SQLExecutor
+    ) async throws -> Bool {
+        let rows = try await executor.rows("""
+            UPDATE runs SET status = \(RunStatus.paused), pause_reason = \(reason), updated_at = clock_timestamp(),
+                   status_reason = \(detail)
+            WHERE id = \(id) AND status IN ('running', 'draining')
+            RETURNING id
+            """, operation: "run_pause_itself")
+        return !rows.isEmpty
+    }
+
+    /// The run's teacher prices, when it has its own.
+    public static func prices(id: Int64, on executor: some SQLExecutor) async throws -> TokenPrices? {
+        guard let row = try await executor.rows(
+            "SELECT price_prompt_per_m, price_completion_per_m FROM runs WHERE id = \(id)", operation: "run_prices"
+        ).first else { return nil }
+        let prompt = try row.decode("price_prompt_per_m", as: Double?.self)
+        let completion = try row.decode("price_completion_per_m", as: Double?.self)
+        guard prompt != nil || completion != nil else { return nil }
+        return TokenPrices(promptPerMillion: prompt ?? 0, completionPerMillion: completion ?? 0)
+    }
+
     /// The settings that never change once a run exists (the seeds come from `SeedTasksTable`).
     static func settings(id: Int64, on executor: some SQLExecutor) async throws -> RunSettingsRow? {
         let rows = try await executor.rows("""
-            SELECT recipe, target, seed, threshold, concurrency, teacher_model, config::text AS config FROM runs WHERE id = \(id)
+            SELECT recipe, target, seed, threshold, concurrency, teacher_model, config::text AS config,
+                   price_prompt_per_m, price_completion_per_m, EXISTS (SELECT 1 FROM run_budgets b WHERE b.run_id = r.id) AS budgeted
+            FROM runs r WHERE id = \(id)
             """, operation: "run_facts")
         guard let row = rows.first else { return nil }
+        let promptPrice = try row.decode("price_prompt_per_m", as: Double?.self)
+        let completionPrice = try row.decode("price_completion_per_m", as: Double?.self)
         return RunSettingsRow(
             recipe: try row.decode("recipe", as: String.self), target: try row.decode("target"),
             seed: UInt64(bitPattern: try row.decode("seed", as: Int64.self)), threshold: try row.decode("threshold"),
             concurrency: try row.decode("concurrency"), teacherModel: try row.decode("teacher_model"),
-            configJSON: try row.decode("config"))
+            configJSON: try row.decode("config"),
+            prices: promptPrice == nil && completionPrice == nil ? nil
+                : TokenPrices(promptPerMillion: promptPrice ?? 0, completionPerMillion: completionPrice ?? 0),
+            budgeted: try row.decode("budgeted"))
     }
 
     /// The stored settings of a run, before `RunCatalog` checks them.
@@ -86,6 +133,9 @@ public enum RunsTable {
         public var concurrency: Int
         public var teacherModel: String?
         public var configJSON: String
+        public var prices: TokenPrices?
+        /// True when the run has a `run_budgets` row (a budget is set at creation and only raised later).
+        public var budgeted: Bool
     }
 
     /// Moves the run to `status` for an operator verb: `started_at` is set by the first start, `finished_at` on
@@ -95,6 +145,7 @@ public enum RunsTable {
     ) async throws {
         try await executor.execute("""
             UPDATE runs SET status = \(status), updated_at = now(),
+                   pause_reason = CASE WHEN \(status == .paused) THEN \(PauseReason.operator) END,
                    started_at = CASE WHEN \(command == .start) THEN coalesce(started_at, now()) ELSE started_at END,
                    finished_at = CASE WHEN \(status.isFinished) THEN now() ELSE finished_at END,
                    status_reason = \("sictl run \(command.rawValue)")
@@ -106,7 +157,8 @@ public enum RunsTable {
     public static func complete(id: Int64, reason: String, on executor: some SQLExecutor) async throws {
         let from = RunStatus.allCases.filter(\.mayComplete).map(\.rawValue)
         try await executor.execute("""
-            UPDATE runs SET status = \(RunStatus.completed), finished_at = clock_timestamp(), updated_at = clock_timestamp(),
+            UPDATE runs SET status = \(RunStatus.completed), pause_reason = NULL, finished_at = clock_timestamp(),
+                updated_at = clock_timestamp(),
                 status_reason = \(reason)
             WHERE id = \(id) AND status = ANY(\(SQLArray.text(from))::text[])
             """, operation: "run_completed")

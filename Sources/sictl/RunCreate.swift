@@ -9,11 +9,18 @@ struct RunCreate: AsyncParsableCommand {
         abstract: "Define a run and its seed tasks (status created); prints the run id.",
         discussion: """
             From flags, or from a run file (JSON; flags override its values). Keys of a run file: name, recipe, \
-            seeds (path, relative to the run file), target, seed, threshold, concurrency, model; the whole file \
-            is kept in runs.config.
+            seeds (path, relative to the run file), target, seed, threshold, concurrency, model, budget_usd, \
+            budget_tokens, price_prompt, price_completion; the whole file is kept in runs.config.
+
+            A budget caps what the run may spend across every daemon: each teacher request reserves its worst \
+            case (prompt estimate plus max_tokens) before it starts, and when the next one would pass the cap the \
+            run pauses with reason budget_exhausted (sictl run resume RUN --budget-usd X goes on). A dollar \
+            budget needs the run's prices. See what a run will cost first with sictl run estimate.
 
             Examples:
               sictl run create --name demo --recipe self-instruct --seeds seed_tasks.jsonl --target 500
+              sictl run create --name paid --recipe alpaca --seeds seeds.jsonl --target 5000 --model gpt-3.5-turbo-instruct \\
+                --price-prompt 1.5 --price-completion 2 --budget-usd 20
               sictl run create --run-file run.json --json
             """
     )
@@ -44,6 +51,18 @@ struct RunCreate: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Teacher model name (default: the daemons' SI_TEACHER_MODEL).", valueName: "model"))
     var model: String?
 
+    @Option(name: .long, help: ArgumentHelp("Dollar cap on the run's teacher spend (needs the prices).", valueName: "usd"))
+    var budgetUsd: Double?
+
+    @Option(name: .long, help: ArgumentHelp("Token cap on the run's teacher calls, prompt plus completion.", valueName: "n"))
+    var budgetTokens: Int64?
+
+    @Option(name: .long, help: ArgumentHelp("Teacher price in USD per million prompt tokens.", valueName: "usd-per-m"))
+    var pricePrompt: Double?
+
+    @Option(name: .long, help: ArgumentHelp("Teacher price in USD per million completion tokens.", valueName: "usd-per-m"))
+    var priceCompletion: Double?
+
     @Option(name: .long, help: ArgumentHelp("A JSON run file with the keys above.", valueName: "file"))
     var runFile: String?
 
@@ -56,6 +75,10 @@ struct RunCreate: AsyncParsableCommand {
         }
         if let target, target <= 0 { throw ValidationError("--target must be positive (got \(target))") }
         if let concurrency, concurrency <= 0 { throw ValidationError("--concurrency must be positive (got \(concurrency))") }
+        for (flag, value) in [("--budget-usd", budgetUsd), ("--price-prompt", pricePrompt), ("--price-completion", priceCompletion)] {
+            if let value, !(value.isFinite && value >= 0) { throw ValidationError("\(flag) must be a non-negative number (got \(value))") }
+        }
+        if let budgetTokens, budgetTokens <= 0 { throw ValidationError("--budget-tokens must be positive (got \(budgetTokens))") }
         if runFile == nil {
             let missing = [("--name", name == nil), ("--recipe", recipe == nil), ("--seeds", seeds == nil), ("--target", target == nil)]
                 .filter(\.1).map(\.0)
@@ -81,6 +104,12 @@ struct RunCreate: AsyncParsableCommand {
             Console.error("sictl run create: \(failure)")
             throw ExitCode.failure
         }
+    }
+
+    /// Prices from the two flags; one alone prices the other kind of token at 0.
+    static func prices(prompt: Double?, completion: Double?) -> TokenPrices? {
+        guard prompt != nil || completion != nil else { return nil }
+        return TokenPrices(promptPerMillion: prompt ?? 0, completionPerMillion: completion ?? 0)
     }
 
     struct Created: Encodable {
@@ -113,7 +142,9 @@ struct RunCreate: AsyncParsableCommand {
         let definition = RunDefinition(
             name: name, recipe: chosenRecipe, target: chosenTarget, seed: seed ?? file.seed ?? 0,
             threshold: threshold ?? file.threshold ?? 0.7, concurrency: concurrency ?? file.concurrency ?? 8,
-            teacherModel: model ?? file.model, configJSON: file.json, seeds: seedFile.tasks)
+            teacherModel: model ?? file.model, configJSON: file.json, seeds: seedFile.tasks,
+            budget: RunBudget.capping(usd: budgetUsd ?? file.budgetUSD, tokens: budgetTokens ?? file.budgetTokens),
+            prices: Self.prices(prompt: pricePrompt ?? file.pricePrompt, completion: priceCompletion ?? file.priceCompletion))
         let problems = definition.problems
         guard problems.isEmpty else { throw CommandFailure(description: problems.joined(separator: "; ")) }
         return definition

@@ -11,6 +11,10 @@ struct RunFile {
     var threshold: Double?
     var concurrency: Int?
     var model: String?
+    var budgetUSD: Double?
+    var budgetTokens: Int64?
+    var pricePrompt: Double?
+    var priceCompletion: Double?
     /// The file's text, kept in runs.config.
     var json = "{}"
 
@@ -26,7 +30,8 @@ struct RunFile {
             throw CommandFailure(description: "\(path): expected a JSON object, found \(value.typeName)")
         }
         var file = RunFile(json: String(decoding: bytes, as: UTF8.self))
-        let known: Set<String> = ["name", "recipe", "seeds", "target", "seed", "threshold", "concurrency", "model"]
+        let known: Set<String> = ["name", "recipe", "seeds", "target", "seed", "threshold", "concurrency", "model", "budget_usd",
+                                 "budget_tokens", "price_prompt", "price_completion"]
         for (key, member) in members where known.contains(key) {
             func fail(_ expected: String) -> CommandFailure {
                 CommandFailure(description: "\(path): field '\(key)': expected \(expected), found \(member.typeName)")
@@ -48,8 +53,19 @@ struct RunFile {
             case ("threshold", .number(let text)):
                 guard let number = Double(text) else { throw fail("a number") }
                 file.threshold = number
+            case ("budget_usd", .number(let text)), ("price_prompt", .number(let text)), ("price_completion", .number(let text)):
+                guard let number = Double(text), number.isFinite, number >= 0 else { throw fail("a non-negative number") }
+                switch key {
+                case "budget_usd": file.budgetUSD = number
+                case "price_prompt": file.pricePrompt = number
+                default: file.priceCompletion = number
+                }
+            case ("budget_tokens", .number(let text)):
+                guard let number = Int64(text), number > 0 else { throw fail("a positive integer") }
+                file.budgetTokens = number
             case ("name", _), ("recipe", _), ("model", _), ("seeds", _): throw fail("a string")
-            default: throw fail(key == "threshold" ? "a number" : "an integer")
+            case ("threshold", _), ("budget_usd", _), ("price_prompt", _), ("price_completion", _): throw fail("a number")
+            default: throw fail("an integer")
             }
         }
         return file

@@ -13,4 +13,12 @@ public enum PipelineStage: String, Sendable, Hashable, CaseIterable, Codable {
     /// The stage's queue in broker namespace `namespace` (`si.filter.instructions`); also the routing key that
     /// reaches it.
     public func queueName(namespace: String) -> String { "\(namespace).\(rawValue)" }
+
+    /// True for the stages that call the teacher (and so spend money).
+    public var callsTeacher: Bool {
+        switch self {
+        case .generate, .classify, .instances: true
+        case .filterInstructions, .filterInstances, .shards: false
+        }
+    }
 }

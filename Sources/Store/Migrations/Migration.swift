@@ -19,6 +19,7 @@ public struct Migration: Sendable, Hashable {
         initialSchema,
         instanceGeneration,
         auditIndexes,
+        budgetsAndPauses,
     ]
 }
 

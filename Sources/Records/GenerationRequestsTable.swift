@@ -73,6 +73,15 @@ public enum GenerationRequestsTable {
             """, operation: "generation_request_done")
     }
 
+    /// Marks the request failed because the teacher refused it; the token goes on (the filter sees no candidates).
+    public static func markRefused(id: Int64, kind: String, reason: String, on executor: some SQLExecutor) async throws {
+        try await executor.execute("""
+            UPDATE generation_requests SET status = \(Status.failed), candidates = 0, error_kind = \(kind),
+                   failure_reason = \(reason), finished_at = now()
+            WHERE id = \(id) AND status = \(Status.pending)
+            """, operation: "generation_request_refused")
+    }
+
     private static func request(_ row: Row) throws(StoreError) -> Request {
         Request(id: try row.decode("id"), runID: try row.decode("run_id"), token: try row.decode("token"),
                 round: try row.decode("round"), status: try row.decode("status", as: Status.self))

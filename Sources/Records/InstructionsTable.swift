@@ -49,7 +49,10 @@ public enum InstructionsTable {
         public var instancesFinishReason: String?
         /// Self-Instruct: the classification answer, nil before `si-classify` ran.
         public var isClassification: Bool?
-        public var runStatus: RunStatus
+        /// Set once instance generation ended (or the teacher refused the instruction).
+        public var instanceOutcome: InstanceOutcome?
+        public var runState: RunState
+        public var runStatus: RunStatus { runState.status }
     }
 
     /// A decided instruction as the audit replays it.
@@ -164,7 +167,7 @@ public enum InstructionsTable {
     public static func admitted(id: Int64, runID: Int64, on executor: some SQLExecutor) async throws -> Admitted {
         let rows = try await executor.rows("""
             SELECT n.run_id, n.status, n.text, n.input, n.output, n.instances_raw, n.instances_finish_reason,
-                   c.is_classification, r.status AS run_status
+                   n.instance_outcome, c.is_classification, r.status AS run_status, r.pause_reason
             FROM instructions n JOIN runs r ON r.id = n.run_id
             LEFT JOIN classifications c ON c.instruction_id = n.id
             WHERE n.id = \(id)
@@ -183,7 +186,10 @@ public enum InstructionsTable {
             id: id, runID: owner, text: try row.decode("text"), input: try row.decode("input"),
             output: try row.decode("output"), instancesRaw: try row.decode("instances_raw"),
             instancesFinishReason: try row.decode("instances_finish_reason"),
-            isClassification: try row.decode("is_classification"), runStatus: try row.decode("run_status", as: RunStatus.self))
+            isClassification: try row.decode("is_classification"),
+            instanceOutcome: try row.decode("instance_outcome", as: InstanceOutcome?.self),
+            runState: RunState(status: try row.decode("run_status", as: RunStatus.self),
+                               pauseReason: try row.decode("pause_reason", as: PauseReason?.self)))
     }
 
     /// Stores the instance stage's raw completion once.
@@ -201,6 +207,18 @@ public enum InstructionsTable {
         try await executor.execute("""
             UPDATE instructions SET instance_outcome = \(outcome) WHERE id = \(id) AND instance_outcome IS NULL
             """, operation: "instance_outcome")
+    }
+
+    /// Records that the teacher refused the instruction's call in `stage` (HTTP 400/404/422, prompt too long):
+    /// its instance outcome is `failed`, with the server's message as the reason (`si_rejections`).
+    public static func recordTeacherRefusal(
+        id: Int64, stage: PipelineStage, reason: String, on executor: some SQLExecutor
+    ) async throws {
+        try await executor.execute("""
+            UPDATE instructions SET instance_outcome = \(InstanceOutcome.failed), failed_stage = \(stage),
+                   failure_reason = \(reason)
+            WHERE id = \(id) AND status = 'admitted' AND instance_outcome IS NULL
+            """, operation: "instruction_teacher_refused")
     }
 
     /// True when the run admitted its target and no admitted instruction still waits for its instance outcome
@@ -280,13 +298,15 @@ public enum InstructionsTable {
                                 operation: "audit_instance_outcome", on: executor)
     }
 
-    /// Admitted instructions without a classification. Counted through a left join (one hash join; at most one
+    /// Admitted instructions without a classification (one the teacher refused to classify has failed instead, with
+    /// its reason, and is not counted). Counted through a left join (one hash join; at most one
     /// classification per instruction, its primary key), listed with NOT EXISTS.
     public static func unclassified(runID: Int64, examples: Int, on executor: some SQLExecutor) async throws -> AdmittedCheck {
         try await admittedCheck(
             runID: runID, join: "LEFT JOIN classifications k ON k.instruction_id = n.id",
-            violating: "k.instruction_id IS NULL", examples: examples, operation: "audit_classified", on: executor,
-            listing: "NOT EXISTS (SELECT 1 FROM classifications k WHERE k.instruction_id = n.id)")
+            violating: "k.instruction_id IS NULL AND n.failed_stage IS DISTINCT FROM 'classify'", examples: examples,
+            operation: "audit_classified", on: executor,
+            listing: "NOT EXISTS (SELECT 1 FROM classifications k WHERE k.instruction_id = n.id) AND n.failed_stage IS DISTINCT FROM 'classify'")
     }
 
     /// One pass over the run's admitted instructions for the count and the violating count, then the first few

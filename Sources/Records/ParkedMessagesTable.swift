@@ -22,13 +22,14 @@ public enum ParkedMessagesTable {
     /// attempt raised, so its consumer first checks whether it was processed meanwhile.
     public static func unpark(runID: Int64, on executor: some SQLExecutor) async throws -> [OutgoingMessage] {
         let rows = try await executor.rows("""
-            DELETE FROM parked_messages WHERE run_id = \(runID) RETURNING stage, body
+            DELETE FROM parked_messages WHERE run_id = \(runID) RETURNING stage, body, parked_at::text AS parked_at
             """, operation: "unpark_messages")
         return try rows.map { row in
             let stage = try row.decode("stage", as: PipelineStage.self)
             var message = try StageMessage(json: Array(try row.decode("body", as: String.self).utf8))
             message.attempt += 1
-            return OutgoingMessage(stage: stage, message: message)
+            // Unique per parking: a message parked, resumed and parked again is sent again each time.
+            return OutgoingMessage(stage: stage, message: message, resend: "unparked@\(try row.decode("parked_at", as: String.self))")
         }
     }
 

@@ -32,6 +32,9 @@ public struct ClassifyHandler: StageHandler {
         }
         let instruction = try await InstructionsTable.admitted(id: message.entityID, runID: message.runID, on: database)
         if instruction.runStatus.stops(stage) { return .emit([]) }
+        if instruction.runState.holds(stage), let reason = instruction.runState.pauseReason {
+            throw RunHeld(runID: instruction.runID, reason: reason)
+        }
         let run = try await catalog.facts(run: instruction.runID)
         let prompt = renderIsClassificationPrompt(instruction: instruction.text, library: library)
         let parameters = SamplingParameters.reference(for: .selfInstructIsClassification)
@@ -49,6 +52,18 @@ public struct ClassifyHandler: StageHandler {
                 instructionID: instruction.id, runID: run.id, isClassification: isClassification, rawAnswer: raw,
                 answer: answer, on: transaction)
             return [next]
+        })
+    }
+
+    /// The teacher refused the call (HTTP 400/404/422, prompt too long): the instruction fails once, with the
+    /// server's message as the reason; its instance outcome is `failed`, so the run can still complete.
+    public func refused(_ message: StageMessage, error: TeacherError, logger: Logger) async throws -> StageWork? {
+        let id = message.entityID
+        let reason = error.refusalReason
+        let stage = self.stage
+        return StageWork(write: { transaction in
+            try await InstructionsTable.recordTeacherRefusal(id: id, stage: stage, reason: reason, on: transaction)
+            return []
         })
     }
 }

@@ -3,7 +3,7 @@
 
 public import Logging
 import Records
-import SelfInstruct
+public import SelfInstruct
 public import Store
 public import Teacher
 
@@ -13,10 +13,16 @@ public struct DatabaseCallRecorder: CallRecorder {
     public struct Context: Sendable, Hashable {
         public var runID: Int64
         public var entityID: Int64?
+        /// The run's own prices: they cost its calls (and its budget) instead of the daemon's price table.
+        public var prices: TokenPrices?
+        /// True when the run has a cap, so its requests reserve before they start (`DatabaseSpendGate`).
+        public var budgeted: Bool
 
-        public init(runID: Int64, entityID: Int64?) {
+        public init(runID: Int64, entityID: Int64?, prices: TokenPrices? = nil, budgeted: Bool = false) {
             self.runID = runID
             self.entityID = entityID
+            self.prices = prices
+            self.budgeted = budgeted
         }
     }
 
@@ -36,12 +42,16 @@ public struct DatabaseCallRecorder: CallRecorder {
             logger.warning("teacher call outside a run context; not recorded", metadata: ["si.stage": "\(call.stage)"])
             return
         }
+        var cost = call.costUSD ?? 0
+        if let prices = context.prices, !call.cacheHit {
+            cost = prices.cost(prompt: call.promptTokens ?? 0, completion: call.completionTokens ?? 0)
+        }
         let latencyMS = Double(call.latency.components.seconds) * 1000 + Double(call.latency.components.attoseconds) / 1e15
         do {
             try await TeacherCallsTable.insert(TeacherCallsTable.NewCall(
                 runID: context.runID, entityID: context.entityID, stage: call.stage, model: call.model,
                 promptTokens: call.promptTokens ?? 0, completionTokens: call.completionTokens ?? 0, latencyMS: latencyMS,
-                httpStatus: call.httpStatus, attempt: call.attempt, costUSD: call.costUSD ?? 0,
+                httpStatus: call.httpStatus, attempt: call.attempt, costUSD: cost,
                 requestHash: call.requestHash, cached: call.cacheHit, errorKind: call.errorKind?.rawValue), on: database)
         } catch {
             logger.warning("cannot record a teacher call", metadata: ["error": "\(error)"])
@@ -55,7 +65,8 @@ extension TeacherClient {
     func complete(
         prompts: [String], parameters: SamplingParameters, for run: RunFacts, entityID: Int64, stage: PipelineStage
     ) async throws -> CompletionResult {
-        try await DatabaseCallRecorder.$context.withValue(.init(runID: run.id, entityID: entityID)) {
+        let context = DatabaseCallRecorder.Context(runID: run.id, entityID: entityID, prices: run.prices, budgeted: run.budgeted)
+        return try await DatabaseCallRecorder.$context.withValue(context) {
             try await completeWithDetails(prompts: prompts, parameters: parameters, model: run.teacherModel, stage: stage.rawValue)
         }
     }

@@ -53,7 +53,9 @@ public struct GenerateHandler: StageHandler {
             throw PermanentStageError(kind: "wrong_run", message: "request \(requestID) belongs to run \(runID)")
         }
         let run = try await catalog.facts(run: runID)
-        guard let status = try await RunsTable.status(id: runID, on: database) else { throw RecordError.unknownRun(runID) }
+        guard let state = try await RunsTable.state(id: runID, on: database) else { throw RecordError.unknownRun(runID) }
+        let status = state.status
+        if state.holds(stage), let reason = state.pauseReason { throw RunHeld(runID: runID, reason: reason) }
         if status.stops(stage) {
             // The token retires with the run; nothing goes downstream.
             logger.debug("run is not active; retiring the token", metadata: ["si.run_status": "\(status.rawValue)"])
@@ -99,6 +101,20 @@ public struct GenerateHandler: StageHandler {
                 candidates, dropped: dropped, runID: runID, requestID: requestID, on: transaction)
             try await GenerationRequestsTable.markDone(
                 id: requestID, poolSize: poolSize, candidates: candidateCount, on: transaction)
+            return [filterMessage]
+        })
+    }
+
+    /// The teacher refused the request (prompt too long, HTTP 400…): it fails with the server's message, and the
+    /// token goes on through the filter, which finds no candidates and issues the next round.
+    public func refused(_ message: StageMessage, error: TeacherError, logger: Logger) async throws -> StageWork? {
+        let requestID = message.entityID
+        let filterMessage = OutgoingMessage(
+            stage: .filterInstructions,
+            message: StageMessage(runID: message.runID, entityID: requestID, kind: .instructionCandidates))
+        let reason = error.refusalReason
+        return StageWork(write: { transaction in
+            try await GenerationRequestsTable.markRefused(id: requestID, kind: error.kind.rawValue, reason: reason, on: transaction)
             return [filterMessage]
         })
     }

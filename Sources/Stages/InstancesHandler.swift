@@ -28,6 +28,9 @@ public struct InstancesHandler: StageHandler {
         }
         let instruction = try await InstructionsTable.admitted(id: message.entityID, runID: message.runID, on: database)
         if instruction.runStatus.stops(stage) { return .emit([]) }
+        if instruction.runState.holds(stage), let reason = instruction.runState.pauseReason {
+            throw RunHeld(runID: instruction.runID, reason: reason)
+        }
         guard let isClassification = instruction.isClassification else {
             throw PermanentStageError(kind: "not_classified", message: "instruction \(instruction.id) has no classification")
         }
@@ -46,6 +49,18 @@ public struct InstancesHandler: StageHandler {
             try await InstructionsTable.storeInstancesCompletion(
                 id: instruction.id, text: choice.text, finishReason: choice.finishReason, on: transaction)
             return [next]
+        })
+    }
+
+    /// The teacher refused the call (HTTP 400/404/422, prompt too long): the instruction fails once, with the
+    /// server's message as the reason; its instance outcome is `failed`, so the run can still complete.
+    public func refused(_ message: StageMessage, error: TeacherError, logger: Logger) async throws -> StageWork? {
+        let id = message.entityID
+        let reason = error.refusalReason
+        let stage = self.stage
+        return StageWork(write: { transaction in
+            try await InstructionsTable.recordTeacherRefusal(id: id, stage: stage, reason: reason, on: transaction)
+            return []
         })
     }
 }

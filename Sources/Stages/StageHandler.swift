@@ -4,6 +4,7 @@
 
 public import Logging
 public import SelfInstruct
+public import Teacher
 
 /// One stage's domain logic.
 public protocol StageHandler: Sendable {
@@ -16,8 +17,24 @@ public protocol StageHandler: Sendable {
     /// that is serialised anyway (admission under the run's lock), where more in flight only ties up database
     /// connections that the daemon's other stages need.
     var concurrencyLimit: Int? { get }
+    /// What to write when the teacher refused this message's item (HTTP 400/404/422, prompt too long): the item
+    /// fails once, with the server's message as its reason, and no retry is paid for. Nil (the default, for stages
+    /// that never call the teacher) dead-letters the message instead.
+    func refused(_ message: StageMessage, error: TeacherError, logger: Logger) async throws -> StageWork?
 }
 
 extension StageHandler {
     public var concurrencyLimit: Int? { nil }
+
+    public func refused(_ message: StageMessage, error: TeacherError, logger: Logger) async throws -> StageWork? { nil }
+}
+
+extension TeacherError {
+    /// The reason a refused item is stored with: the kind, the status and the server's own message.
+    public var refusalReason: String {
+        var text = "teacher \(kind.rawValue)"
+        if let httpStatus { text += " (HTTP \(httpStatus))" }
+        if !message.isEmpty { text += ": \(message)" }
+        return text
+    }
 }

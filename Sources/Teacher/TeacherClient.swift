@@ -15,6 +15,7 @@ public final class TeacherClient: Sendable {
     private let transport: any HTTPTransport
     private let recorder: any CallRecorder
     private let cache: (any ResponseCache)?
+    private let spendGate: (any SpendGate)?
     private let logger: Logger
     private let tokenCounter: any TokenCounter
     private let limiter: RateLimiter<TeacherClock>
@@ -29,6 +30,7 @@ public final class TeacherClient: Sendable {
         transport: any HTTPTransport,
         recorder: any CallRecorder = DiscardingCallRecorder(),
         cache: (any ResponseCache)? = nil,
+        spendGate: (any SpendGate)? = nil,
         logger: Logger? = nil,
         tokenCounter: any TokenCounter = ConservativeTokenEstimator(),
         jitterSeed: UInt64? = nil,
@@ -39,6 +41,7 @@ public final class TeacherClient: Sendable {
         self.transport = transport
         self.recorder = recorder
         self.cache = cache
+        self.spendGate = spendGate
         // Only `@main` bootstraps logging; without a logger this client stays silent.
         self.logger = logger ?? Logger(label: "teacher", factory: { _ in SwiftLogNoOpLogHandler() })
         self.tokenCounter = tokenCounter
@@ -74,10 +77,9 @@ public final class TeacherClient: Sendable {
         let body = try OpenAIWire.encode(
             OpenAIWire.CompletionsRequest(
                 model: model, prompt: prompts.count == 1 ? .single(prompts[0]) : .many(prompts), parameters: effective))
-        let estimatedTokens = promptTokens.reduce(0, +) + effective.maxTokens * effective.n * prompts.count
         return try await perform(
             path: OpenAIWire.completionsPath, body: body, key: key, model: model, stage: stage, promptCount: prompts.count,
-            n: effective.n, estimatedTokens: estimatedTokens)
+            n: effective.n, promptTokens: promptTokens.reduce(0, +), completionTokens: effective.maxTokens * effective.n * prompts.count)
     }
 
     /// Sends one conversation to `/v1/chat/completions` and returns its `n` choices.
@@ -110,16 +112,18 @@ public final class TeacherClient: Sendable {
                 parameters: effective))
         return try await perform(
             path: OpenAIWire.chatPath, body: body, key: key, model: model, stage: stage, promptCount: 1, n: effective.n,
-            estimatedTokens: promptTokens + effective.maxTokens * effective.n)
+            promptTokens: promptTokens, completionTokens: effective.maxTokens * effective.n)
     }
 
     // MARK: The attempt loop
 
+    /// `promptTokens` (estimated) and `completionTokens` (max_tokens × choices) are the request's worst case.
     private func perform(
         path: String, body: [UInt8], key: RequestKey, model: String, stage: String, promptCount: Int, n: Int,
-        estimatedTokens: Int
+        promptTokens: Int, completionTokens: Int
     ) async throws -> CompletionResult {
         let operation = "POST \(path)"
+        let estimatedTokens = promptTokens + completionTokens
         var metadata: Logger.Metadata = [
             "si.stage": "\(stage)", "teacher.model": "\(model)", "teacher.request_hash": "\(key.hex)",
         ]
@@ -155,44 +159,30 @@ public final class TeacherClient: Sendable {
             attempt += 1
             metadata["si.attempt"] = "\(attempt)"
             try await limiter.acquire(estimatedTokens: estimatedTokens)
+            // Reserved per attempt, after the rate-limit wait: a refused reservation sends nothing.
+            let reservation = try await spendGate?.reserve(
+                model: model, promptTokens: promptTokens, completionTokens: completionTokens, operation: operation)
             let started = clock.now
+            let outcome = await send(
+                request, operation: operation, key: key, model: model, stage: stage, promptCount: promptCount, n: n, attempt: attempt,
+                estimatedTokens: estimatedTokens, metadata: metadata)
+            if let reservation, let spendGate {
+                // A success without reported usage books the worst case, never nothing; a failure books nothing.
+                var used: TokenUsage?
+                if case .answered(let result) = outcome {
+                    used = result.usage ?? TokenUsage(promptTokens: promptTokens, completionTokens: completionTokens)
+                }
+                await spendGate.settle(reservation, usage: used)
+            }
             var failure: TeacherError
             var status: Int?
-            do {
-                let response = try await transport.send(request)
-                status = response.status
-                let latency = started.duration(to: clock.now)
-                let retryAfter = response.headerValue("Retry-After").flatMap { RetryAfter.parse($0, nowUnixSeconds: wallClock()) }
-                if let error = ErrorClassifier.classify(
-                    status: response.status, body: response.body, retryAfter: retryAfter, operation: operation)
-                {
-                    failure = error
-                } else {
-                    do {
-                        let decoded = try OpenAIWire.decode(response.body, promptCount: promptCount, n: n, operation: operation)
-                        let cost = decoded.usage.flatMap { config.prices.cost(model: model, usage: $0) }
-                        await recorder.record(
-                            CallRecord(
-                                stage: stage, model: model, operation: operation, promptCount: promptCount,
-                                promptTokens: decoded.usage?.promptTokens, completionTokens: decoded.usage?.completionTokens,
-                                latency: latency, httpStatus: response.status, attempt: attempt, costUSD: cost,
-                                requestHash: key.hex, errorKind: nil, cacheHit: false))
-                        if let usage = decoded.usage {
-                            await limiter.refund(tokens: estimatedTokens - usage.totalTokens)
-                        }
-                        if let cache {
-                            await cache.store(CachedResponse(body: response.body, model: model), for: key)
-                        }
-                        logger.debug("teacher.call_succeeded", metadata: metadata.merging(["teacher.status": "\(response.status)"]) { $1 })
-                        return CompletionResult(
-                            choices: decoded.choices, usage: decoded.usage, model: decoded.model, fromCache: false, requestKey: key)
-                    } catch {
-                        failure = error
-                    }
-                }
-            } catch let error as TeacherError {
+            switch outcome {
+            case .answered(let result):
+                return result
+            case .refused(let error, let httpStatus):
                 failure = error
-            } catch {
+                status = httpStatus
+            case .aborted(let error):
                 // Cancellation (or an unexpected transport error): record the attempt, then pass it on unchanged.
                 await record(stage: stage, model: model, operation: operation, promptCount: promptCount, started: started,
                     status: nil, attempt: attempt, key: key, errorKind: error is CancellationError ? .cancelled : .transport)
@@ -223,6 +213,59 @@ public final class TeacherClient: Sendable {
                 metadata: metadata.merging(["teacher.delay_ms": "\(Int(delay.secondsDouble * 1000))"]) { $1 })
             try await clock.sleep(for: delay)
         }
+    }
+
+    /// How one HTTP attempt ended.
+    private enum AttemptOutcome {
+        case answered(CompletionResult)
+        /// An HTTP error status, a transport failure or an unreadable body, classified.
+        case refused(TeacherError, httpStatus: Int?)
+        /// Cancellation or an unexpected error, passed on unchanged.
+        case aborted(any Error)
+    }
+
+    /// One HTTP attempt: sends, classifies, decodes; on success records the call, refunds unused rate-limit tokens
+    /// and fills the cache.
+    private func send(
+        _ request: HTTPRequest, operation: String, key: RequestKey, model: String, stage: String, promptCount: Int, n: Int,
+        attempt: Int, estimatedTokens: Int, metadata: Logger.Metadata
+    ) async -> AttemptOutcome {
+        let started = clock.now
+        let response: HTTPResponse
+        do {
+            response = try await transport.send(request)
+        } catch let error as TeacherError {
+            return .refused(error, httpStatus: nil)
+        } catch {
+            return .aborted(error)
+        }
+        let latency = started.duration(to: clock.now)
+        let retryAfter = response.headerValue("Retry-After").flatMap { RetryAfter.parse($0, nowUnixSeconds: wallClock()) }
+        if let error = ErrorClassifier.classify(status: response.status, body: response.body, retryAfter: retryAfter, operation: operation) {
+            return .refused(error, httpStatus: response.status)
+        }
+        let decoded: (choices: [[CompletionChoice]], usage: TokenUsage?, model: String?)
+        do {
+            decoded = try OpenAIWire.decode(response.body, promptCount: promptCount, n: n, operation: operation)
+        } catch {
+            return .refused(error, httpStatus: response.status)
+        }
+        let cost = decoded.usage.flatMap { config.prices.cost(model: model, usage: $0) }
+        await recorder.record(
+            CallRecord(
+                stage: stage, model: model, operation: operation, promptCount: promptCount,
+                promptTokens: decoded.usage?.promptTokens, completionTokens: decoded.usage?.completionTokens,
+                latency: latency, httpStatus: response.status, attempt: attempt, costUSD: cost,
+                requestHash: key.hex, errorKind: nil, cacheHit: false))
+        if let usage = decoded.usage {
+            await limiter.refund(tokens: estimatedTokens - usage.totalTokens)
+        }
+        if let cache {
+            await cache.store(CachedResponse(body: response.body, model: model), for: key)
+        }
+        logger.debug("teacher.call_succeeded", metadata: metadata.merging(["teacher.status": "\(response.status)"]) { $1 })
+        return .answered(CompletionResult(
+            choices: decoded.choices, usage: decoded.usage, model: decoded.model, fromCache: false, requestKey: key))
     }
 
     private func record(

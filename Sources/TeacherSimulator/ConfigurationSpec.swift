@@ -22,7 +22,7 @@ extension LatencyModel {
 }
 
 extension FaultInjection {
-    /// Parses comma-separated `key=value` pairs: `429`, `500`, `503`, `hang`, `malformed`, `truncated`,
+    /// Parses comma-separated `key=value` pairs: `429`, `500`, `503`, `400`, `hang`, `malformed`, `truncated`,
     /// `wrong-numbering` (rates in 0...1), `retry-after` (seconds), `hang-seconds`, `first-attempts` (K).
     public init(spec: String) throws(SimulatorSpecError) {
         self.init()
@@ -39,6 +39,7 @@ extension FaultInjection {
             case "429": rate429 = try rate()
             case "500": rate500 = try rate()
             case "503": rate503 = try rate()
+            case "400": rate400 = try rate()
             case "hang": rateHang = try rate()
             case "malformed": rateMalformed = try rate()
             case "truncated": rateTruncated = try rate()
@@ -47,7 +48,7 @@ extension FaultInjection {
             case "hang-seconds": hangSeconds = value
             case "first-attempts": faultsOnlyOnFirstAttempts = Int(value)
             default:
-                throw SimulatorSpecError(description: "faults: unknown key '\(keyValue[0])' (known: 429, 500, 503, hang, malformed, truncated, wrong-numbering, retry-after, hang-seconds, first-attempts)")
+                throw SimulatorSpecError(description: "faults: unknown key '\(keyValue[0])' (known: 429, 500, 503, 400, hang, malformed, truncated, wrong-numbering, retry-after, hang-seconds, first-attempts)")
             }
         }
     }

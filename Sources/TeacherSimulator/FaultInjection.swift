@@ -5,7 +5,7 @@ import Glibc
 import Darwin
 #endif
 
-/// Fault rates (each in 0...1) and their parameters. HTTP faults are tried in the order 429, 500, 503, hang,
+/// Fault rates (each in 0...1) and their parameters. HTTP faults are tried in the order 429, 500, 503, 400, hang,
 /// each taking its share of one uniform draw per attempt; content faults are drawn per choice afterwards.
 public struct FaultInjection: Sendable, Hashable {
     /// Share of attempts answered `429 Too Many Requests` with a `Retry-After` header.
@@ -16,6 +16,8 @@ public struct FaultInjection: Sendable, Hashable {
     public var rate500: Double
     /// Share of attempts answered `503 Service Unavailable`.
     public var rate503: Double
+    /// Share of attempts answered `400 Bad Request` (an item the server refuses; a client must not retry it).
+    public var rate400: Double
     /// Share of attempts that wait `hangSeconds` before answering (a client timeout should fire first).
     public var rateHang: Double
     /// How long a hung attempt waits before it answers normally (graceful shutdown ends the wait early).
@@ -32,7 +34,7 @@ public struct FaultInjection: Sendable, Hashable {
 
     public init(
         rate429: Double = 0, retryAfterSeconds: Int = 1,
-        rate500: Double = 0, rate503: Double = 0,
+        rate500: Double = 0, rate503: Double = 0, rate400: Double = 0,
         rateHang: Double = 0, hangSeconds: Double = 30,
         rateMalformed: Double = 0, rateTruncated: Double = 0, rateWrongNumbering: Double = 0,
         faultsOnlyOnFirstAttempts: Int = 0
@@ -41,6 +43,7 @@ public struct FaultInjection: Sendable, Hashable {
         self.retryAfterSeconds = retryAfterSeconds
         self.rate500 = rate500
         self.rate503 = rate503
+        self.rate400 = rate400
         self.rateHang = rateHang
         self.hangSeconds = hangSeconds
         self.rateMalformed = rateMalformed

@@ -111,6 +111,11 @@ struct SimulatorEngine: Sendable {
                     message: "The engine is currently overloaded, please try again later.",
                     type: "server_error", code: "overloaded").serialized)
             }
+            threshold += faults.rate400
+            if draw < threshold {
+                state.recordFault("400")
+                return invalid("Invalid prompt: your prompt was flagged by the simulated moderation check.", code: "invalid_prompt")
+            }
             threshold += faults.rateHang
             if draw < threshold {
                 state.recordFault("hang")

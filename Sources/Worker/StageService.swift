@@ -9,6 +9,7 @@ public import ServiceLifecycle
 public import Store
 import SelfInstruct
 import Synchronization
+import Teacher
 
 /// Consumes one stage's queue and runs its handler; a `Service` for the daemon's `ServiceGroup`.
 public final class StageService<Handler: StageHandler>: Service {
@@ -21,6 +22,7 @@ public final class StageService<Handler: StageHandler>: Service {
     private let retryBackoff: Backoff
     private let logger: Logger
     private let relay: OutboxRelay?
+    private let reachability: TeacherReachability
     private let consumer = Mutex<BrokerConsumer?>(nil)
     private let stopped = Mutex(false)
     private let counters = Mutex(StageCounters())
@@ -31,12 +33,19 @@ public final class StageService<Handler: StageHandler>: Service {
         public var duplicates = 0
         public var failedAttempts = 0
         public var deadLettered = 0
+        /// Messages of self-paused runs kept in `parked_messages`.
+        public var parked = 0
+        /// Items the teacher refused, recorded as failed with the server's message.
+        public var refused = 0
+        /// Runs this service paused (budget, credentials, outage).
+        public var runsPaused = 0
     }
 
     /// A stage loop. `relay` (optional) is nudged after each commit that emitted messages.
     public init(
         handler: Handler, database: Database, settings: BrokerSettings, topology: Topology, concurrency: Int,
-        maxAttempts: Int = 3, retryDelay: Duration = .milliseconds(200), relay: OutboxRelay? = nil, logger: Logger
+        maxAttempts: Int = 3, retryDelay: Duration = .milliseconds(200), relay: OutboxRelay? = nil,
+        reachability: TeacherReachability = TeacherReachability(unreachableAfter: .seconds(120)), logger: Logger
     ) {
         precondition(concurrency >= 1 && maxAttempts >= 1, "concurrency and attempts must be positive")
         self.handler = handler
@@ -48,6 +57,7 @@ public final class StageService<Handler: StageHandler>: Service {
         // Full jitter, so the failed attempts of many messages (a teacher outage) do not come back in step.
         self.retryBackoff = Backoff(base: retryDelay, cap: retryDelay * 64)
         self.relay = relay
+        self.reachability = reachability
         var logger = logger
         logger[metadataKey: MetadataKey.stage] = "\(handler.stage.rawValue)"
         self.logger = logger
@@ -134,17 +144,60 @@ public final class StageService<Handler: StageHandler>: Service {
         logger[metadataKey: MetadataKey.messageID] = "\(messageID)"
 
         var attempt = 0
+        // When this message first met a teacher outage: failures after an answer since then are the item's own.
+        var outageSeen: ContinuousClock.Instant?
         while true {
             attempt += 1
             logger[metadataKey: MetadataKey.attempt] = "\(attempt)"
             do {
                 let duplicate = try await handleOnce(
                     message, messageID: messageID, mayBeDuplicate: delivery.redelivered || attempt > 1 || message.attempt > 1,
-                    logger: logger)
+                    logger: logger) { try await self.handler.handle(message, logger: logger) }
+                if handler.stage.callsTeacher { reachability.answered() }
                 counters.withLock { duplicate ? ($0.duplicates += 1) : ($0.processed += 1) }
                 logger.debug(duplicate ? "duplicate message: already processed" : "processed")
                 await acknowledge(delivery, consumer: consumer, logger: logger)
                 return
+            } catch let held as RunHeld {
+                // Not an attempt of the message's own: park it, or go again when the run was resumed meanwhile.
+                attempt -= 1
+                if await park(delivery, message: message, messageID: messageID, reason: held.reason, consumer: consumer, logger: logger) {
+                    return
+                }
+            } catch let error as TeacherError where error.classification == .stopCaller {
+                // Credentials rejected or budget spent: nothing will work until an operator acts. Pause the run and
+                // give the message back; its redelivery finds the run paused and parks it. Nothing is dead-lettered.
+                reachability.answered()
+                let reason: PauseReason = error.kind == .budgetExhausted ? .budgetExhausted : .teacherCredentialsRejected
+                await pauseRun(message.runID, reason: reason, error: error, logger: logger)
+                try? await consumer.nack(delivery, requeue: true)
+                return
+            } catch let error as TeacherError where error.classification == .failItem {
+                // 400/404/422, prompt too long: the item fails once with the server's message; no retry is paid for.
+                reachability.answered()
+                if await recordRefusal(delivery, message: message, messageID: messageID, error: error, consumer: consumer, logger: logger) {
+                    return
+                }
+            } catch let error as TeacherError where TeacherReachability.isOutage(error) && !Task.isCancelled {
+                counters.withLock { $0.failedAttempts += 1 }
+                let firstSeen = outageSeen ?? .now
+                outageSeen = firstSeen
+                if reachability.failed() {
+                    await pauseRun(message.runID, reason: .teacherUnreachable, error: error, logger: logger)
+                    try? await consumer.nack(delivery, requeue: true)
+                    return
+                }
+                // While the server answers nobody, the message waits for it instead of spending its attempts.
+                if attempt >= maxAttempts && reachability.answered(after: firstSeen) {
+                    await deadLetter(delivery, consumer: consumer, runID: message.runID, messageID: messageID,
+                                     attempts: attempt, error: error, kind: Self.errorKind(error), logger: logger)
+                    return
+                }
+                let delay = retryBackoff.delay(attempt: attempt)
+                logger.info("teacher unreachable; retrying", metadata: [
+                    MetadataKey.errorKind: "\(error.kind.rawValue)", "error": "\(error)", "si.delay": "\(delay)",
+                ])
+                try? await Task.sleep(for: delay)
             } catch let error as any PermanentFailure {
                 await deadLetter(delivery, consumer: consumer, runID: message.runID, messageID: messageID,
                                  attempts: attempt, error: error, kind: error.kind, logger: logger)
@@ -171,9 +224,80 @@ public final class StageService<Handler: StageHandler>: Service {
         }
     }
 
+    /// Keeps the message of a self-paused run in `parked_messages` and acks it. Under a share lock on the run row,
+    /// so a concurrent `resume` either sends this message again or is seen here as `running` (returns false: handle
+    /// it now). A database failure leaves the message unacked and requeued after a pause, never lost.
+    private func park(
+        _ delivery: Delivery, message: StageMessage, messageID: String, reason: PauseReason, consumer: BrokerConsumer,
+        logger: Logger
+    ) async -> Bool {
+        let stage = handler.stage
+        do {
+            let parked = try await database.transaction { transaction -> Bool in
+                guard let state = try await RunsTable.state(id: message.runID, share: true, on: transaction),
+                      state.holds(stage), let current = state.pauseReason
+                else { return false }
+                try await ParkedMessagesTable.park(message, stage: stage, messageID: messageID, reason: current, on: transaction)
+                return true
+            }
+            guard parked else { return false }
+        } catch {
+            logger.warning("cannot park the message of a paused run; requeueing it", metadata: ["error": "\(error)"])
+            try? await Task.sleep(for: retryBackoff.ceiling(attempt: 4))
+            try? await consumer.nack(delivery, requeue: true)
+            return true
+        }
+        counters.withLock { $0.parked += 1 }
+        logger.debug("parked: the run paused itself", metadata: ["si.pause_reason": "\(reason.rawValue)"])
+        await acknowledge(delivery, consumer: consumer, logger: logger)
+        return true
+    }
+
+    /// Records the teacher's refusal of the message's item through the handler and acks; false when it could not
+    /// be written (the caller retries). A handler without a refusal record dead-letters the message.
+    private func recordRefusal(
+        _ delivery: Delivery, message: StageMessage, messageID: String, error: TeacherError, consumer: BrokerConsumer,
+        logger: Logger
+    ) async -> Bool {
+        do {
+            guard let work = try await handler.refused(message, error: error, logger: logger) else {
+                await deadLetter(delivery, consumer: consumer, runID: message.runID, messageID: messageID, attempts: 1,
+                                 error: error, kind: Self.errorKind(error), logger: logger)
+                return true
+            }
+            _ = try await handleOnce(message, messageID: messageID, mayBeDuplicate: true, logger: logger) { work }
+        } catch {
+            logger.info("cannot record the teacher's refusal; retrying", metadata: ["error": "\(error)"])
+            try? await Task.sleep(for: retryBackoff.delay(attempt: 1))
+            return false
+        }
+        counters.withLock { $0.refused += 1 }
+        logger.info("the teacher refused the item; it failed with the server's message", metadata: [
+            MetadataKey.errorKind: "\(error.kind.rawValue)", "error": "\(error)",
+        ])
+        await acknowledge(delivery, consumer: consumer, logger: logger)
+        return true
+    }
+
+    /// Pauses the run for `reason` (once: a run already paused stays as it is) and says so in the log.
+    private func pauseRun(_ runID: Int64, reason: PauseReason, error: TeacherError, logger: Logger) async {
+        let detail = "si-\(handler.stage.rawValue): \(error)"
+        do {
+            if try await RunsTable.pauseItself(id: runID, reason: reason, detail: detail, on: database) {
+                counters.withLock { $0.runsPaused += 1 }
+                logger.error("run paused", metadata: ["si.pause_reason": "\(reason.rawValue)", "error": "\(error)"])
+            }
+        } catch let storeError {
+            logger.error("cannot pause the run", metadata: ["si.pause_reason": "\(reason.rawValue)", "error": "\(storeError)"])
+            // Requeued right after this: wait, so a database outage does not turn into a hot loop.
+            try? await Task.sleep(for: retryBackoff.ceiling(attempt: 4))
+        }
+    }
+
     /// One attempt. Returns true when the message had been processed before (nothing written, nothing re-run).
     private func handleOnce(
-        _ message: StageMessage, messageID: String, mayBeDuplicate: Bool, logger: Logger
+        _ message: StageMessage, messageID: String, mayBeDuplicate: Bool, logger: Logger,
+        work produce: () async throws -> StageWork
     ) async throws -> Bool {
         let stage = handler.stage
         // A redelivery (or a retry, or a replay) checks first, so it never repeats the teacher call. A first
@@ -183,7 +307,7 @@ public final class StageService<Handler: StageHandler>: Service {
             return true
         }
 
-        let work = try await handler.handle(message, logger: logger)
+        let work = try await produce()
         let namespace = topology.namespace
         let emitted = try await database.transaction { transaction -> Int? in
             // Taken first: a concurrent twin of this message blocks here until the other commits, then sees it.

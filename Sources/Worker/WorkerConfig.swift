@@ -24,14 +24,17 @@ public struct WorkerConfig: Sendable, CustomStringConvertible {
     public var teacher: TeacherConfig?
     /// Where `si-shards` writes (one directory per run below it).
     public var shardsDirectory: String
+    /// How long the teacher may stay unreachable before the run pauses with reason `teacher_unreachable`.
+    public var teacherUnreachableAfter: Duration
 
     /// A configuration from explicit values (tests, tools).
     public init(
         databaseURL: String, amqpURL: String, concurrency: Int = 4, logLevel: Logger.Level = .info,
         topology: Topology = Topology(), maxAttempts: Int = 3, databasePoolSize: Int? = nil, teacher: TeacherConfig? = nil,
-        shardsDirectory: String = "shards"
+        shardsDirectory: String = "shards", teacherUnreachableAfter: Duration = .seconds(120)
     ) {
         self.shardsDirectory = shardsDirectory
+        self.teacherUnreachableAfter = teacherUnreachableAfter
         self.databaseURL = databaseURL
         self.amqpURL = amqpURL
         self.concurrency = concurrency
@@ -104,7 +107,8 @@ public struct WorkerConfig: Sendable, CustomStringConvertible {
             topology: Topology(namespace: namespace, queueType: queueType),
             maxAttempts: try integer(EnvironmentVariable.maxAttempts, default: 3, range: 1...100),
             databasePoolSize: try integer(EnvironmentVariable.databasePoolSize, default: concurrency + 2, range: 1...256),
-            teacher: teacher, shardsDirectory: value(EnvironmentVariable.shardsDirectory) ?? "shards")
+            teacher: teacher, shardsDirectory: value(EnvironmentVariable.shardsDirectory) ?? "shards",
+            teacherUnreachableAfter: .seconds(try integer(EnvironmentVariable.teacherUnreachableSeconds, default: 120, range: 1...86_400)))
     }
 
     /// One line for the start-up log: URLs without passwords, no API key.
@@ -113,7 +117,7 @@ public struct WorkerConfig: Sendable, CustomStringConvertible {
             "database=\(SecretRedaction.redactingPasswords(in: databaseURL))", "amqp=\(SecretRedaction.redactingPasswords(in: amqpURL))",
             "concurrency=\(concurrency)", "log_level=\(logLevel.rawValue)", "namespace=\(topology.namespace)",
             "queue_type=\(topology.queueType.rawValue)", "max_attempts=\(maxAttempts)", "db_pool=\(databasePoolSize)",
-            "shards_dir=\(shardsDirectory)",
+            "shards_dir=\(shardsDirectory)", "teacher_unreachable_after=\(teacherUnreachableAfter.components.seconds)s",
         ]
         if let teacher { parts.append("teacher=(\(teacher))") }
         return parts.joined(separator: " ")

@@ -87,17 +87,19 @@ public enum WorkerDaemon {
             accounting = callsDatabase
             teacher = TeacherClient(
                 config: teacherConfig, transport: curl, recorder: DatabaseCallRecorder(database: callsDatabase, logger: logger),
-                logger: logger)
+                spendGate: DatabaseSpendGate(database: database, prices: teacherConfig.prices, logger: logger), logger: logger)
         }
         let resources = WorkerResources(
             config: config, database: database, catalog: RunCatalog(database: database), teacher: teacher, logger: logger)
         let settings = BrokerSettings(url: config.amqpURL, logger: logger, topology: config.topology)
         let publisher = BrokerPublisher(settings: settings)
         let relay = OutboxRelay(database: database, publisher: publisher, exchange: config.topology.exchange, logger: logger)
+        let reachability = TeacherReachability(unreachableAfter: config.teacherUnreachableAfter)
         let stages = try makeHandlers(resources).map { handler in
             StageService(
                 handler: handler, database: database, settings: settings, topology: config.topology,
-                concurrency: config.concurrency, maxAttempts: config.maxAttempts, relay: relay, logger: logger)
+                concurrency: config.concurrency, maxAttempts: config.maxAttempts, relay: relay, reachability: reachability,
+                logger: logger)
         }
         // Shutdown runs in reverse: the stages stop consuming and finish in flight, then the relay drains.
         var groupConfiguration = ServiceGroupConfiguration(

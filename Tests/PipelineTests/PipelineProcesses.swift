@@ -32,6 +32,8 @@ final class PipelineProcesses {
     /// Running stage daemons, by executable name.
     private(set) var workers: [(stage: String, process: Process)] = []
     private var started = 0
+    /// Extra variables for the daemons started from now on (a wrong API key, a short outage limit…).
+    var workerEnvironment: [String: String] = [:]
 
     /// Stage daemons of a recipe.
     static func stages(recipe: String) -> [String] {
@@ -39,8 +41,9 @@ final class PipelineProcesses {
             : ["si-generate", "si-filter", "si-classify", "si-instances", "si-shards"]
     }
 
-    /// Private schema (migrated by `sictl migrate`), namespace, directory and a simulator with `faults`.
-    init(faults: String) throws {
+    /// Private schema (migrated by `sictl migrate`), namespace, directory and a simulator with `faults` (and
+    /// `simulatorEnvironment` added to its environment, e.g. an API key it requires).
+    init(faults: String, simulatorEnvironment: [String: String] = [:]) throws {
         // Both servers configured (or the test cancelled, or failed) before anything is made.
         _ = try ServiceGate.databaseURL()
         amqpURL = try ServiceGate.brokerURL()
@@ -53,7 +56,7 @@ final class PipelineProcesses {
         schema = try ServiceGate.privateSchema(prefix: "si_pipe")
         databaseURL = schema.url
         namespace = "si-pipe-\(suffix)"
-        try startSimulator(faults: faults)
+        try startSimulator(faults: faults, environment: simulatorEnvironment)
         let migrate = try sictl(["migrate"])
         guard migrate.status == 0 else { throw Failure("sictl migrate failed: \(migrate.stderr)") }
     }
@@ -79,9 +82,11 @@ final class PipelineProcesses {
         return environment
     }
 
-    private func startSimulator(faults: String) throws {
+    private func startSimulator(faults: String, environment extra: [String: String]) throws {
         let simulator = try SimulatorProcess(
-            arguments: ["--seed", "7"] + (faults.isEmpty ? [] : ["--faults", faults]), standardError: try logFile("si-teacher-sim"))
+            arguments: ["--seed", "7"] + (faults.isEmpty ? [] : ["--faults", faults]),
+            environment: extra.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(extra) { $1 },
+            standardError: try logFile("si-teacher-sim"))
         self.simulator = simulator
         teacherURL = simulator.url
     }
@@ -98,7 +103,7 @@ final class PipelineProcesses {
         started += 1
         let process = Process()
         process.executableURL = binaries.appendingPathComponent(stage)
-        process.environment = environment
+        process.environment = environment.merging(workerEnvironment) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try logFile("\(stage)-\(started)")
         try process.run()
@@ -187,6 +192,36 @@ final class PipelineProcesses {
             usleep(300_000)
         }
         throw Failure("run \(name) did not complete within \(timeout); \(lastProblem)\n\(diagnostics())")
+    }
+
+    /// Polls until the run's status is `status`; returns how long that took. Throws with diagnostics on timeout.
+    @discardableResult
+    func waitForStatus(name: String, status wanted: String, timeout: Duration) throws -> Duration {
+        let started = ContinuousClock.now
+        while ContinuousClock.now - started < timeout {
+            let status = try? query("SELECT status FROM runs WHERE name = '\(name)'", column: "status", as: String.self)
+            if status == wanted { return ContinuousClock.now - started }
+            usleep(100_000)
+        }
+        throw Failure("run \(name) did not become \(wanted) within \(timeout)\n\(diagnostics())")
+    }
+
+    /// SIGTERMs every stage daemon and waits for them (the simulator stays).
+    func stopWorkers() {
+        for (_, process) in workers where process.isRunning { process.terminate() }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while workers.contains(where: \.process.isRunning) && ContinuousClock.now < deadline { usleep(100_000) }
+        for (_, process) in workers where process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+        for (_, process) in workers { process.waitUntilExit() }
+        workers = []
+    }
+
+    /// Every daemon log's text, for checks that a secret never appears.
+    func allLogs() -> String {
+        let logs = directory.appendingPathComponent("logs")
+        return ((try? FileManager.default.contentsOfDirectory(atPath: logs.path)) ?? []).sorted().map {
+            (try? String(contentsOf: logs.appendingPathComponent($0), encoding: .utf8)) ?? ""
+        }.joined(separator: "\n")
     }
 
     /// Progress and the tail of every log, for failure messages.

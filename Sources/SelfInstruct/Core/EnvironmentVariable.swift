@@ -22,6 +22,9 @@ public enum EnvironmentVariable {
     public static let logLevel = "SI_LOG_LEVEL"
     /// Deliveries of one message before it is dead-lettered (default 3).
     public static let maxAttempts = "SI_MAX_ATTEMPTS"
+    /// Seconds the teacher may stay unreachable (connection failures, timeouts, 502/503/504) before a stage daemon
+    /// pauses the run with reason `teacher_unreachable` instead of going on retrying (default 120).
+    public static let teacherUnreachableSeconds = "SI_TEACHER_UNREACHABLE_SECONDS"
     /// Database connections a daemon keeps open (default: concurrency + 2).
     public static let databasePoolSize = "SI_DATABASE_POOL_SIZE"
     /// Root directory of the training shards `si-shards` writes and `sictl audit` checks (default `shards`).

@@ -47,19 +47,28 @@ public enum RecipeObservations {
                 completionTokens: try row.decode("completion_tokens"), items: Int(done)))
         }
 
-        // Requests decided before their run had its target: the surplus after it is not a yield of the pool size.
+        // Requests decided before their run had its target (the surplus after it is not a yield of the pool), by
+        // the pool size when their first candidate was decided: novelty is judged against the pool at decision,
+        // and at the start every token samples an empty pool while the decisions fill it.
         let pool = try await executor.rows("""
-            SELECT g.pool_size, count(*) AS requests, coalesce(sum(a.candidates), 0)::bigint AS candidates,
-                   coalesce(sum(a.admitted), 0)::bigint AS admitted
-            FROM generation_requests g
-            CROSS JOIN LATERAL (
-                SELECT count(*) AS candidates,
-                       count(*) FILTER (WHERE n.status = 'admitted') AS admitted,
-                       count(*) FILTER (WHERE n.status = 'candidate' OR n.reject_reason = \(AdmissionRejection.targetReached.code)) AS open
-                FROM instructions n WHERE n.request_id = g.id
-            ) a
-            WHERE g.run_id = ANY(\(ids)::bigint[]) AND g.status = 'done' AND g.pool_size IS NOT NULL AND a.open = 0
-            GROUP BY g.pool_size ORDER BY g.pool_size
+            WITH decided AS (
+                SELECT n.request_id, n.status, n.reject_reason,
+                       count(*) FILTER (WHERE n.status = 'admitted')
+                           OVER (PARTITION BY n.run_id ORDER BY n.decided_at NULLS LAST, n.id)
+                       - CASE WHEN n.status = 'admitted' THEN 1 ELSE 0 END AS pool_before
+                FROM instructions n WHERE n.run_id = ANY(\(ids)::bigint[])
+            ), requests AS (
+                SELECT coalesce(min(d.pool_before), g.pool_size) AS pool_size, count(d.request_id) AS candidates,
+                       count(*) FILTER (WHERE d.status = 'admitted') AS admitted,
+                       count(*) FILTER (WHERE d.status = 'candidate' OR d.reject_reason = \(AdmissionRejection.targetReached.code)) AS open
+                FROM generation_requests g LEFT JOIN decided d ON d.request_id = g.id
+                WHERE g.run_id = ANY(\(ids)::bigint[]) AND g.status = 'done'
+                GROUP BY g.id, g.pool_size
+            )
+            SELECT pool_size, count(*) AS requests, coalesce(sum(candidates), 0)::bigint AS candidates,
+                   coalesce(sum(admitted), 0)::bigint AS admitted
+            FROM requests WHERE open = 0 AND pool_size IS NOT NULL
+            GROUP BY pool_size ORDER BY pool_size
             """, operation: "observed_pool").map { row throws(StoreError) in
                 ObservedYields.PoolBucket(
                     poolSize: try row.decode("pool_size"), requests: try row.decode("requests"),

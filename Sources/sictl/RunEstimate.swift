@@ -22,9 +22,10 @@ struct RunEstimate: AsyncParsableCommand {
             instructions it buys.
 
             Examples:
-              sictl run estimate --recipe self-instruct --seeds seed_tasks.jsonl --target 2000
-              sictl run estimate --recipe alpaca --seeds seeds.jsonl --target 52000 --model gpt-3.5-turbo-instruct \\
-                --price-prompt 1.5 --price-completion 2 --budget-usd 20
+              sictl run estimate --recipe self-instruct --seeds seeds.jsonl --target 2000
+              sictl run estimate --recipe alpaca --seeds seeds.jsonl --target 52000 \\
+                --model gpt-3.5-turbo-instruct --price-prompt 1.5 --price-completion 2 \\
+                --budget-usd 20
               sictl run estimate --run-file run.json --json
               sictl run estimate demo --target 5000
             """

@@ -121,8 +121,10 @@ import Testing
         let cost1000 = estimator.estimate(target: 1000).total.usd!.expected
         let affordable = try #require(estimator.affordableInstructions(RunBudget(usd: cost1000)))
         #expect(affordable.expected == 1000)
-        #expect(estimator.estimate(target: 1000).covers(RunBudget(usd: cost1000)) == true)
-        #expect(estimator.estimate(target: 1001).covers(RunBudget(usd: cost1000)) == false)
+        #expect(estimator.estimate(target: 1000).covers(RunBudget(usd: cost1000), end: \.expected) == true)
+        #expect(estimator.estimate(target: 1001).covers(RunBudget(usd: cost1000), end: \.expected) == false)
+        // The default verdict is on the high end, which the surplus calls at the end put above the expectation.
+        #expect(estimator.estimate(target: 1000).covers(RunBudget(usd: cost1000)) == false)
         #expect(CostEstimator(yields: Self.yields(), prices: nil, concurrency: 8).affordableInstructions(RunBudget(usd: 1)) == nil)
         let byTokens = try #require(estimator.affordableInstructions(RunBudget(tokens: 1_000_000)))
         #expect(byTokens.expected > 0 && estimator.estimate(target: Int(byTokens.expected)).total.tokens.expected <= 1_000_000)

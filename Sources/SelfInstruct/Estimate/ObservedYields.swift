@@ -21,9 +21,9 @@ public struct ObservedYields: Sendable, Hashable {
         }
     }
 
-    /// Finished generation requests that sampled their examples at one pool size.
+    /// Finished generation requests whose candidates were first decided at one pool size.
     public struct PoolBucket: Sendable, Hashable {
-        /// Admitted machine instructions when the request was sampled.
+        /// Admitted machine instructions when the request's first candidate was decided.
         public var poolSize: Int
         public var requests: Int
         public var candidates: Int

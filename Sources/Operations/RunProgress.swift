@@ -1,4 +1,5 @@
 import Records
+import SelfInstruct
 public import Store
 
 /// Reads progress reports from the monitoring views.
@@ -15,7 +16,7 @@ public struct RunProgress: Sendable {
         var reports: [RunProgressReport] = []
         for row in try await MonitoringViews.progress(runID: runID, on: database) {
             let id = row.runID
-            reports.append(RunProgressReport(
+            var report = RunProgressReport(
                 runID: id, name: row.name, recipe: row.recipe, status: row.status, target: row.target,
                 candidates: row.candidates, admitted: row.admitted, rejected: row.rejected, classified: row.classified,
                 instanceTasksDone: row.instanceTasksDone, instancesValid: row.instancesValid,
@@ -25,8 +26,34 @@ public struct RunProgress: Sendable {
                 stageItemsLastMinute: try await ProcessedMessagesTable.itemsLastMinute(runID: id, on: database),
                 usage: try await MonitoringViews.usage(runID: id, on: database),
                 topRejections: try await MonitoringViews.topRejections(runID: id, limit: Self.rejectionLimit, on: database),
-                unresolvedDeadLetters: try await DeadLettersTable.unreplayedCount(runID: id, on: database)))
+                unresolvedDeadLetters: try await DeadLettersTable.unreplayedCount(runID: id, on: database))
+            let reason = row.pauseReason.flatMap(PauseReason.init(rawValue:))
+            report.pauseReason = row.pauseReason
+            report.pauseAdvice = reason.map { $0.advice.replacing("RUN", with: row.name) }
+            report.parkedMessages = Dictionary(uniqueKeysWithValues: try await ParkedMessagesTable.counts(runID: id, on: database)
+                .map { ($0.key.rawValue, $0.value) })
+            report.budget = try await RunBudgetsTable.ledger(runID: id, on: database).map(RunBudgetReport.init)
+            // The estimate is an extra: a failure to make it must not hide the run's progress.
+            do { report.estimate = try await estimate(report) } catch { report.estimateError = "\(error)" }
+            reports.append(report)
         }
         return reports
+    }
+
+    /// The run's expected cost (from earlier runs of its recipe, or defaults) against what it spent so far.
+    func estimate(_ report: RunProgressReport) async throws -> RunEstimateReport {
+        let estimation = CostEstimation(database: database)
+        let plan = try await estimation.plan(runID: report.runID)
+        let estimator = try await estimation.estimate(plan).estimator
+        var actual: [PipelineStage: RunProjection.Actual] = [:]
+        for usage in report.usage {
+            guard let stage = PipelineStage(rawValue: usage.stage) else { continue }
+            let sum = actual[stage] ?? .none
+            actual[stage] = RunProjection.Actual(
+                calls: sum.calls + usage.calls, promptTokens: sum.promptTokens + usage.promptTokens,
+                completionTokens: sum.completionTokens + usage.completionTokens, usd: sum.usd + usage.costUSD)
+        }
+        let done: [PipelineStage: Int] = [.generate: report.admitted, .classify: report.classified, .instances: report.instanceTasksDone]
+        return RunEstimateReport(RunProjection.project(estimator: estimator, target: report.target, done: done, actual: actual))
     }
 }

@@ -31,6 +31,18 @@ public struct RunProgressReport: Sendable, Hashable, Codable {
     public var usage: [Usage]
     public var topRejections: [Rejection]
     public var unresolvedDeadLetters: Int
+    /// Why the run is paused (`PauseReason`), when it is, and what to do about it.
+    public var pauseReason: String? = nil
+    public var pauseAdvice: String? = nil
+    /// Messages parked by a self-pause, per stage (sent again by `sictl run resume`).
+    public var parkedMessages: [String: Int]? = nil
+    /// The run's cap and ledger; nil without a budget.
+    public var budget: RunBudgetReport? = nil
+    /// Expected cost of the whole run against what it spent so far, and the projected end; nil when the
+    /// estimate could not be made.
+    public var estimate: RunEstimateReport? = nil
+    /// Why the estimate is missing, when it is.
+    public var estimateError: String? = nil
 
     public var promptTokens: Int { usage.reduce(0) { $0 + $1.promptTokens } }
     public var completionTokens: Int { usage.reduce(0) { $0 + $1.completionTokens } }

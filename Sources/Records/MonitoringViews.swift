@@ -12,6 +12,8 @@ public enum MonitoringViews {
         public var name: String
         public var recipe: String
         public var status: String
+        /// Why a paused run is paused (`PauseReason`'s raw value); nil in every other status.
+        public var pauseReason: String?
         public var target: Int
         public var candidates: Int
         public var admitted: Int
@@ -56,7 +58,7 @@ public enum MonitoringViews {
                OR NOT EXISTS (SELECT 1 FROM runs WHERE status <> ALL(\(finished)::text[]))
             """
         return try await executor.rows("""
-            SELECT run_id, name, recipe, status, target, candidates, admitted, rejected, classified, instance_tasks_done,
+            SELECT run_id, name, recipe, status, pause_reason, target, candidates, admitted, rejected, classified, instance_tasks_done,
                    instances_valid, instances_rejected, records_sharded, pct_complete::float8 AS pct_complete,
                    extract(epoch FROM eta)::float8 AS eta_seconds,
                    extract(epoch FROM (coalesce(finished_at, now()) - started_at))::float8 AS elapsed_seconds
@@ -64,7 +66,7 @@ public enum MonitoringViews {
             """, operation: "run_progress").map { row throws(StoreError) in
                 Progress(
                     runID: try row.decode("run_id"), name: try row.decode("name"), recipe: try row.decode("recipe"),
-                    status: try row.decode("status"), target: try row.decode("target"),
+                    status: try row.decode("status"), pauseReason: try row.decode("pause_reason"), target: try row.decode("target"),
                     candidates: try row.decode("candidates"), admitted: try row.decode("admitted"),
                     rejected: try row.decode("rejected"), classified: try row.decode("classified"),
                     instanceTasksDone: try row.decode("instance_tasks_done"),

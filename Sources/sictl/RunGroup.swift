@@ -5,6 +5,6 @@ struct RunGroup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Create a run and start, pause, resume, drain or cancel it.",
-        subcommands: [RunCreate.self, RunStart.self, RunPause.self, RunResume.self, RunCancel.self, RunDrain.self]
+        subcommands: [RunCreate.self, RunEstimate.self, RunStart.self, RunPause.self, RunResume.self, RunCancel.self, RunDrain.self]
     )
 }

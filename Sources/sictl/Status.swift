@@ -6,10 +6,16 @@ import Records
 
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show run progress: per-stage counts, rates, ETA, tokens, cost and the top rejection reasons.",
+        abstract: "Show run progress: per-stage counts, rates, ETA, tokens, cost against estimate and budget, pause reason, rejections.",
         discussion: """
             Without RUN: every run that has not finished (all runs when none is active).
             --watch refreshes every 2 s until interrupted; with --json it writes one JSON document per line.
+
+            A paused run shows why (operator, budget_exhausted, teacher_credentials_rejected, teacher_unreachable) \
+            and what to do, and how many messages it parked. A run with a budget shows its cap, what is spent and \
+            what in-flight requests reserved. The estimate line compares the expected cost of the whole run (from \
+            earlier runs of its recipe, as sictl run estimate RUN) with what it spent so far, and projects the end \
+            from the ratio of the two at the run's current progress.
 
             Examples:
               sictl status 1
@@ -68,12 +74,32 @@ struct Status: AsyncParsableCommand {
         return s >= 3600 ? "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m" : s >= 60 ? "\(s / 60)m\(String(format: "%02d", s % 60))s" : "\(s)s"
     }
 
+    static func budget(_ b: RunBudgetReport) -> String {
+        var parts: [String] = []
+        if let cap = b.capUSD {
+            parts.append(String(format: "$%.4f spent + $%.4f reserved of $%.2f (%.1f%%)", b.spentUSD, b.reservedUSD, cap,
+                                cap > 0 ? 100 * (b.spentUSD + b.reservedUSD) / cap : 100))
+        }
+        if let cap = b.capTokens {
+            parts.append("\(b.spentTokens) tokens spent + \(b.reservedTokens) reserved of \(cap)"
+                + String(format: " (%.1f%%)", cap > 0 ? 100 * Double(b.spentTokens + b.reservedTokens) / Double(cap) : 100))
+        }
+        return parts.joined(separator: "; ")
+    }
+
     static func text(_ r: RunProgressReport) -> String {
         var lines = ["run \(r.runID) \(r.name) [\(r.recipe)] \(r.status)  \(String(format: "%.1f", r.pctComplete))%"
             + (r.elapsedSeconds.map { "  elapsed \(duration($0))" } ?? "") + (r.etaSeconds.map { "  eta \(duration($0))" } ?? "")]
         lines.append("  admitted    \(bar(r.admitted, of: r.target)) \(r.admitted)/\(r.target)"
             + (r.admittedPerSecond.map { String(format: "  %.2f/s", $0) } ?? ""))
         lines.append("  candidates  \(r.candidates)  rejected \(r.rejected)")
+        if let reason = r.pauseReason {
+            lines.append("  paused      \(reason)" + (r.pauseAdvice.map { ": \($0)" } ?? ""))
+        }
+        if let parked = r.parkedMessages, !parked.isEmpty {
+            lines.append("  parked      " + parked.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                + " messages (sent again by sictl run resume)")
+        }
         if r.recipe == "self-instruct" {
             lines.append("  classified  \(bar(r.classified, of: r.target)) \(r.classified)/\(r.target)")
         }
@@ -85,6 +111,20 @@ struct Status: AsyncParsableCommand {
         lines.append("  teacher     \(r.usage.reduce(0) { $0 + $1.calls }) calls, \(r.promptTokens) prompt + \(r.completionTokens) completion tokens, $\(String(format: "%.4f", r.costUSD))")
         for u in r.usage {
             lines.append("    \(u.stage) \(u.model): \(u.calls) calls, \(u.failures) failed" + (u.p50MS.map { String(format: ", p50 %.0f ms", $0) } ?? "") + (u.p95MS.map { String(format: ", p95 %.0f ms", $0) } ?? ""))
+        }
+        if let budget = r.budget { lines.append("  budget      " + Self.budget(budget)) }
+        if let estimate = r.estimate {
+            let basis = estimate.observedRuns.isEmpty ? "defaults" : "runs " + estimate.observedRuns.map(String.init).joined(separator: ",")
+            lines.append("  estimate    expected for the target (\(basis)) / so far / projected")
+            for line in estimate.stages + [estimate.total] {
+                let usd = line.expectedUsd.map { "  $\(String(format: "%.4f", $0.expected)) / $\(String(format: "%.4f", line.actualUsd))"
+                    + (line.projectedUsd.map { " / $\(String(format: "%.4f", $0))" } ?? "") } ?? "  $ unknown (no prices)"
+                lines.append("    \(line.stage.padding(toLength: 9, withPad: " ", startingAt: 0)) calls \(Int(line.expectedCalls.expected.rounded()))"
+                    + " (\(Int(line.expectedCalls.low.rounded()))–\(Int(line.expectedCalls.high.rounded()))) / \(line.actualCalls) / \(Int(line.projectedCalls.rounded()))"
+                    + "  tokens \(Int(line.expectedTokens.expected.rounded())) / \(line.actualTokens) / \(Int(line.projectedTokens.rounded()))" + usd)
+            }
+        } else if let problem = r.estimateError {
+            lines.append("  estimate    not available: \(problem)")
         }
         if !r.topRejections.isEmpty {
             lines.append("  rejections")

@@ -1,0 +1,113 @@
+import ArgumentParser
+import Records
+import SelfInstruct
+
+/// The flags that define a run, shared by `run create` and `run estimate`; a run file gives the same keys.
+struct RunDefinitionOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Unique run name.", valueName: "name"))
+    var name: String?
+
+    @Option(name: .long, help: ArgumentHelp("self-instruct or alpaca.", valueName: "recipe"))
+    var recipe: String?
+
+    @Option(name: .long, help: ArgumentHelp("Seed tasks: Self-Instruct JSONL, Alpaca JSONL or a JSON list.", valueName: "file"))
+    var seeds: String?
+
+    @Option(name: .long, help: ArgumentHelp("Admitted instructions to produce.", valueName: "n"))
+    var target: Int?
+
+    @Option(name: .long, help: ArgumentHelp("The run's 64-bit generator seed (default 0).", valueName: "s"))
+    var seed: UInt64?
+
+    @Option(name: .long, help: ArgumentHelp("ROUGE-L novelty threshold (default 0.7).", valueName: "f"))
+    var threshold: Double?
+
+    @Option(name: .long, help: ArgumentHelp("Circulating generation tokens (default 8).", valueName: "n"))
+    var concurrency: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Teacher model name (default: the daemons' SI_TEACHER_MODEL).", valueName: "model"))
+    var model: String?
+
+    @Option(name: .long, help: ArgumentHelp("Dollar cap on the run's teacher spend (needs the prices).", valueName: "usd"))
+    var budgetUsd: Double?
+
+    @Option(name: .long, help: ArgumentHelp("Token cap on the run's teacher calls, prompt plus completion.", valueName: "n"))
+    var budgetTokens: Int64?
+
+    @Option(name: .long, help: ArgumentHelp("Teacher price in USD per million prompt tokens.", valueName: "usd-per-m"))
+    var pricePrompt: Double?
+
+    @Option(name: .long, help: ArgumentHelp("Teacher price in USD per million completion tokens.", valueName: "usd-per-m"))
+    var priceCompletion: Double?
+
+    @Option(name: .long, help: ArgumentHelp("A JSON run file with the keys above.", valueName: "file"))
+    var runFile: String?
+
+    /// The values' own checks; which of them are required is the command's business.
+    func validate() throws {
+        if let recipe, Recipe(rawValue: recipe) == nil {
+            throw ValidationError("--recipe must be self-instruct or alpaca (got '\(recipe)')")
+        }
+        if let threshold, !(0...1).contains(threshold) {
+            throw ValidationError("--threshold must be between 0 and 1 (got \(threshold))")
+        }
+        if let target, target <= 0 { throw ValidationError("--target must be positive (got \(target))") }
+        if let concurrency, concurrency <= 0 { throw ValidationError("--concurrency must be positive (got \(concurrency))") }
+        for (flag, value) in [("--budget-usd", budgetUsd), ("--price-prompt", pricePrompt), ("--price-completion", priceCompletion)] {
+            if let value, !(value.isFinite && value >= 0) { throw ValidationError("\(flag) must be a non-negative number (got \(value))") }
+        }
+        if let budgetTokens, budgetTokens <= 0 { throw ValidationError("--budget-tokens must be positive (got \(budgetTokens))") }
+    }
+
+    /// The flags of `required` that are missing when no run file is given.
+    func missing(_ required: [String]) -> [String] {
+        guard runFile == nil else { return [] }
+        let given = ["--name": name != nil, "--recipe": recipe != nil, "--seeds": seeds != nil, "--target": target != nil]
+        return required.filter { given[$0] == false }
+    }
+
+    /// True when any flag that names a new run's recipe, seeds or settings is given.
+    var definesRun: Bool {
+        name != nil || recipe != nil || seeds != nil || seed != nil || threshold != nil || concurrency != nil || runFile != nil
+    }
+
+    /// Prices from the two flags; one alone prices the other kind of token at 0.
+    static func prices(prompt: Double?, completion: Double?) -> TokenPrices? {
+        guard prompt != nil || completion != nil else { return nil }
+        return TokenPrices(promptPerMillion: prompt ?? 0, completionPerMillion: completion ?? 0)
+    }
+
+    /// Flags over the run file's values; the seed file is loaded and checked here (errors name file:line).
+    /// Without `requireName` a run without a name is called `defaultName`.
+    func loadDefinition(requireName: Bool = true, defaultName: String = "estimate") throws(CommandFailure) -> RunDefinition {
+        var file = RunFile()
+        if let runFile { file = try RunFile.load(runFile) }
+        let recipeName = recipe ?? file.recipe
+        guard let name = name ?? file.name ?? (requireName ? nil : defaultName) else {
+            throw CommandFailure(description: "\(runFile ?? "flags"): no run name")
+        }
+        guard let recipeName else { throw CommandFailure(description: "\(runFile ?? "flags"): no recipe") }
+        guard let chosenRecipe = Recipe(rawValue: recipeName) else {
+            throw CommandFailure(description: "recipe must be self-instruct or alpaca (got '\(recipeName)')")
+        }
+        guard let seedPath = seeds ?? file.seeds else { throw CommandFailure(description: "\(runFile ?? "flags"): no seeds file") }
+        guard let chosenTarget = target ?? file.target else { throw CommandFailure(description: "\(runFile ?? "flags"): no target") }
+        let seedFile = SeedLoader.load(try FileIO.readAll(seedPath), fileName: seedPath)
+        for warning in seedFile.warnings { Console.error(warning.description) }
+        let errors = seedFile.errors
+        if !errors.isEmpty {
+            for problem in errors.prefix(20).dropLast() { Console.error(problem.description) }
+            let more = errors.count > 20 ? " (and \(errors.count - 20) more errors)" : ""
+            throw CommandFailure(description: errors.prefix(20).last!.description + more)
+        }
+        let definition = RunDefinition(
+            name: name, recipe: chosenRecipe, target: chosenTarget, seed: seed ?? file.seed ?? 0,
+            threshold: threshold ?? file.threshold ?? 0.7, concurrency: concurrency ?? file.concurrency ?? 8,
+            teacherModel: model ?? file.model, configJSON: file.json, seeds: seedFile.tasks,
+            budget: RunBudget.capping(usd: budgetUsd ?? file.budgetUSD, tokens: budgetTokens ?? file.budgetTokens),
+            prices: Self.prices(prompt: pricePrompt ?? file.pricePrompt, completion: priceCompletion ?? file.priceCompletion))
+        let problems = definition.problems
+        guard problems.isEmpty else { throw CommandFailure(description: problems.joined(separator: "; ")) }
+        return definition
+    }
+}

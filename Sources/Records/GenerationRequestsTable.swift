@@ -82,6 +82,16 @@ public enum GenerationRequestsTable {
             """, operation: "generation_request_refused")
     }
 
+    /// How many of the run's requests were generated and how many the teacher refused.
+    public static func outcomes(runID: Int64, on executor: some SQLExecutor) async throws -> (done: Int, refused: Int) {
+        let row = try await executor.query("""
+            SELECT count(*) FILTER (WHERE status = 'done') AS done,
+                   count(*) FILTER (WHERE status = 'failed' AND failure_reason IS NOT NULL) AS refused
+            FROM generation_requests WHERE run_id = \(runID)
+            """, operation: "generation_outcomes").singleRow()
+        return (done: try row.decode("done"), refused: try row.decode("refused"))
+    }
+
     private static func request(_ row: Row) throws(StoreError) -> Request {
         Request(id: try row.decode("id"), runID: try row.decode("run_id"), token: try row.decode("token"),
                 round: try row.decode("round"), status: try row.decode("status", as: Status.self))

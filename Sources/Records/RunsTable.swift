@@ -92,6 +92,19 @@ public enum RunsTable {
         return !rows.isEmpty
     }
 
+    /// Ends an unfinished run as `failed` with `reason` (work that can never succeed, such as a teacher that refuses
+    /// every generation prompt); returns false when the run had already finished.
+    @discardableResult
+    public static func fail(id: Int64, reason: String, on executor: some SQLExecutor) async throws -> Bool {
+        let rows = try await executor.rows("""
+            UPDATE runs SET status = \(RunStatus.failed), pause_reason = NULL, status_reason = \(reason),
+                   finished_at = clock_timestamp(), updated_at = clock_timestamp()
+            WHERE id = \(id) AND status IN ('created', 'running', 'paused', 'draining')
+            RETURNING id
+            """, operation: "run_failed")
+        return !rows.isEmpty
+    }
+
     /// The run's teacher prices, when it has its own.
     public static func prices(id: Int64, on executor: some SQLExecutor) async throws -> TokenPrices? {
         guard let row = try await executor.rows(

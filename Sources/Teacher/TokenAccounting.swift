@@ -11,16 +11,11 @@ enum TokenAccounting {
         var usageTooSmall: Bool
     }
 
-    /// The fewest tokens the choices can have cost: a choice cut by `length` generated `maxTokens` tokens, any
-    /// other non-empty choice at least one, and every prompt (or conversation) is at least one token.
-    static func floors(choices: [[CompletionChoice]], promptCount: Int, maxTokens: Int) -> (prompt: Int, completion: Int) {
-        let completion = choices.joined().reduce(0) { total, choice in
-            switch choice.finishReason {
-            case .length: total + maxTokens
-            default: total + (choice.text.isEmpty ? 0 : 1)
-            }
-        }
-        return (promptCount, completion)
+    /// The fewest tokens any honest server can report: every prompt (or conversation) and every non-empty choice is
+    /// at least one token. `length` does not prove `max_tokens` tokens: llama.cpp also ends a choice with `length`
+    /// when its slot's context is full, and the simulator's truncation fault does the same.
+    static func floors(choices: [[CompletionChoice]], promptCount: Int) -> (prompt: Int, completion: Int) {
+        (promptCount, choices.joined().filter { !$0.text.isEmpty }.count)
     }
 
     /// The counts to record: `reported` under `method` when it covers the choices, otherwise an estimate that
@@ -30,12 +25,13 @@ enum TokenAccounting {
         reported: TokenUsage?, choices: [[CompletionChoice]], promptCount: Int, promptEstimate: Int, maxTokens: Int,
         method: TokenCountMethod, counter: any TokenCounter
     ) -> Counted {
-        let floor = floors(choices: choices, promptCount: promptCount, maxTokens: maxTokens)
+        let floor = floors(choices: choices, promptCount: promptCount)
         if let reported, reported.promptTokens >= floor.prompt, reported.completionTokens >= floor.completion {
             return Counted(usage: reported, method: method, usageTooSmall: false)
         }
         let completionEstimate = choices.joined().reduce(0) { total, choice in
             let estimate = counter.tokenCount(of: choice.text)
+            // An estimate errs high: a choice cut by `length` most likely used all of `max_tokens`.
             return total + (choice.finishReason == .length ? max(estimate, maxTokens) : estimate)
         }
         let usage = TokenUsage(

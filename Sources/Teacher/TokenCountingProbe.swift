@@ -75,7 +75,7 @@ public struct TokenCountingProbe: Sendable, Hashable {
                 return result(.usage, "the server reports usage for a list but not for every single prompt")
             }
             let promptSum = singles.reduce(0) { $0 + $1.promptTokens }
-            let floor = TokenAccounting.floors(choices: choices, promptCount: prompts.count, maxTokens: parameters.maxTokens)
+            let floor = TokenAccounting.floors(choices: choices, promptCount: prompts.count)
             let described = "a list of \(prompts.count) prompts reported \(usage.promptTokens) prompt and \(usage.completionTokens) "
                 + "completion tokens; the prompts alone \(promptSum) prompt tokens, the choices at least \(floor.completion) completion tokens"
             if usage.promptTokens >= promptSum && usage.completionTokens >= floor.completion {

@@ -25,7 +25,7 @@ struct CurlTransportSmokeTests {
         case ("GET", "/slow"):
             return LocalResponse(status: 200, body: Array("late".utf8), delayMicroseconds: 2_000_000)
         case ("POST", "/v1/completions"):
-            let body = #"{"choices":[{"text":" B","index":1,"finish_reason":"stop"},{"text":" A","index":0,"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}}"#
+            let body = #"{"choices":[{"text":" B","index":1,"finish_reason":"stop"},{"text":" A","index":0,"finish_reason":"length"}],"usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}}"#
             return LocalResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array(body.utf8))
         default:
             return LocalResponse(status: 404)

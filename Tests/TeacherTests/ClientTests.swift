@@ -56,7 +56,7 @@ final class SleepLog: Sendable {
 struct ClientTests {
     static let secret = "sk-live-SECRET-987"
     static let completionsBody = Array(
-        #"{"choices":[{"text":" one","index":1,"finish_reason":"stop"},{"text":" zero","index":0,"finish_reason":"length"}],"usage":{"prompt_tokens":10,"completion_tokens":104,"total_tokens":114}}"#
+        #"{"choices":[{"text":" one","index":1,"finish_reason":"stop"},{"text":" zero","index":0,"finish_reason":"length"}],"usage":{"prompt_tokens":10,"completion_tokens":4,"total_tokens":14}}"#
             .utf8)
 
     static func response(_ status: Int, _ body: [UInt8] = [], headers: [HTTPHeader] = []) -> ScriptedTransport.Step {
@@ -93,9 +93,9 @@ struct ClientTests {
         #expect(choices[0][0].finishReason == .length)
         let records = await recorder.records
         #expect(records.count == 1)
-        #expect(records[0].promptTokens == 10 && records[0].completionTokens == 104)
+        #expect(records[0].promptTokens == 10 && records[0].completionTokens == 4)
         #expect(records[0].tokenCountMethod == .usage)
-        #expect(abs((records[0].costUSD ?? 0) - 218) < 1e-9)
+        #expect(abs((records[0].costUSD ?? 0) - 18) < 1e-9)
         #expect(records[0].attempt == 1 && records[0].httpStatus == 200 && records[0].errorKind == nil)
         #expect(records[0].stage == "generate" && records[0].promptCount == 2)
         let request = try #require(transport.requests.first)

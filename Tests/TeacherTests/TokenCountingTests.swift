@@ -156,23 +156,29 @@ struct TokenCountingTests {
     }
 
     @Test func usageThatCannotCoverItsChoicesIsEstimatedAndListsAreSplitFromThenOn() async throws {
-        // The probe said `usage`, but this response (two prompts, both cut at 12 tokens) reports 12 completion
-        // tokens: only a real llama.cpp shows it, so the body is canned.
-        let transport = RoutedTransport(Self.llamaCpp)
+        // The client was told `usage`, but this answer to two prompts (two one-word choices) reports one completion
+        // token, the first prompt's: only a real llama.cpp shows it, so the body is canned.
+        let transport = RoutedTransport { prompts, _ in
+            cannedCompletions(prompts.map { _ in (" Yes", "stop") }, usage: (Self.tokens(prompts[0]), 1))
+        }
         let recorder = InMemoryCallRecorder()
         let client = client(transport, recorder: recorder)
-        let result = try await client.completeWithDetails(prompts: Array(prompts.prefix(2)), parameters: parameters, stage: "generate")
+        let two = Array(prompts.prefix(2))
+        let result = try await client.completeWithDetails(prompts: two, parameters: parameters, stage: "generate")
         #expect(result.tokenCountMethod == .estimated)
         let record = try #require(await recorder.records.first)
-        #expect(record.tokenCountMethod == .estimated)
-        #expect(try #require(record.completionTokens) >= 24)
         let estimator = ConservativeTokenEstimator()
-        #expect(try #require(record.promptTokens) >= prompts.prefix(2).map { estimator.tokenCount(of: $0) }.reduce(0, +))
+        #expect(record.tokenCountMethod == .estimated)
+        #expect(record.completionTokens == 2 * estimator.tokenCount(of: " Yes"))
+        #expect(record.promptTokens == max(Self.tokens(two[0]), two.map { estimator.tokenCount(of: $0) }.reduce(0, +)))
         #expect(client.tokenCountingMode == .singlePrompt)
 
+        // From then on a list goes one prompt per request, and those answers' usage is exact.
         _ = try await client.completeWithDetails(prompts: prompts, parameters: parameters, stage: "generate")
         #expect(transport.requests.count == 1 + prompts.count)
-        #expect(await recorder.records.suffix(prompts.count).allSatisfy { $0.tokenCountMethod == .singlePrompt })
+        let split = await recorder.records.suffix(prompts.count)
+        #expect(split.allSatisfy { $0.tokenCountMethod == .singlePrompt && $0.completionTokens == 1 })
+        #expect(split.compactMap(\.promptTokens).reduce(0, +) == prompts.map(Self.tokens).reduce(0, +))
     }
 
     @Test func aResponseWithoutUsageIsEstimated() async throws {

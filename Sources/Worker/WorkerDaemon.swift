@@ -91,8 +91,9 @@ public enum WorkerDaemon {
             // Once per process, before any message: whether the server's usage covers a list of prompts decides
             // whether lists go whole or one prompt per request (issue 11). A failed probe is retried on a later call.
             let probe = await client.probeTokenCounting()
-            logger.info(
-                "teacher token counting: \(probe.mode.rawValue)",
+            logger.log(
+                level: probe.decided ? .info : .warning,
+                "teacher token counting: \(probe.mode.rawValue)\(probe.decided ? "" : " until a probe succeeds")",
                 metadata: ["teacher.probe_decided": "\(probe.decided)", "teacher.probe_reason": "\(probe.reason)",
                            "teacher.probe_duration": "\(probe.duration)"])
             teacher = client

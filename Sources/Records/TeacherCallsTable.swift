@@ -20,10 +20,13 @@ public enum TeacherCallsTable {
         public var cached: Bool
         /// Nil for a successful call.
         public var errorKind: String?
+        /// How the token counts were obtained (`usage`, `per_choice`, `tokenize`, `single_prompt`, `estimated`); nil
+        /// for a failed call.
+        public var tokenCountMethod: String?
 
         public init(runID: Int64, entityID: Int64?, stage: String, model: String, promptTokens: Int, completionTokens: Int,
                     latencyMS: Double, httpStatus: Int?, attempt: Int, costUSD: Double, requestHash: String, cached: Bool,
-                    errorKind: String?) {
+                    errorKind: String?, tokenCountMethod: String? = nil) {
             self.runID = runID
             self.entityID = entityID
             self.stage = stage
@@ -37,6 +40,7 @@ public enum TeacherCallsTable {
             self.requestHash = requestHash
             self.cached = cached
             self.errorKind = errorKind
+            self.tokenCountMethod = tokenCountMethod
         }
     }
 
@@ -52,10 +56,10 @@ public enum TeacherCallsTable {
     public static func insert(_ call: NewCall, on executor: some SQLExecutor) async throws {
         try await executor.execute("""
             INSERT INTO llm_calls (run_id, stage, model, entity_id, prompt_tokens, completion_tokens, latency_ms,
-                                   http_status, attempt, cost_usd, request_hash, cached, error_kind)
+                                   http_status, attempt, cost_usd, request_hash, cached, error_kind, token_count_method)
             VALUES (\(call.runID), \(call.stage), \(call.model), \(call.entityID), \(call.promptTokens),
                     \(call.completionTokens), \(call.latencyMS), \(call.httpStatus), \(max(call.attempt, 1)),
-                    \(call.costUSD), \(call.requestHash), \(call.cached), \(call.errorKind))
+                    \(call.costUSD), \(call.requestHash), \(call.cached), \(call.errorKind), \(call.tokenCountMethod))
             """, operation: "llm_call_insert")
     }
 

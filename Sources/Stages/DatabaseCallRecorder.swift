@@ -5,6 +5,7 @@ public import Logging
 import Records
 public import SelfInstruct
 public import Store
+import Synchronization
 public import Teacher
 
 /// Writes `CallRecord`s to `llm_calls`, attributed through `DatabaseCallRecorder.$context`.
@@ -31,6 +32,8 @@ public struct DatabaseCallRecorder: CallRecorder {
 
     private let database: Database
     private let logger: Logger
+    /// Calls outside a run (none today: the token-counting probe bypasses recorders) are logged once, not each.
+    private static let warnedWithoutContext = Atomic<Bool>(false)
 
     public init(database: Database, logger: Logger) {
         self.database = database
@@ -39,7 +42,9 @@ public struct DatabaseCallRecorder: CallRecorder {
 
     public func record(_ call: CallRecord) async {
         guard let context = Self.context else {
-            logger.warning("teacher call outside a run context; not recorded", metadata: ["si.stage": "\(call.stage)"])
+            if !Self.warnedWithoutContext.exchange(true, ordering: .relaxed) {
+                logger.warning("teacher call outside a run context; not recorded (logged once)", metadata: ["si.stage": "\(call.stage)"])
+            }
             return
         }
         var cost = call.costUSD ?? 0
@@ -52,7 +57,8 @@ public struct DatabaseCallRecorder: CallRecorder {
                 runID: context.runID, entityID: context.entityID, stage: call.stage, model: call.model,
                 promptTokens: call.promptTokens ?? 0, completionTokens: call.completionTokens ?? 0, latencyMS: latencyMS,
                 httpStatus: call.httpStatus, attempt: call.attempt, costUSD: cost,
-                requestHash: call.requestHash, cached: call.cacheHit, errorKind: call.errorKind?.rawValue), on: database)
+                requestHash: call.requestHash, cached: call.cacheHit, errorKind: call.errorKind?.rawValue,
+                tokenCountMethod: call.tokenCountMethod?.rawValue), on: database)
         } catch {
             logger.warning("cannot record a teacher call", metadata: ["error": "\(error)"])
         }

@@ -7,7 +7,7 @@ public struct CallRecord: Sendable, Hashable {
     public var operation: String
     /// Number of prompts (or conversations) carried by the request.
     public var promptCount: Int
-    /// From the server's `usage`; `nil` when the call failed or the server sent none.
+    /// Tokens as `tokenCountMethod` counted them (usually the server's `usage`); `nil` when the call failed.
     public var promptTokens: Int?
     public var completionTokens: Int?
     /// Wall time of this attempt (zero for cache hits).
@@ -24,11 +24,13 @@ public struct CallRecord: Sendable, Hashable {
     public var errorKind: TeacherError.Kind?
     /// True when the answer came from the response cache and no HTTP call was made.
     public var cacheHit: Bool
+    /// How `promptTokens` and `completionTokens` were obtained; `nil` when the call failed.
+    public var tokenCountMethod: TokenCountMethod?
 
     public init(
         stage: String, model: String, operation: String, promptCount: Int, promptTokens: Int?, completionTokens: Int?,
         latency: Duration, httpStatus: Int?, attempt: Int, costUSD: Double?, requestHash: String,
-        errorKind: TeacherError.Kind?, cacheHit: Bool
+        errorKind: TeacherError.Kind?, cacheHit: Bool, tokenCountMethod: TokenCountMethod? = nil
     ) {
         self.stage = stage
         self.model = model
@@ -43,5 +45,6 @@ public struct CallRecord: Sendable, Hashable {
         self.requestHash = requestHash
         self.errorKind = errorKind
         self.cacheHit = cacheHit
+        self.tokenCountMethod = tokenCountMethod
     }
 }

@@ -22,9 +22,12 @@ public final class TeacherClient: Sendable {
     private let jitter: Mutex<SeededRandom>
     private let clock: TeacherClock
     private let wallClock: @Sendable () -> Int64
+    private let counting: Mutex<TokenCountingState>
 
     /// A client over `transport`. `jitterSeed` makes backoff delays reproducible; `clock` (waits for backoff and
     /// rate limits) and `wallClock` (Unix seconds, for `Retry-After` dates) are injectable for tests.
+    /// `tokenCounting` is how several prompts are sent until `probeTokenCounting()` decides; `nil` probes on the
+    /// first multi-prompt call (and sends one prompt per request until a probe succeeds).
     public init(
         config: TeacherConfig,
         transport: any HTTPTransport,
@@ -35,7 +38,8 @@ public final class TeacherClient: Sendable {
         tokenCounter: any TokenCounter = ConservativeTokenEstimator(),
         jitterSeed: UInt64? = nil,
         clock: TeacherClock = .continuous,
-        wallClock: (@Sendable () -> Int64)? = nil
+        wallClock: (@Sendable () -> Int64)? = nil,
+        tokenCounting: TokenCountingMode? = .usage
     ) {
         self.config = config
         self.transport = transport
@@ -49,6 +53,58 @@ public final class TeacherClient: Sendable {
         self.jitter = Mutex(SeededRandom(seed: jitterSeed ?? UInt64.random(in: .min ... .max)))
         self.clock = clock
         self.wallClock = wallClock ?? { Int64(Date().timeIntervalSince1970) }
+        self.counting = Mutex(TokenCountingState(mode: tokenCounting ?? .singlePrompt, decided: tokenCounting != nil))
+    }
+
+    /// How several prompts are sent now.
+    public var tokenCountingMode: TokenCountingMode { counting.withLock { $0.mode } }
+
+    /// Asks the server whether its `usage` covers a list of prompts and sets `tokenCountingMode` from the answer
+    /// (see `TokenCountingProbe`). Never throws: when the server cannot be asked, the client sends one prompt
+    /// per request and probes again on a multi-prompt call after `TokenCountingState.reprobeInterval`.
+    public func probeTokenCounting() async -> TokenCountingProbe {
+        counting.withLock { $0.probing = true }
+        let probe = await TokenCountingProbe.run(config: config, model: config.model, transport: transport, clock: clock)
+        let now = clock.now
+        counting.withLock { state in
+            state.probing = false
+            state.mode = probe.mode
+            state.decided = probe.decided
+            state.nextProbe = probe.decided ? nil : now.advanced(by: TokenCountingState.reprobeInterval)
+        }
+        return probe
+    }
+
+    /// The mode for a multi-prompt call; an undecided client probes first when a probe is due.
+    private func countingModeForList() async -> TokenCountingMode {
+        let now = clock.now
+        let due = counting.withLock { state in
+            !state.decided && !state.probing && state.nextProbe.map { now >= $0 } ?? true
+        }
+        guard due else { return tokenCountingMode }
+        let probe = await probeTokenCounting()
+        logger.info(
+            "teacher.token_counting",
+            metadata: ["teacher.token_counting": "\(probe.mode.rawValue)", "teacher.probe_decided": "\(probe.decided)",
+                       "teacher.probe_reason": "\(probe.reason)"])
+        return probe.mode
+    }
+
+    /// A response whose usage was below what its choices prove: send lists one prompt per request from now on.
+    private func usageWasTooSmall(promptCount: Int, metadata: Logger.Metadata) {
+        guard promptCount > 1 else { return }
+        let firstTime = counting.withLock { state in
+            state.mode = .singlePrompt
+            state.decided = true
+            defer { state.warnedTooSmall = true }
+            return !state.warnedTooSmall
+        }
+        if firstTime {
+            // Logged once: the estimate and the switch to one prompt per request hold for every later call.
+            logger.warning(
+                "teacher.usage_too_small",
+                metadata: metadata.merging(["teacher.token_counting": "\(TokenCountingMode.singlePrompt.rawValue)"]) { $1 })
+        }
     }
 
     /// Sends `prompts` in one `/v1/completions` request and returns, for each prompt, its `n` choices.
@@ -58,9 +114,17 @@ public final class TeacherClient: Sendable {
         try await completeWithDetails(prompts: prompts, parameters: parameters, model: model, stage: stage).choices
     }
 
-    /// `complete` plus usage, the request key and whether the cache answered.
+    /// `complete` plus usage, the request key and whether the cache answered. In `singlePrompt` mode the prompts go
+    /// as concurrent one-prompt requests (each its own call record) and the result combines them.
     public func completeWithDetails(
         prompts: [String], parameters: SamplingParameters, model: String? = nil, stage: String
+    ) async throws -> CompletionResult {
+        let mode = prompts.count > 1 ? await countingModeForList() : tokenCountingMode
+        return try await completeWithDetails(prompts: prompts, parameters: parameters, model: model, stage: stage, mode: mode)
+    }
+
+    private func completeWithDetails(
+        prompts: [String], parameters: SamplingParameters, model: String?, stage: String, mode: TokenCountingMode
     ) async throws -> CompletionResult {
         let model = model ?? config.model
         let operation = "POST \(OpenAIWire.completionsPath)"
@@ -74,12 +138,42 @@ public final class TeacherClient: Sendable {
         effective.maxTokens = try config.budget.maxTokens(
             requested: parameters.maxTokens, promptTokens: promptTokens.max() ?? 0, operation: operation)
         let key = RequestKey.completions(model: model, prompts: prompts, parameters: effective, recipeVersion: config.recipeVersion)
+        if mode == .singlePrompt && prompts.count > 1 {
+            return try await completeOneByOne(prompts: prompts, parameters: parameters, model: model, stage: stage, key: key)
+        }
         let body = try OpenAIWire.encode(
             OpenAIWire.CompletionsRequest(
                 model: model, prompt: prompts.count == 1 ? .single(prompts[0]) : .many(prompts), parameters: effective))
         return try await perform(
             path: OpenAIWire.completionsPath, body: body, key: key, model: model, stage: stage, promptCount: prompts.count,
-            n: effective.n, promptTokens: promptTokens.reduce(0, +), completionTokens: effective.maxTokens * effective.n * prompts.count)
+            n: effective.n, promptEstimate: promptTokens.reduce(0, +), maxTokens: effective.maxTokens, method: mode.method)
+    }
+
+    /// One request per prompt, concurrently; the results in prompt order with their usage summed.
+    private func completeOneByOne(
+        prompts: [String], parameters: SamplingParameters, model: String, stage: String, key: RequestKey
+    ) async throws -> CompletionResult {
+        let parts = try await withThrowingTaskGroup(of: (Int, CompletionResult).self) { group in
+            for (index, prompt) in prompts.enumerated() {
+                group.addTask {
+                    (index, try await self.completeWithDetails(
+                        prompts: [prompt], parameters: parameters, model: model, stage: stage, mode: .singlePrompt))
+                }
+            }
+            var parts = [CompletionResult?](repeating: nil, count: prompts.count)
+            for try await (index, part) in group { parts[index] = part }
+            return parts.compactMap { $0 }
+        }
+        let usages = parts.compactMap(\.usage)
+        return CompletionResult(
+            choices: parts.flatMap(\.choices),
+            usage: usages.count == parts.count
+                ? TokenUsage(
+                    promptTokens: usages.reduce(0) { $0 + $1.promptTokens },
+                    completionTokens: usages.reduce(0) { $0 + $1.completionTokens })
+                : nil,
+            model: parts.first?.model, fromCache: parts.allSatisfy(\.fromCache), requestKey: key,
+            tokenCountMethod: parts.contains { $0.tokenCountMethod == .estimated } ? .estimated : .singlePrompt)
     }
 
     /// Sends one conversation to `/v1/chat/completions` and returns its `n` choices.
@@ -112,18 +206,23 @@ public final class TeacherClient: Sendable {
                 parameters: effective))
         return try await perform(
             path: OpenAIWire.chatPath, body: body, key: key, model: model, stage: stage, promptCount: 1, n: effective.n,
-            promptTokens: promptTokens, completionTokens: effective.maxTokens * effective.n)
+            promptEstimate: promptTokens, maxTokens: effective.maxTokens, method: .usage)
     }
 
     // MARK: The attempt loop
 
-    /// `promptTokens` (estimated) and `completionTokens` (max_tokens × choices) are the request's worst case.
+    /// `promptEstimate` (the conservative prompt count of all prompts) plus `maxTokens` × `n` per prompt is the
+    /// request's worst case: what the rate limiter and the spend gate hold for it.
     private func perform(
         path: String, body: [UInt8], key: RequestKey, model: String, stage: String, promptCount: Int, n: Int,
-        promptTokens: Int, completionTokens: Int
+        promptEstimate: Int, maxTokens: Int, method: TokenCountMethod
     ) async throws -> CompletionResult {
+        let completionCeiling = maxTokens * n * promptCount
+        let estimatedTokens = promptEstimate + completionCeiling
+        // Recorded counts: the server's usage unless it cannot cover the choices (then estimated).
+        let counting = Counting(
+            promptCount: promptCount, promptEstimate: promptEstimate, maxTokens: maxTokens, method: method, counter: tokenCounter)
         let operation = "POST \(path)"
-        let estimatedTokens = promptTokens + completionTokens
         var metadata: Logger.Metadata = [
             "si.stage": "\(stage)", "teacher.model": "\(model)", "teacher.request_hash": "\(key.hex)",
         ]
@@ -131,15 +230,17 @@ public final class TeacherClient: Sendable {
         if let cache, let cached = await cache.lookup(key) {
             do {
                 let decoded = try OpenAIWire.decode(cached.body, promptCount: promptCount, n: n, operation: operation)
+                let count = counting.count(decoded)
                 await recorder.record(
                     CallRecord(
                         stage: stage, model: model, operation: operation, promptCount: promptCount,
-                        promptTokens: decoded.usage?.promptTokens, completionTokens: decoded.usage?.completionTokens,
+                        promptTokens: count.usage.promptTokens, completionTokens: count.usage.completionTokens,
                         latency: .zero, httpStatus: nil, attempt: 0, costUSD: 0, requestHash: key.hex, errorKind: nil,
-                        cacheHit: true))
+                        cacheHit: true, tokenCountMethod: count.method))
                 logger.debug("teacher.cache_hit", metadata: metadata)
                 return CompletionResult(
-                    choices: decoded.choices, usage: decoded.usage, model: decoded.model, fromCache: true, requestKey: key)
+                    choices: decoded.choices, usage: count.usage, model: decoded.model, fromCache: true, requestKey: key,
+                    tokenCountMethod: count.method)
             } catch {
                 // An unreadable entry is ignored and overwritten by a fresh answer.
                 logger.debug("teacher.cache_entry_unreadable", metadata: metadata)
@@ -161,17 +262,15 @@ public final class TeacherClient: Sendable {
             try await limiter.acquire(estimatedTokens: estimatedTokens)
             // Reserved per attempt, after the rate-limit wait: a refused reservation sends nothing.
             let reservation = try await spendGate?.reserve(
-                model: model, promptTokens: promptTokens, completionTokens: completionTokens, operation: operation)
+                model: model, promptTokens: promptEstimate, completionTokens: completionCeiling, operation: operation)
             let started = clock.now
             let outcome = await send(
-                request, operation: operation, key: key, model: model, stage: stage, promptCount: promptCount, n: n, attempt: attempt,
-                estimatedTokens: estimatedTokens, metadata: metadata)
+                request, operation: operation, key: key, model: model, stage: stage, promptCount: promptCount, n: n,
+                attempt: attempt, estimatedTokens: estimatedTokens, counting: counting, metadata: metadata)
             if let reservation, let spendGate {
-                // A success without reported usage books the worst case, never nothing; a failure books nothing.
+                // A success books its recorded usage; a failure books nothing.
                 var used: TokenUsage?
-                if case .answered(let result) = outcome {
-                    used = result.usage ?? TokenUsage(promptTokens: promptTokens, completionTokens: completionTokens)
-                }
+                if case .answered(let result) = outcome { used = result.usage }
                 await spendGate.settle(reservation, usage: used)
             }
             var failure: TeacherError
@@ -215,6 +314,21 @@ public final class TeacherClient: Sendable {
         }
     }
 
+    /// How one request's answers are counted (`TokenAccounting`).
+    private struct Counting {
+        var promptCount: Int
+        var promptEstimate: Int
+        var maxTokens: Int
+        var method: TokenCountMethod
+        var counter: any TokenCounter
+
+        func count(_ decoded: (choices: [[CompletionChoice]], usage: TokenUsage?, model: String?)) -> TokenAccounting.Counted {
+            TokenAccounting.count(
+                reported: decoded.usage, choices: decoded.choices, promptCount: promptCount, promptEstimate: promptEstimate,
+                maxTokens: maxTokens, method: method, counter: counter)
+        }
+    }
+
     /// How one HTTP attempt ended.
     private enum AttemptOutcome {
         case answered(CompletionResult)
@@ -224,11 +338,11 @@ public final class TeacherClient: Sendable {
         case aborted(any Error)
     }
 
-    /// One HTTP attempt: sends, classifies, decodes; on success records the call, refunds unused rate-limit tokens
-    /// and fills the cache.
+    /// One HTTP attempt: sends, classifies, decodes and counts; on success records the call, refunds unused
+    /// rate-limit tokens and fills the cache.
     private func send(
         _ request: HTTPRequest, operation: String, key: RequestKey, model: String, stage: String, promptCount: Int, n: Int,
-        attempt: Int, estimatedTokens: Int, metadata: Logger.Metadata
+        attempt: Int, estimatedTokens: Int, counting: Counting, metadata: Logger.Metadata
     ) async -> AttemptOutcome {
         let started = clock.now
         let response: HTTPResponse
@@ -250,22 +364,23 @@ public final class TeacherClient: Sendable {
         } catch {
             return .refused(error, httpStatus: response.status)
         }
-        let cost = decoded.usage.flatMap { config.prices.cost(model: model, usage: $0) }
+        let count = counting.count(decoded)
+        if count.usageTooSmall { usageWasTooSmall(promptCount: promptCount, metadata: metadata) }
+        let cost = config.prices.cost(model: model, usage: count.usage)
         await recorder.record(
             CallRecord(
                 stage: stage, model: model, operation: operation, promptCount: promptCount,
-                promptTokens: decoded.usage?.promptTokens, completionTokens: decoded.usage?.completionTokens,
+                promptTokens: count.usage.promptTokens, completionTokens: count.usage.completionTokens,
                 latency: latency, httpStatus: response.status, attempt: attempt, costUSD: cost,
-                requestHash: key.hex, errorKind: nil, cacheHit: false))
-        if let usage = decoded.usage {
-            await limiter.refund(tokens: estimatedTokens - usage.totalTokens)
-        }
+                requestHash: key.hex, errorKind: nil, cacheHit: false, tokenCountMethod: count.method))
+        await limiter.refund(tokens: estimatedTokens - count.usage.totalTokens)
         if let cache {
             await cache.store(CachedResponse(body: response.body, model: model), for: key)
         }
         logger.debug("teacher.call_succeeded", metadata: metadata.merging(["teacher.status": "\(response.status)"]) { $1 })
         return .answered(CompletionResult(
-            choices: decoded.choices, usage: decoded.usage, model: decoded.model, fromCache: false, requestKey: key))
+            choices: decoded.choices, usage: count.usage, model: decoded.model, fromCache: false, requestKey: key,
+            tokenCountMethod: count.method))
     }
 
     private func record(

@@ -85,9 +85,19 @@ public enum WorkerDaemon {
             accountingConfiguration.synchronousCommit = false
             let callsDatabase = try Database(configuration: accountingConfiguration, logger: logger)
             accounting = callsDatabase
-            teacher = TeacherClient(
+            let client = TeacherClient(
                 config: teacherConfig, transport: curl, recorder: DatabaseCallRecorder(database: callsDatabase, logger: logger),
-                spendGate: DatabaseSpendGate(database: database, prices: teacherConfig.prices, logger: logger), logger: logger)
+                spendGate: DatabaseSpendGate(database: database, prices: teacherConfig.prices, logger: logger),
+                logger: logger, tokenCounting: nil)
+            // Once per process, before any message: whether the server's usage covers a list of prompts decides
+            // whether lists go whole or one prompt per request (issue 11). A failed probe is retried on a later call.
+            let probe = await client.probeTokenCounting()
+            logger.log(
+                level: probe.decided ? .info : .warning,
+                "teacher token counting: \(probe.mode.rawValue)\(probe.decided ? "" : " until a probe succeeds")",
+                metadata: ["teacher.probe_decided": "\(probe.decided)", "teacher.probe_reason": "\(probe.reason)",
+                           "teacher.probe_duration": "\(probe.duration)"])
+            teacher = client
         }
         let resources = WorkerResources(
             config: config, database: database, catalog: RunCatalog(database: database), teacher: teacher, logger: logger)

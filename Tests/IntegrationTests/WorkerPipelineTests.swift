@@ -263,6 +263,12 @@ struct WorkerPipelineTests {
             let calls = try await pipeline.count(
                 "SELECT count(*) AS n FROM llm_calls WHERE run_id = \(runID) AND stage = 'generate' AND error_kind IS NULL")
             #expect(calls == requests)
+            // The simulator's usage covers each request: every success says so, no failure claims a method.
+            #expect(try await pipeline.count(
+                "SELECT count(*) AS n FROM llm_calls WHERE run_id = \(runID) AND error_kind IS NULL AND token_count_method = 'usage'")
+                == pipeline.count("SELECT count(*) AS n FROM llm_calls WHERE run_id = \(runID) AND error_kind IS NULL"))
+            #expect(try await pipeline.count(
+                "SELECT count(*) AS n FROM llm_calls WHERE run_id = \(runID) AND error_kind IS NOT NULL AND token_count_method IS NOT NULL") == 0)
             // Tokens went round again, and later rounds sampled admitted machine instructions.
             #expect(try await pipeline.count(
                 "SELECT count(*) AS n FROM generation_requests WHERE run_id = \(runID) AND round > 0") > 0)

@@ -94,6 +94,7 @@ struct ClientTests {
         let records = await recorder.records
         #expect(records.count == 1)
         #expect(records[0].promptTokens == 10 && records[0].completionTokens == 4)
+        #expect(records[0].tokenCountMethod == .usage)
         #expect(abs((records[0].costUSD ?? 0) - 18) < 1e-9)
         #expect(records[0].attempt == 1 && records[0].httpStatus == 200 && records[0].errorKind == nil)
         #expect(records[0].stage == "generate" && records[0].promptCount == 2)

@@ -36,9 +36,16 @@ import Glibc
         defer { pipeline.shutdown() }
         pipeline.workerEnvironment = ["SI_CONCURRENCY": "32"]
         try pipeline.startStages(recipe: "self-instruct", replicas: 2)
-        // A 200-instruction run at these prices costs about $0.40 with the simulator (measured: see
-        // docs/operations.md); the cap is about half of it.
-        let cap = 0.2
+        // The cap is half of what `sictl run estimate` expects the whole run to cost at these prices.
+        let estimate = try pipeline.sictl([
+            "run", "estimate", "--recipe", "self-instruct", "--seeds", exampleSeedsPath, "--target", "200", "--model", "si-sim-1",
+            "--price-prompt", "1.5", "--price-completion", "2", "--json",
+        ])
+        #expect(estimate.status == 0, "\(estimate.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(estimate.stdout.utf8)) as? [String: Any])
+        let total = try #require(document["total"] as? [String: Any])
+        let expectedUSD = try #require((total["usd"] as? [String: Any])?["expected"] as? Double)
+        let cap = (expectedUSD / 2 * 10_000).rounded() / 10_000
         let created = try pipeline.sictl([
             "run", "create", "--name", "budget", "--recipe", "self-instruct", "--seeds", exampleSeedsPath, "--target", "200",
             "--concurrency", "8", "--seed", "11", "--price-prompt", "1.5", "--price-completion", "2", "--budget-usd", "\(cap)",
@@ -78,7 +85,7 @@ import Glibc
         let finalRecorded = try pipeline.query(
             "SELECT coalesce(sum(cost_usd), 0)::float8 AS v FROM llm_calls WHERE run_id = \(runID)", column: "v", as: Double.self)
         #expect(abs(finalSpent - finalRecorded) < 1e-6, "ledger \(finalSpent) vs llm_calls \(finalRecorded)")
-        print("budget test: cap $\(cap), spent at pause $\(spent) (\(callsWhilePaused) calls, \(parked) parked), total after resume $\(finalSpent)")
+        print("budget test: estimate $\(expectedUSD), cap $\(cap), spent at pause $\(spent) (\(callsWhilePaused) calls, \(parked) parked), total after resume $\(finalSpent)")
     }
 
     @Test("a rejected API key pauses the run within 10 s with teacher_credentials_rejected, dead-letters nothing and never shows the key; with the key fixed, resume completes")

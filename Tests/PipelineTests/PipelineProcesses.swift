@@ -10,10 +10,16 @@ import Glibc
 import Darwin
 #endif
 
-/// The real product as separate processes: the simulated teacher and replicas of every stage daemon, started
-/// from the binaries built next to this test bundle, over a private PostgreSQL schema and a private broker
-/// namespace, driven with the real `sictl`.
+/// The real product as separate processes: the simulated teacher (or a real teacher server) and replicas of every
+/// stage daemon, started from the binaries built next to this test bundle, over a private PostgreSQL schema and a
+/// private broker namespace, driven with the real `sictl`.
 final class PipelineProcesses {
+    /// What the daemons call: the built simulator with injected faults, or a real server already running.
+    enum TeacherServer {
+        case simulator(faults: String, environment: [String: String] = [:])
+        case real(url: String, model: String, contextTokens: Int)
+    }
+
     struct Outcome {
         var status: Int32
         var stdout: String
@@ -28,6 +34,9 @@ final class PipelineProcesses {
     let namespace: String
     private let schema: PrivateSchema
     private(set) var teacherURL = ""
+    private(set) var teacherModel = "si-sim-1"
+    /// Further SI_TEACHER_* settings of a real teacher.
+    private var teacherSettings: [String: String] = [:]
     private var simulator: SimulatorProcess?
     /// Running stage daemons, by executable name.
     private(set) var workers: [(stage: String, process: Process)] = []
@@ -43,7 +52,13 @@ final class PipelineProcesses {
 
     /// Private schema (migrated by `sictl migrate`), namespace, directory and a simulator with `faults` (and
     /// `simulatorEnvironment` added to its environment, e.g. an API key it requires).
-    init(faults: String, simulatorEnvironment: [String: String] = [:]) throws {
+    convenience init(faults: String, simulatorEnvironment: [String: String] = [:]) throws {
+        try self.init(teacher: .simulator(faults: faults, environment: simulatorEnvironment))
+    }
+
+    /// Private schema (migrated by `sictl migrate`), namespace, directory, and the teacher: a simulator started
+    /// here, or a real server named by its URL.
+    init(teacher: TeacherServer) throws {
         // Both servers configured (or the test cancelled, or failed) before anything is made.
         _ = try ServiceGate.databaseURL()
         amqpURL = try ServiceGate.brokerURL()
@@ -56,7 +71,16 @@ final class PipelineProcesses {
         schema = try ServiceGate.privateSchema(prefix: "si_pipe")
         databaseURL = schema.url
         namespace = "si-pipe-\(suffix)"
-        try startSimulator(faults: faults, environment: simulatorEnvironment)
+        switch teacher {
+        case .simulator(let faults, let environment):
+            try startSimulator(faults: faults, environment: environment)
+        case .real(let url, let model, let contextTokens):
+            teacherURL = url
+            teacherModel = model
+            teacherSettings["SI_TEACHER_CONTEXT_TOKENS"] = String(contextTokens)
+            // A server on a few CPU cores queues requests behind its slots; waiting there is not a failure.
+            teacherSettings["SI_TEACHER_TIMEOUT_S"] = "900"
+        }
         let migrate = try sictl(["migrate"])
         guard migrate.status == 0 else { throw Failure("sictl migrate failed: \(migrate.stderr)") }
     }
@@ -66,14 +90,15 @@ final class PipelineProcesses {
         init(_ description: String) { self.description = description }
     }
 
-    /// What every process gets: the private schema and namespace, the simulator, the shards directory.
+    /// What every process gets: the private schema and namespace, the teacher, the shards directory.
     var environment: [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["SI_DATABASE_URL"] = databaseURL
         environment["SI_AMQP_URL"] = amqpURL
         environment["SI_AMQP_NAMESPACE"] = namespace
         environment["SI_TEACHER_URL"] = teacherURL
-        environment["SI_TEACHER_MODEL"] = "si-sim-1"
+        environment["SI_TEACHER_MODEL"] = teacherModel
+        environment.merge(teacherSettings) { _, setting in setting }
         environment["SI_SHARDS_DIR"] = shardsDirectory.path
         environment["SI_CONCURRENCY"] = "4"
         environment["SI_LOG_LEVEL"] = "info"

@@ -12,13 +12,25 @@ import Darwin
 ///
 /// Unset URL (`SI_TEST_DATABASE_URL`, `SI_TEST_AMQP_URL`): the test is cancelled with instructions, unless
 /// `SI_TEST_REQUIRE_SERVICES=1` (set by `deploy/local/test.sh` and `.ci/run`) makes it a failure.
-/// Set but unreachable: always a failure.
+/// Set but unreachable: always a failure. The same holds for the real teacher (`SI_TEST_REAL_TEACHER_URL`), which
+/// `deploy/local/test.sh` starts with `deploy/local/llm.sh`.
 public enum ServiceGate {
     public static let howToStart = """
         start private servers with `deploy/local/services.sh --install start`, then \
         `eval "$(deploy/local/services.sh env)"; export SI_TEST_DATABASE_URL=$SI_DATABASE_URL \
         SI_TEST_AMQP_URL=$SI_AMQP_URL` (or run everything with `deploy/local/test.sh`)
         """
+
+    public static let howToStartTeacher = """
+        start llama.cpp with a small model with `deploy/local/llm.sh install && deploy/local/llm.sh start`, then \
+        `eval "$(deploy/local/llm.sh env)"` (or run everything with `deploy/local/test.sh`)
+        """
+
+    /// The URL of a real OpenAI-compatible teacher server (`SI_TEST_REAL_TEACHER_URL`); the test is cancelled
+    /// when it is unset, or fails when `SI_TEST_REQUIRE_SERVICES=1`.
+    public static func realTeacherURL() throws -> String {
+        try configuredURL(variable: "SI_TEST_REAL_TEACHER_URL", server: "a real teacher server", howToStart: howToStartTeacher)
+    }
 
     /// The test PostgreSQL URL, for tests that build their own `Database` or hand it to a process.
     public static func databaseURL() throws -> String {
@@ -95,7 +107,7 @@ public enum ServiceGate {
         return result
     }
 
-    private static func configuredURL(variable: String, server: String) throws -> String {
+    private static func configuredURL(variable: String, server: String, howToStart: String = howToStart) throws -> String {
         if let value = environment(variable), !value.isEmpty { return value }
         if environment("SI_TEST_REQUIRE_SERVICES") == "1" {
             throw GateFailure(text: "\(variable) is not set but SI_TEST_REQUIRE_SERVICES=1 requires \(server); \(howToStart)")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole distributed pipeline on this machine: private PostgreSQL and RabbitMQ (installed with apt
-# when missing), the simulated teacher, N replicas of every stage daemon, one run from create to audit.
-# Everything it started is stopped when it ends, also on Ctrl-C or failure.
+# when missing), the simulated teacher or a real one, N replicas of every stage daemon, one run from create to
+# audit. Everything it started is stopped when it ends, also on Ctrl-C or failure.
 #
 #   deploy/local/pipeline.sh [options]
 #
@@ -14,19 +14,41 @@
 #   --name NAME         run name (default <recipe>-<timestamp>)
 #   --faults SPEC       simulator faults, e.g. 429=0.05,503=0.02 (default none)
 #   --latency SPEC      simulator latency, e.g. fixed:50 (default none)
+#
+#   A real teacher instead of the simulator (any OpenAI-compatible /v1/completions server):
+#   --teacher-url URL   its base URL, e.g. https://api.openai.com or http://127.0.0.1:8080 (no simulator starts)
+#   --model M           the model id, required with --teacher-url; also the run's model (sictl run create --model)
+#   --api-key-file F    a file holding the API key (passed as SI_TEACHER_API_KEY_FILE; the key itself is never
+#                       on a command line or in a log; an exported SI_TEACHER_API_KEY works too)
+#   --context-tokens N  the model's context window, prompt plus completion (default 4096)
+#   --price-prompt USD_PER_M --price-completion USD_PER_M
+#                       USD per million prompt / completion tokens: the run's prices, for its costs and budget
+#                       (both or neither; also with the simulator)
+#   --budget-usd X      the run's dollar cap (needs the prices); --budget-tokens N its token cap. A run that
+#                       reaches its cap pauses (budget_exhausted): the script stops there and says how to go on
+#
 #   --out DIR           where logs and shards go (default out/)
 #   --debug             use a debug build (faster to build, slower to run)
 #   --report            at the end print wall time, audit time, per-stage messages/s, teacher calls, peak RSS per worker
 #   -h, --help          this text
 #
+# Examples:
+#   deploy/local/pipeline.sh --target 500 --replicas 2 --faults 429=0.05 --report
+#   deploy/local/llm.sh install && deploy/local/llm.sh start     # llama.cpp + SmolLM2-135M on this machine
+#   deploy/local/pipeline.sh --target 10 --concurrency 4 --teacher-url "$(cat .local/llm/url)" \
+#       --model SmolLM2-135M-Instruct --context-tokens 2048
+#   deploy/local/pipeline.sh --target 200 --teacher-url https://api.openai.com --model gpt-3.5-turbo-instruct \
+#       --api-key-file ~/.openai-key --price-prompt 1.5 --price-completion 2 --report
+#
 # Output: shards and manifest.json in OUT/shards/<run name>/, logs in OUT/logs/. Needs a Swift 6.1+ toolchain
-# on PATH and root for the apt step.
+# on PATH and root for the apt step. SI_SWIFT_SCRATCH_PATH, when set, is the build directory (--scratch-path).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="$(pwd)"
 
 recipe=self-instruct target=500 seeds=examples/seed_tasks.jsonl replicas=1 run_concurrency=8 worker_concurrency=8
 name="" faults="" latency="" out_dir=out configuration=release report=0
+teacher_url="" model="" api_key_file="" context_tokens="" price_prompt="" price_completion="" budget_usd="" budget_tokens=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --recipe) recipe="$2"; shift 2 ;;
@@ -38,18 +60,58 @@ while [ $# -gt 0 ]; do
         --name) name="$2"; shift 2 ;;
         --faults) faults="$2"; shift 2 ;;
         --latency) latency="$2"; shift 2 ;;
+        --teacher-url) teacher_url="$2"; shift 2 ;;
+        --model) model="$2"; shift 2 ;;
+        --api-key-file) api_key_file="$2"; shift 2 ;;
+        --context-tokens) context_tokens="$2"; shift 2 ;;
+        --price-prompt) price_prompt="$2"; shift 2 ;;
+        --price-completion) price_completion="$2"; shift 2 ;;
+        --budget-usd) budget_usd="$2"; shift 2 ;;
+        --budget-tokens) budget_tokens="$2"; shift 2 ;;
         --out) out_dir="$2"; shift 2 ;;
         --debug) configuration=debug; shift ;;
         --report) report=1; shift ;;
-        -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         *) echo "pipeline.sh: unknown argument '$1' (try --help)" >&2; exit 64 ;;
     esac
 done
+usage_error() { echo "pipeline.sh: $*" >&2; exit 64; }
 case "$recipe" in self-instruct|alpaca) ;; *) echo "pipeline.sh: --recipe must be self-instruct or alpaca" >&2; exit 64 ;; esac
 for number in "$target" "$replicas" "$run_concurrency" "$worker_concurrency"; do
     [[ "$number" =~ ^[1-9][0-9]*$ ]] || { echo "pipeline.sh: '$number' is not a positive integer" >&2; exit 64; }
 done
 [ -f "$seeds" ] || { echo "pipeline.sh: seed file '$seeds' not found" >&2; exit 66; }
+if [ -n "$teacher_url" ]; then
+    [ -n "$model" ] || usage_error "--teacher-url needs --model (the model id the server serves)"
+    [[ "$teacher_url" =~ ^https?://[^[:space:]]+$ ]] || usage_error "--teacher-url must be an http:// or https:// URL (got '$teacher_url')"
+    [ -z "$faults" ] && [ -z "$latency" ] || usage_error "--faults and --latency are simulator options; they do not go with --teacher-url"
+    if [ -n "$api_key_file" ]; then
+        [ -f "$api_key_file" ] && [ -r "$api_key_file" ] || { echo "pipeline.sh: API key file '$api_key_file' not found or not readable" >&2; exit 66; }
+        [ -z "${SI_TEACHER_API_KEY:-}" ] || usage_error "SI_TEACHER_API_KEY is exported and --api-key-file is given: use one"
+        api_key_file="$(cd "$(dirname "$api_key_file")" && pwd)/$(basename "$api_key_file")"
+    fi
+    if [ -n "$context_tokens" ]; then
+        [[ "$context_tokens" =~ ^[1-9][0-9]*$ ]] || usage_error "--context-tokens must be a positive integer (got '$context_tokens')"
+    fi
+else
+    [ -z "$model" ] || usage_error "--model needs --teacher-url (the simulator serves its own model)"
+    for option in api_key_file context_tokens; do
+        [ -z "${!option}" ] || usage_error "--$(echo "$option" | tr _ -) goes with --teacher-url only"
+    done
+fi
+if [ -n "$price_prompt$price_completion" ]; then
+    [ -n "$price_prompt" ] && [ -n "$price_completion" ] || usage_error "give both --price-prompt and --price-completion"
+    for price in "$price_prompt" "$price_completion"; do
+        [[ "$price" =~ ^[0-9]+(\.[0-9]+)?$ ]] || usage_error "a price must be USD per million tokens, like 1.5 (got '$price')"
+    done
+fi
+if [ -n "$budget_usd" ]; then
+    [[ "$budget_usd" =~ ^[0-9]+(\.[0-9]+)?$ ]] || usage_error "--budget-usd must be a dollar amount, like 2.5 (got '$budget_usd')"
+    [ -n "$price_prompt" ] || usage_error "--budget-usd needs --price-prompt and --price-completion"
+fi
+if [ -n "$budget_tokens" ]; then
+    [[ "$budget_tokens" =~ ^[1-9][0-9]*$ ]] || usage_error "--budget-tokens must be a positive integer (got '$budget_tokens')"
+fi
 [ -n "$name" ] || name="$recipe-$(date +%Y%m%d-%H%M%S)"
 
 say() { echo "pipeline: $*" >&2; }
@@ -96,27 +158,44 @@ eval "$(deploy/local/services.sh env)"
 export SI_DATABASE_URL SI_AMQP_URL
 
 say "building ($configuration)"
-swift build -c "$configuration" 2>&1 | grep -E "error|warning: .*\.swift|Compiling|Build complete" | tail -n 3 >&2
-bin="$(swift build -c "$configuration" --show-bin-path)"
+build_options=(-c "$configuration")
+[ -n "${SI_SWIFT_SCRATCH_PATH:-}" ] && build_options+=(--scratch-path "$SI_SWIFT_SCRATCH_PATH")
+swift build "${build_options[@]}" 2>&1 | grep -E "error|warning: .*\.swift|Compiling|Build complete" | tail -n 3 >&2
+bin="$(swift build "${build_options[@]}" --show-bin-path)"
 sictl="$bin/sictl"
 
 "$sictl" migrate >/dev/null
 
-# --- simulator --------------------------------------------------------------------------------------------------
-sim_args=(--port 0)
-[ -n "$faults" ] && sim_args+=(--faults "$faults")
-[ -n "$latency" ] && sim_args+=(--latency "$latency")
-sim_out="$out_dir/logs/si-teacher-sim.out"
-: > "$sim_out"
-"$bin/si-teacher-sim" "${sim_args[@]}" > "$sim_out" 2> "$out_dir/logs/si-teacher-sim.log" &
-pids+=($!)
-for _ in $(seq 1 100); do grep -q '^listening ' "$sim_out" && break; sleep 0.1; done
-teacher_url="$(sed -n 's/^listening //p' "$sim_out" | head -n 1)"
-[ -n "$teacher_url" ] || { say "the simulator did not start; see $out_dir/logs/si-teacher-sim.log"; exit 1; }
-say "simulated teacher at $teacher_url"
+# --- the teacher: the simulator, or the real server named by --teacher-url -------------------------------------
+if [ -n "$teacher_url" ]; then
+    export SI_TEACHER_URL="$teacher_url" SI_TEACHER_MODEL="$model"
+    # Only the path of the key file is passed on; the daemons read the key themselves.
+    if [ -n "$api_key_file" ]; then export SI_TEACHER_API_KEY_FILE="$api_key_file"; else unset SI_TEACHER_API_KEY_FILE; fi
+    if [ -n "$context_tokens" ]; then export SI_TEACHER_CONTEXT_TOKENS="$context_tokens"; else unset SI_TEACHER_CONTEXT_TOKENS; fi
+    if [ -n "$price_prompt" ]; then
+        export SI_TEACHER_PRICE_PROMPT_PER_M="$price_prompt" SI_TEACHER_PRICE_COMPLETION_PER_M="$price_completion"
+    else
+        unset SI_TEACHER_PRICE_PROMPT_PER_M SI_TEACHER_PRICE_COMPLETION_PER_M
+    fi
+    say "real teacher: $model at $teacher_url${context_tokens:+, context $context_tokens tokens}${api_key_file:+, API key from $api_key_file}"
+else
+    sim_args=(--port 0)
+    [ -n "$faults" ] && sim_args+=(--faults "$faults")
+    [ -n "$latency" ] && sim_args+=(--latency "$latency")
+    sim_out="$out_dir/logs/si-teacher-sim.out"
+    : > "$sim_out"
+    "$bin/si-teacher-sim" "${sim_args[@]}" > "$sim_out" 2> "$out_dir/logs/si-teacher-sim.log" &
+    pids+=($!)
+    for _ in $(seq 1 100); do grep -q '^listening ' "$sim_out" && break; sleep 0.1; done
+    teacher_url="$(sed -n 's/^listening //p' "$sim_out" | head -n 1)"
+    [ -n "$teacher_url" ] || { say "the simulator did not start; see $out_dir/logs/si-teacher-sim.log"; exit 1; }
+    say "simulated teacher at $teacher_url"
+    export SI_TEACHER_URL="$teacher_url" SI_TEACHER_MODEL=si-sim-1
+    unset SI_TEACHER_API_KEY_FILE SI_TEACHER_CONTEXT_TOKENS SI_TEACHER_PRICE_PROMPT_PER_M SI_TEACHER_PRICE_COMPLETION_PER_M
+fi
 
 # --- stage daemons ----------------------------------------------------------------------------------------------
-export SI_TEACHER_URL="$teacher_url" SI_TEACHER_MODEL=si-sim-1 SI_SHARDS_DIR="$out_dir/shards"
+export SI_SHARDS_DIR="$out_dir/shards"
 export SI_CONCURRENCY="$worker_concurrency" SI_LOG_LEVEL="${SI_LOG_LEVEL:-notice}"
 # Connections are held only while a statement or transaction runs (never across a teacher call), so a few
 # per daemon are enough however many messages it handles at once.
@@ -135,10 +214,26 @@ for stage in "${stages[@]}"; do
 done
 say "started ${#worker_names[@]} stage daemons (logs in $out_dir/logs)"
 
+# A real teacher that is unreachable, rejects the key or does not serve the model would only show up as
+# retries in the logs; `sictl doctor` asks GET /v1/models first (its database and broker lines are not needed).
+if [ -n "$model" ]; then
+    teacher_checks="$("$sictl" doctor 2>&1 | grep -E '^(ok  |FAIL) (teacher|model) ' || true)"
+    printf '%s\n' "$teacher_checks" | sed 's/^/pipeline: doctor: /' >&2
+    if [ -z "$teacher_checks" ] || printf '%s\n' "$teacher_checks" | grep -q '^FAIL'; then
+        say "the teacher is not ready (see the doctor lines above)"
+        exit 1
+    fi
+fi
+
 # --- the run ----------------------------------------------------------------------------------------------------
 started_at=$(date +%s%N)
+run_options=()
+[ -n "$model" ] && run_options+=(--model "$model")
+[ -n "$price_prompt" ] && run_options+=(--price-prompt "$price_prompt" --price-completion "$price_completion")
+[ -n "$budget_usd" ] && run_options+=(--budget-usd "$budget_usd")
+[ -n "$budget_tokens" ] && run_options+=(--budget-tokens "$budget_tokens")
 "$sictl" run create --name "$name" --recipe "$recipe" --seeds "$seeds" --target "$target" \
-    --concurrency "$run_concurrency" >&2
+    --concurrency "$run_concurrency" ${run_options[@]+"${run_options[@]}"} >&2
 "$sictl" run start "$name" >&2
 # One `sictl status` every 10 s: its aggregate queries are not free on a busy machine, and a long-running
 # snapshot also holds back vacuum of the queue tables.
@@ -151,6 +246,15 @@ while true; do
     case "$status" in
         completed) break ;;
         cancelled|failed) say "run $name ended $status"; exit 1 ;;
+        paused)
+            # A self-pause waits for an operator: say why and how to go on, and stop here.
+            reason="$(printf '%s\n' "$progress" | grep -o 'budget_exhausted\|teacher_credentials_rejected\|teacher_unreachable' | head -n 1 || true)"
+            if [ -n "$reason" ]; then
+                "$sictl" status "$name" >&2 || true
+                say "run $name paused itself: $reason (nothing lost; its data stays in the local services' database)."
+                say "Fix the cause, start the services and the stage daemons again, then: sictl run resume $name"
+                exit 2
+            fi ;;
     esac
     for entry in "${worker_names[@]}"; do
         kill -0 "${entry##*:}" 2>/dev/null || { say "${entry%%:*} exited; see $out_dir/logs/${entry%%:*}.log"; exit 1; }

@@ -16,8 +16,9 @@
 # SI_EPMD_PORT (54369).
 set -euo pipefail
 
-# Build and server packages; libcurl is for the Teacher adapter's build.
-PACKAGES=(postgresql libpq-dev rabbitmq-server librabbitmq-dev libcurl4-openssl-dev pkg-config)
+# Build and server packages; libcurl is for the Teacher adapter's build; python3-venv for deploy/local/llm.sh
+# (Debian's python3 has no ensurepip without it, so `python3 -m venv` fails).
+PACKAGES=(postgresql libpq-dev rabbitmq-server librabbitmq-dev libcurl4-openssl-dev pkg-config python3-venv)
 RABBIT_BIN=/usr/lib/rabbitmq/bin
 
 install_missing=0

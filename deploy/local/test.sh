@@ -1,24 +1,31 @@
 #!/usr/bin/env bash
 # The project's one test command: installs missing Debian packages, starts throwaway PostgreSQL and RabbitMQ
-# servers, runs `swift build` and `swift test` against them, and always stops and removes the servers.
+# servers and a real small teacher (llama.cpp serving SmolLM2-135M-Instruct, deploy/local/llm.sh), runs
+# `swift build` and `swift test` against them, and always stops and removes the servers.
 #
-#   deploy/local/test.sh                      everything
-#   deploy/local/test.sh --filter Integration extra arguments go to `swift test` (one pass; without them the
-#                                              process-level PipelineTests run in a second pass)
+#   deploy/local/test.sh                       everything
+#   deploy/local/test.sh --filter Integration  extra arguments go to `swift test` (one pass; without them the
+#                                              process-level PipelineEndToEndTests run in a second pass and the
+#                                              real-teacher suites, RealTeacherTests and RealTeacherPipelineTests,
+#                                              in a third and fourth)
 #
 # The servers live in $SI_TEST_STATE (default .local/test-services) on their own ports (SI_TEST_PG_PORT 55434,
 # SI_TEST_AMQP_PORT 55674, SI_TEST_AMQP_DIST_PORT 55680, SI_TEST_EPMD_PORT 54370), apart from the development
-# servers of deploy/local/services.sh. Runs as root.
+# servers of deploy/local/services.sh; the teacher's pid and logs in $SI_TEST_LLM_STATE (default .local/test-llm),
+# on a free port, its venv in $SI_LLM_VENV (default .local/llm-venv, kept: installing needs PyPI once).
+# SI_SWIFT_SCRATCH_PATH, when set, is the build directory (--scratch-path). Runs as root.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="$(pwd)"
 services="$root/deploy/local/services.sh"
+llm="$root/deploy/local/llm.sh"
 
 export SI_LOCAL_STATE="${SI_TEST_STATE:-$root/.local/test-services}"
 export SI_PG_PORT="${SI_TEST_PG_PORT:-55434}"
 export SI_AMQP_PORT="${SI_TEST_AMQP_PORT:-55674}"
 export SI_AMQP_DIST_PORT="${SI_TEST_AMQP_DIST_PORT:-55680}"
 export SI_EPMD_PORT="${SI_TEST_EPMD_PORT:-54370}"
+export SI_LLM_STATE="${SI_TEST_LLM_STATE:-$root/.local/test-llm}"
 
 say() { echo "test.sh: $*" >&2; }
 
@@ -30,9 +37,18 @@ remove_services() {
     fi
 }
 
+# The same for the teacher: only a directory that llm.sh made (it has server.out).
+remove_llm() {
+    if [ -f "$SI_LLM_STATE/server.out" ]; then
+        "$llm" stop || true
+        rm -rf "$SI_LLM_STATE"
+    fi
+}
+
 # A run killed before its trap ran leaves servers behind; clear them before starting afresh.
+remove_llm
 remove_services
-trap remove_services EXIT
+trap 'remove_llm; remove_services' EXIT
 
 started=$SECONDS
 "$services" --install --throwaway start
@@ -42,22 +58,45 @@ export SI_TEST_DATABASE_URL="$SI_DATABASE_URL"
 export SI_TEST_AMQP_URL="$SI_AMQP_URL"
 export SI_TEST_REQUIRE_SERVICES=1
 
+# The real teacher: a no-op install after the first run, a start of about a second.
+started=$SECONDS
+"$llm" install >/dev/null
+"$llm" start
+eval "$("$llm" env)"
+export SI_TEST_REAL_TEACHER_URL SI_TEST_REAL_TEACHER_MODEL
+export SI_TEST_REAL_TEACHER_CONTEXT_TOKENS=2048
+# Instruction lists usually stop early at a blank line; the bound is for the completion that does not.
+export SI_TEST_REAL_TEACHER_MAX_TOKENS="${SI_TEST_REAL_TEACHER_MAX_TOKENS:-200}"
+say "real teacher $SI_TEST_REAL_TEACHER_MODEL at $SI_TEST_REAL_TEACHER_URL up in $((SECONDS - started)) s"
+
 # One type per source file, each named after it, and no SQL outside Records and Store (docs/architecture.md).
 python3 Tools/layout/check.py
 
+build_options=()
+[ -n "${SI_SWIFT_SCRATCH_PATH:-}" ] && build_options=(--scratch-path "$SI_SWIFT_SCRATCH_PATH")
+
 started=$SECONDS
-swift build
+swift build ${build_options[@]+"${build_options[@]}"}
 say "swift build took $((SECONDS - started)) s"
 
 started=$SECONDS
 status=0
 if [ $# -gt 0 ]; then
-    swift test "$@" || status=$?
+    swift test ${build_options[@]+"${build_options[@]}"} "$@" || status=$?
 else
     # PipelineTests run a dozen daemon processes each; alongside the other suites they would starve the
     # timing-sensitive ones (heartbeats, HTTP timeouts) on a small machine, so they get a pass of their own.
-    swift test --skip "PipelineEndToEndTests|RunPauseTests" || status=$?
-    swift test --filter "PipelineEndToEndTests|RunPauseTests" || status=$?
+    # So do the suites of the real teacher (RealTeacherTests, RealTeacherPipelineTests): the model takes both
+    # cores while it decodes.
+    swift test ${build_options[@]+"${build_options[@]}"} --skip PipelineEndToEndTests --skip RunPauseTests --skip RealTeacher || status=$?
+    pass=$SECONDS
+    swift test ${build_options[@]+"${build_options[@]}"} --filter "PipelineEndToEndTests|RunPauseTests" || status=$?
+    say "the PipelineEndToEndTests and RunPauseTests pass took $((SECONDS - pass)) s"
+    # One at a time: each keeps the model's four slots busy on its own.
+    pass=$SECONDS
+    swift test ${build_options[@]+"${build_options[@]}"} --filter RealTeacherTests || status=$?
+    swift test ${build_options[@]+"${build_options[@]}"} --filter RealTeacherPipelineTests || status=$?
+    say "the real-teacher passes took $((SECONDS - pass)) s"
 fi
 say "swift test took $((SECONDS - started)) s and exited $status"
 exit "$status"

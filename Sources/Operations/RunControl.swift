@@ -63,12 +63,15 @@ public struct RunControl: Sendable {
             }
             try await RunsTable.applyCommand(command, to: to, id: runID, on: tx)
             var unparked = 0
-            if command == .resume {
+            if run.status == .paused {
                 // In the transaction that leaves `paused`: a stage parking a message holds the run row FOR SHARE,
-                // so it either parked before this (and the message is sent here) or sees `running` and goes on.
+                // so it either parked before this (and the message is sent here) or sees the new status and goes
+                // on. `resume` and `drain` send them again; `cancel` drops them with the run's other work.
                 let messages = try await ParkedMessagesTable.unpark(runID: runID, on: tx)
-                try await OutboxTable.insert(messages, namespace: namespace, on: tx)
-                unparked = messages.count
+                if to != .cancelled {
+                    try await OutboxTable.insert(messages, namespace: namespace, on: tx)
+                    unparked = messages.count
+                }
             }
             var issued = 0
             if command == .start {

@@ -82,14 +82,14 @@ public enum GenerationRequestsTable {
             """, operation: "generation_request_refused")
     }
 
-    /// How many of the run's requests were generated and how many the teacher refused.
-    public static func outcomes(runID: Int64, on executor: some SQLExecutor) async throws -> (done: Int, refused: Int) {
-        let row = try await executor.query("""
-            SELECT count(*) FILTER (WHERE status = 'done') AS done,
-                   count(*) FILTER (WHERE status = 'failed' AND failure_reason IS NOT NULL) AS refused
-            FROM generation_requests WHERE run_id = \(runID)
-            """, operation: "generation_outcomes").singleRow()
-        return (done: try row.decode("done"), refused: try row.decode("refused"))
+    /// How many of the run's requests the teacher refused since its last generated one (all of them when none was
+    /// generated): a run whose teacher refuses every generation prompt makes nothing but new requests.
+    public static func refusalsSinceLastDone(runID: Int64, on executor: some SQLExecutor) async throws -> Int {
+        try await executor.query("""
+            SELECT count(*) AS refused FROM generation_requests
+            WHERE run_id = \(runID) AND status = 'failed' AND failure_reason IS NOT NULL
+              AND id > coalesce((SELECT max(id) FROM generation_requests WHERE run_id = \(runID) AND status = 'done'), 0)
+            """, operation: "generation_refusals").singleRow().decode("refused")
     }
 
     private static func request(_ row: Row) throws(StoreError) -> Request {

@@ -221,6 +221,20 @@ public enum InstructionsTable {
             """, operation: "instruction_teacher_refused")
     }
 
+    /// The run's instructions the teacher refused in `stage`, and those it answered there.
+    public static func teacherOutcomes(
+        runID: Int64, stage: PipelineStage, on executor: some SQLExecutor
+    ) async throws -> (refused: Int, answered: Int) {
+        let answered: SQLQuery = stage == .classify
+            ? "(SELECT count(*) FROM classifications WHERE run_id = \(runID))"
+            : "(SELECT count(*) FROM instructions WHERE run_id = \(runID) AND status = 'admitted' AND instances_raw IS NOT NULL)"
+        let row = try await executor.query("""
+            SELECT (SELECT count(*) FROM instructions WHERE run_id = \(runID) AND failed_stage = \(stage)) AS refused,
+                   \(fragment: answered) AS answered
+            """, operation: "teacher_outcomes").singleRow()
+        return (refused: try row.decode("refused"), answered: try row.decode("answered"))
+    }
+
     /// True when the run admitted its target and no admitted instruction still waits for its instance outcome
     /// (two index probes).
     public static func runIsComplete(runID: Int64, target: Int, on executor: some SQLExecutor) async throws -> Bool {

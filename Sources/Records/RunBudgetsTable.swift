@@ -23,25 +23,36 @@ public enum RunBudgetsTable {
             """, operation: "budget_insert")
     }
 
-    /// Reserves `usd` and `tokens` when the run's spent plus reserved amounts stay within its caps with them;
-    /// returns false (and changes nothing) when they would not. A run without a budget row always succeeds.
-    public static func reserve(runID: Int64, usd: Double, tokens: Int64, on executor: some SQLExecutor) async throws -> Bool {
-        let rows = try await executor.rows("""
+    /// What a reservation attempt found.
+    public enum Reservation: Sendable, Hashable {
+        case granted
+        /// Only the other requests in flight stand in the way: their settles will free room (or show there is none).
+        case othersInFlight
+        /// The cap itself would be passed, whatever is in flight.
+        case exhausted
+    }
+
+    /// Reserves `usd` and `tokens` when the run's spent plus reserved amounts stay within its caps with them, in
+    /// one conditional UPDATE; a run without a budget row is always granted. Amounts are rounded to the column's
+    /// 8 decimals here and in `settle`, so a reservation releases exactly what it took.
+    public static func reserve(runID: Int64, usd: Double, tokens: Int64, on executor: some SQLExecutor) async throws -> Reservation {
+        let row = try await executor.query("""
             WITH reserved AS (
-                UPDATE run_budgets SET reserved_usd = reserved_usd + \(usd)::numeric,
+                UPDATE run_budgets SET reserved_usd = reserved_usd + round(\(usd)::numeric, 8),
                                        reserved_tokens = reserved_tokens + \(tokens), updated_at = now()
                 WHERE run_id = \(runID)
-                  AND (budget_usd IS NULL OR spent_usd + reserved_usd + \(usd)::numeric <= budget_usd)
+                  AND (budget_usd IS NULL OR spent_usd + reserved_usd + round(\(usd)::numeric, 8) <= budget_usd)
                   AND (budget_tokens IS NULL OR spent_tokens + reserved_tokens + \(tokens) <= budget_tokens)
                 RETURNING run_id
             )
             SELECT (SELECT count(*) FROM reserved) AS reserved,
-                   (SELECT count(*) FROM run_budgets WHERE run_id = \(runID)) AS budgeted
-            """, operation: "budget_reserve")
-        guard let row = rows.first else { return false }
-        let reserved: Int64 = try row.decode("reserved")
-        let budgeted: Int64 = try row.decode("budgeted")
-        return reserved == 1 || budgeted == 0
+                   (SELECT count(*) FROM run_budgets WHERE run_id = \(runID)) AS budgeted,
+                   (SELECT count(*) FROM run_budgets WHERE run_id = \(runID)
+                      AND (budget_usd IS NULL OR spent_usd + round(\(usd)::numeric, 8) <= budget_usd)
+                      AND (budget_tokens IS NULL OR spent_tokens + \(tokens) <= budget_tokens)) AS fits_alone
+            """, operation: "budget_reserve").singleRow()
+        if try row.decode("reserved", as: Int64.self) == 1 || row.decode("budgeted", as: Int64.self) == 0 { return .granted }
+        return try row.decode("fits_alone", as: Int64.self) == 1 ? .othersInFlight : .exhausted
     }
 
     /// Releases a reservation and books what the request really cost.
@@ -50,9 +61,9 @@ public enum RunBudgetsTable {
         on executor: some SQLExecutor
     ) async throws {
         try await executor.execute("""
-            UPDATE run_budgets SET reserved_usd = greatest(reserved_usd - \(reservedUSD)::numeric, 0),
+            UPDATE run_budgets SET reserved_usd = greatest(reserved_usd - round(\(reservedUSD)::numeric, 8), 0),
                                    reserved_tokens = greatest(reserved_tokens - \(reservedTokens), 0),
-                                   spent_usd = spent_usd + \(spentUSD)::numeric, spent_tokens = spent_tokens + \(spentTokens),
+                                   spent_usd = spent_usd + round(\(spentUSD)::numeric, 8), spent_tokens = spent_tokens + \(spentTokens),
                                    updated_at = now()
             WHERE run_id = \(runID)
             """, operation: "budget_settle")

@@ -77,8 +77,10 @@ public enum RunsTable {
         }
     }
 
-    /// Pauses a running or draining run for `reason` (never an operator's pause); returns false when the run was
-    /// not in a status that pauses (already paused, finished). `detail` says what happened, without secrets.
+    /// Pauses a running or draining run for `reason` (never an operator's pause), or gives an operator-paused run
+    /// this reason (its classify and instance work, which an operator pause lets finish, must stop too); returns
+    /// false when the run was in no such state (paused for a reason already, finished). `detail` says what
+    /// happened, without secrets.
     @discardableResult
     public static func pauseItself(
         id: Int64, reason: PauseReason, detail: String, on executor: some SQLExecutor
@@ -86,7 +88,7 @@ public enum RunsTable {
         let rows = try await executor.rows("""
             UPDATE runs SET status = \(RunStatus.paused), pause_reason = \(reason), updated_at = clock_timestamp(),
                    status_reason = \(detail)
-            WHERE id = \(id) AND status IN ('running', 'draining')
+            WHERE id = \(id) AND (status IN ('running', 'draining') OR (status = 'paused' AND pause_reason = 'operator'))
             RETURNING id
             """, operation: "run_pause_itself")
         return !rows.isEmpty

@@ -56,13 +56,15 @@ public struct ClassifyHandler: StageHandler {
     }
 
     /// The teacher refused the call (HTTP 400/404/422, prompt too long): the instruction fails once, with the
-    /// server's message as the reason; its instance outcome is `failed`, so the run can still complete.
+    /// server's message as the reason; its instance outcome is `failed`, so the run can still complete (unless the
+    /// teacher refuses most instructions: `InstructionRefusal`).
     public func refused(_ message: StageMessage, error: TeacherError, logger: Logger) async throws -> StageWork? {
         let id = message.entityID
+        let runID = message.runID
         let reason = error.refusalReason
         let stage = self.stage
         return StageWork(write: { transaction in
-            try await InstructionsTable.recordTeacherRefusal(id: id, stage: stage, reason: reason, on: transaction)
+            try await InstructionRefusal.record(instructionID: id, runID: runID, stage: stage, reason: reason, on: transaction)
             return []
         })
     }

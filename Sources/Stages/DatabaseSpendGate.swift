@@ -14,6 +14,9 @@ public struct DatabaseSpendGate: SpendGate {
     private let prices: PriceTable
     private let logger: Logger
 
+    /// How long a request waits for in-flight requests to settle before the budget counts as spent.
+    static let longestWaitForOthers = Duration.seconds(30)
+
     public init(database: Database, prices: PriceTable, logger: Logger) {
         self.database = database
         self.prices = prices
@@ -27,12 +30,23 @@ public struct DatabaseSpendGate: SpendGate {
         }
         let usd = prices?.cost(prompt: promptTokens, completion: completionTokens) ?? 0
         let tokens = Int64(promptTokens + completionTokens)
-        guard try await RunBudgetsTable.reserve(runID: context.runID, usd: usd, tokens: tokens, on: database) else {
-            throw TeacherError(
-                kind: .budgetExhausted, classification: .stopCaller, operation: operation,
-                message: "run \(context.runID): the next request (up to \(tokens) tokens) would pass the run's budget")
+        // While only other requests' worst cases stand in the way, wait for their settles: most come back far
+        // below their reservation. A bounded wait, since a crashed worker's reservation is never settled.
+        let deadline = ContinuousClock.now + Self.longestWaitForOthers
+        var wait = Duration.milliseconds(50)
+        while true {
+            switch try await RunBudgetsTable.reserve(runID: context.runID, usd: usd, tokens: tokens, on: database) {
+            case .granted:
+                return SpendReservation(ledger: context.runID, usd: usd, tokens: tokens, prices: prices)
+            case .othersInFlight where ContinuousClock.now < deadline:
+                try await Task.sleep(for: wait)
+                wait = min(wait * 2, .seconds(1))
+            case .othersInFlight, .exhausted:
+                throw TeacherError(
+                    kind: .budgetExhausted, classification: .stopCaller, operation: operation,
+                    message: "run \(context.runID): the next request (up to \(tokens) tokens) would pass the run's budget")
+            }
         }
-        return SpendReservation(ledger: context.runID, usd: usd, tokens: tokens, prices: prices)
     }
 
     public func settle(_ reservation: SpendReservation, usage: TokenUsage?) async {

@@ -107,9 +107,9 @@ public struct GenerateHandler: StageHandler {
 
     /// The teacher refused the request (prompt too long, HTTP 400…): it fails with the server's message, and the
     /// token goes on through the filter, which finds no candidates and issues the next round. A teacher that refuses
-    /// every generation prompt (a context window too small for them, a wrong model) would turn the tokens in a
-    /// loop that makes nothing: after `refusalsBeforeFailing` refusals and no generation at all, the run fails
-    /// with the server's message.
+    /// every generation prompt (a context window too small for them, a model unloaded) would turn the tokens in a
+    /// loop that makes nothing: after `refusalsBeforeFailing` refusals in a row (at least twice the tokens), the
+    /// run fails with the server's message.
     public func refused(_ message: StageMessage, error: TeacherError, logger: Logger) async throws -> StageWork? {
         let requestID = message.entityID
         let runID = message.runID
@@ -120,17 +120,17 @@ public struct GenerateHandler: StageHandler {
         let limit = max(Self.refusalsBeforeFailing, 2 * (try await catalog.facts(run: runID).concurrency))
         return StageWork(write: { transaction in
             try await GenerationRequestsTable.markRefused(id: requestID, kind: error.kind.rawValue, reason: reason, on: transaction)
-            let outcomes = try await GenerationRequestsTable.outcomes(runID: runID, on: transaction)
-            if outcomes.done == 0 && outcomes.refused >= limit {
+            let refusals = try await GenerationRequestsTable.refusalsSinceLastDone(runID: runID, on: transaction)
+            if refusals >= limit {
                 try await RunsTable.fail(
-                    id: runID, reason: "si-generate: the teacher refused all \(outcomes.refused) generation requests; last: \(reason)",
+                    id: runID, reason: "si-generate: the teacher refused \(refusals) generation requests in a row; last: \(reason)",
                     on: transaction)
             }
             return [filterMessage]
         })
     }
 
-    /// Refused generation requests (with none generated) after which a run fails.
+    /// Refused generation requests in a row after which a run fails.
     static let refusalsBeforeFailing = 10
 
     /// Self-Instruct: each prompt lists 8 examples (6 seeds + 2 admitted machine instructions once the pool has

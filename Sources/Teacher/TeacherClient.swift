@@ -261,17 +261,25 @@ public final class TeacherClient: Sendable {
             metadata["si.attempt"] = "\(attempt)"
             try await limiter.acquire(estimatedTokens: estimatedTokens)
             // Reserved per attempt, after the rate-limit wait: a refused reservation sends nothing.
-            let reservation = try await spendGate?.reserve(
-                model: model, promptTokens: promptEstimate, completionTokens: completionCeiling, operation: operation)
+            let reservation: SpendReservation?
+            do {
+                reservation = try await spendGate?.reserve(
+                    model: model, promptTokens: promptEstimate, completionTokens: completionCeiling, operation: operation)
+            } catch {
+                await limiter.refund(tokens: estimatedTokens)
+                throw error
+            }
             let started = clock.now
             let outcome = await send(
                 request, operation: operation, key: key, model: model, stage: stage, promptCount: promptCount, n: n,
                 attempt: attempt, estimatedTokens: estimatedTokens, counting: counting, metadata: metadata)
             if let reservation, let spendGate {
-                // A success books its recorded usage; a failure books nothing.
+                // A success books its recorded usage; a failure books nothing. Detached: a cancelled caller (a
+                // sibling prompt failed, a shutdown past its deadline) must still release what it reserved.
                 var used: TokenUsage?
                 if case .answered(let result) = outcome { used = result.usage }
-                await spendGate.settle(reservation, usage: used)
+                let usage = used
+                await Task.detached { await spendGate.settle(reservation, usage: usage) }.value
             }
             var failure: TeacherError
             var status: Int?

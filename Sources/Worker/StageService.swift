@@ -168,22 +168,33 @@ public final class StageService<Handler: StageHandler>: Service {
                 // Credentials rejected or budget spent: nothing will work until an operator acts. Pause the run and
                 // give the message back; its redelivery finds the run paused and parks it. Nothing is dead-lettered.
                 reachability.answered()
-                let reason: PauseReason = error.kind == .budgetExhausted ? .budgetExhausted : .teacherCredentialsRejected
-                await pauseRun(message.runID, reason: reason, error: error, logger: logger)
-                try? await consumer.nack(delivery, requeue: true)
-                return
+                let reason: PauseReason = switch error.kind {
+                case .budgetExhausted: .budgetExhausted
+                case .credentialsRejected: .teacherCredentialsRejected
+                // TLS and transport set-up failures: this daemon cannot talk to the teacher until someone fixes it.
+                default: .teacherUnreachable
+                }
+                if await pauseRun(message.runID, reason: reason, error: error, logger: logger) {
+                    try? await consumer.nack(delivery, requeue: true)
+                    return
+                }
+                // The run could not be paused (it finished meanwhile): an ordinary failed attempt, so it never loops.
+                if await failedAttempt(delivery, message: message, messageID: messageID, attempt: attempt, error: error,
+                                       consumer: consumer, logger: logger) { return }
             } catch let error as TeacherError where error.classification == .failItem {
                 // 400/404/422, prompt too long: the item fails once with the server's message; no retry is paid for.
                 reachability.answered()
                 if await recordRefusal(delivery, message: message, messageID: messageID, error: error, consumer: consumer, logger: logger) {
                     return
                 }
+                // Not recorded (the database failed): an attempt like any other, so this never loops.
+                if await failedAttempt(delivery, message: message, messageID: messageID, attempt: attempt, error: error,
+                                       consumer: consumer, logger: logger) { return }
             } catch let error as TeacherError where TeacherReachability.isOutage(error) && !Task.isCancelled {
                 counters.withLock { $0.failedAttempts += 1 }
                 let firstSeen = outageSeen ?? .now
                 outageSeen = firstSeen
-                if reachability.failed() {
-                    await pauseRun(message.runID, reason: .teacherUnreachable, error: error, logger: logger)
+                if reachability.failed(), await pauseRun(message.runID, reason: .teacherUnreachable, error: error, logger: logger) {
                     try? await consumer.nack(delivery, requeue: true)
                     return
                 }
@@ -209,19 +220,30 @@ public final class StageService<Handler: StageHandler>: Service {
                     try? await consumer.nack(delivery, requeue: true)
                     return
                 }
-                counters.withLock { $0.failedAttempts += 1 }
-                if attempt >= maxAttempts {
-                    await deadLetter(delivery, consumer: consumer, runID: message.runID, messageID: messageID,
-                                     attempts: attempt, error: error, kind: Self.errorKind(error), logger: logger)
-                    return
-                }
-                let delay = retryBackoff.delay(attempt: attempt)
-                logger.info("attempt failed; retrying", metadata: [
-                    MetadataKey.errorKind: "\(Self.errorKind(error))", "error": "\(error)", "si.delay": "\(delay)",
-                ])
-                try? await Task.sleep(for: delay)
+                if await failedAttempt(delivery, message: message, messageID: messageID, attempt: attempt, error: error,
+                                       consumer: consumer, logger: logger) { return }
             }
         }
+    }
+
+    /// Counts a failed attempt: dead-letters the message after the last one (returns true), or waits out a jittered
+    /// backoff before the next (returns false).
+    private func failedAttempt(
+        _ delivery: Delivery, message: StageMessage, messageID: String, attempt: Int, error: any Error,
+        consumer: BrokerConsumer, logger: Logger
+    ) async -> Bool {
+        counters.withLock { $0.failedAttempts += 1 }
+        if attempt >= maxAttempts {
+            await deadLetter(delivery, consumer: consumer, runID: message.runID, messageID: messageID,
+                             attempts: attempt, error: error, kind: Self.errorKind(error), logger: logger)
+            return true
+        }
+        let delay = retryBackoff.delay(attempt: attempt)
+        logger.info("attempt failed; retrying", metadata: [
+            MetadataKey.errorKind: "\(Self.errorKind(error))", "error": "\(error)", "si.delay": "\(delay)",
+        ])
+        try? await Task.sleep(for: delay)
+        return false
     }
 
     /// Keeps the message of a self-paused run in `parked_messages` and acks it. Under a share lock on the run row,
@@ -267,8 +289,7 @@ public final class StageService<Handler: StageHandler>: Service {
             }
             _ = try await handleOnce(message, messageID: messageID, mayBeDuplicate: true, logger: logger) { work }
         } catch {
-            logger.info("cannot record the teacher's refusal; retrying", metadata: ["error": "\(error)"])
-            try? await Task.sleep(for: retryBackoff.delay(attempt: 1))
+            logger.info("cannot record the teacher's refusal", metadata: ["error": "\(error)"])
             return false
         }
         counters.withLock { $0.refused += 1 }
@@ -279,18 +300,24 @@ public final class StageService<Handler: StageHandler>: Service {
         return true
     }
 
-    /// Pauses the run for `reason` (once: a run already paused stays as it is) and says so in the log.
-    private func pauseRun(_ runID: Int64, reason: PauseReason, error: TeacherError, logger: Logger) async {
+    /// Pauses the run for `reason` (a run another replica paused already keeps its reason) and says so in the log.
+    /// Returns true when the run now holds this stage's messages, so a requeued message will be parked; false when
+    /// it cannot (the run finished), and the caller must not requeue it in a loop. A database failure counts as
+    /// held after a wait: the requeued message comes back to the same question.
+    private func pauseRun(_ runID: Int64, reason: PauseReason, error: TeacherError, logger: Logger) async -> Bool {
         let detail = "si-\(handler.stage.rawValue): \(error)"
         do {
             if try await RunsTable.pauseItself(id: runID, reason: reason, detail: detail, on: database) {
                 counters.withLock { $0.runsPaused += 1 }
                 logger.error("run paused", metadata: ["si.pause_reason": "\(reason.rawValue)", "error": "\(error)"])
+                return true
             }
+            return try await RunsTable.state(id: runID, on: database)?.holds(handler.stage) ?? false
         } catch let storeError {
             logger.error("cannot pause the run", metadata: ["si.pause_reason": "\(reason.rawValue)", "error": "\(storeError)"])
             // Requeued right after this: wait, so a database outage does not turn into a hot loop.
             try? await Task.sleep(for: retryBackoff.ceiling(attempt: 4))
+            return true
         }
     }
 

@@ -10,6 +10,7 @@ public final class TeacherReachability: Sendable {
     private struct State {
         var lastAnswer: ContinuousClock.Instant?
         var failingSince: ContinuousClock.Instant?
+        var lastFailure: ContinuousClock.Instant?
     }
 
     /// How long failures may go on with no answer in between before the run pauses.
@@ -40,9 +41,15 @@ public final class TeacherReachability: Sendable {
     /// An outage failure; returns true when the teacher has now been unreachable for `unreachableAfter`.
     public func failed(at now: ContinuousClock.Instant = .now) -> Bool {
         state.withLock { state in
+            // Failures far apart (an idle daemon, a run resumed after an outage) start a new window.
+            if let last = state.lastFailure, last.duration(to: now) > unreachableAfter { state.failingSince = nil }
             let since = state.failingSince ?? now
             state.failingSince = since
-            return since.duration(to: now) >= unreachableAfter
+            state.lastFailure = now
+            let reached = since.duration(to: now) >= unreachableAfter
+            // The run pauses now; after its resume the teacher gets a full window again.
+            if reached { state.failingSince = nil }
+            return reached
         }
     }
 

@@ -21,6 +21,16 @@ struct TeacherReachabilityTests {
         #expect(reachability.failed(at: start + .seconds(22)))
     }
 
+    @Test func failuresFarApartAndAPauseStartANewWindow() {
+        let reachability = TeacherReachability(unreachableAfter: .seconds(10))
+        _ = reachability.failed(at: start)
+        // Idle for longer than the window: the next failure is the first of a new outage.
+        #expect(!reachability.failed(at: start + .seconds(30)))
+        #expect(reachability.failed(at: start + .seconds(40)))
+        // That pause ends the window: after a resume the teacher has a full one again.
+        #expect(!reachability.failed(at: start + .seconds(41)))
+    }
+
     @Test func anAnswerAfterAFailureMakesItTheItemsOwn() {
         let reachability = TeacherReachability(unreachableAfter: .seconds(10))
         #expect(!reachability.answered(after: start))

@@ -104,6 +104,26 @@ import Testing
         #expect(sources["tokens.instances"]?.hasPrefix("rendered from the 20 seeds") == true)
     }
 
+    @Test func aServerAnsweredOnePromptPerRequestMultipliesGenerationCalls() {
+        // Observed against llama.cpp: 4 generation requests of 5 prompts went as 20 one-prompt calls.
+        let defaults = EstimateDefaults.yields(recipe: .selfInstruct, simulator: false, seeds: Self.seeds)
+        let observed = ObservedYields(
+            runIDs: [1],
+            stages: [.init(stage: .generate, calls: 20, promptTokens: 2_660, completionTokens: 780, items: 4)],
+            pool: [.init(poolSize: 0, requests: 4, candidates: 24, admitted: 20)])
+        let refined = defaults.refined(with: observed)
+        #expect(refined.callsPerInstruction[.generate]?.expected == 5)
+        let perRequest = CostEstimator(yields: defaults.refined(with: ObservedYields(
+            runIDs: [1], stages: [.init(stage: .generate, calls: 4, promptTokens: 2_660, completionTokens: 780, items: 4)],
+            pool: observed.pool)), prices: nil, concurrency: 2).estimate(target: 20)
+        let onePromptEach = CostEstimator(yields: refined, prices: nil, concurrency: 2).estimate(target: 20)
+        let generate = { (estimate: CostEstimate) in estimate.stages.first { $0.stage == .generate }! }
+        #expect(abs(generate(onePromptEach).calls.expected - 5 * generate(perRequest).calls.expected) < 1e-9)
+        // The same tokens either way: five calls of a fifth of the tokens each.
+        #expect(abs(generate(onePromptEach).promptTokens.expected - generate(perRequest).promptTokens.expected) < 1e-6)
+        #expect(refined.assumptions.first { $0.name == "calls.generate" }?.source == "observed in run 1")
+    }
+
     @Test func defaultPromptSizesAreRenderedFromTheSeeds() {
         let yields = EstimateDefaults.yields(recipe: .selfInstruct, simulator: true, seeds: Self.seeds)
         let counter = ApproximateTokenCounter()

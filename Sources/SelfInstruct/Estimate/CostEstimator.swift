@@ -24,8 +24,10 @@ public struct CostEstimator: Sendable, Hashable {
     public func estimate(target: Int) -> CostEstimate {
         var lines: [CostEstimate.Line] = []
         for stage in RecipeYields.teacherStages(of: yields.recipe) {
+            // Generation requests times HTTP calls per request (`callsPerInstruction[.generate]`, 1 by default).
             let calls = stage == .generate
-                ? yields.generation.calls(toAdmit: target) + surplusGenerationCalls
+                ? (yields.generation.calls(toAdmit: target) + surplusGenerationCalls)
+                    .scaled(by: yields.callsPerInstruction[.generate]?.expected ?? 1)
                 : (yields.callsPerInstruction[stage] ?? EstimateRange(exactly: 1)).scaled(by: Double(target))
             let perCall = yields.tokens[stage] ?? CallTokens(prompt: .zero, completion: .zero)
             let prompt = calls * perCall.prompt

@@ -59,6 +59,7 @@ public enum EstimateDefaults {
                     + "\(Int(figures.classifyCompletion.expected.rounded())) completion per call", source: rendered + "; completion " + teacher),
                 EstimateAssumption(name: "tokens.instances", value: "\(Int(instancePrompt.rounded())) prompt tokens, "
                     + "\(Int(figures.instanceCompletion.expected.rounded())) completion per call", source: rendered + "; completion " + teacher),
+                EstimateAssumption(name: "calls.generate", value: "1 HTTP call per generation request", source: "the recipe"),
                 EstimateAssumption(name: "calls.classify", value: "1 call per admitted instruction", source: "the recipe"),
                 EstimateAssumption(name: "calls.instances", value: "1 call per admitted instruction", source: "the recipe"),
             ]
@@ -82,6 +83,7 @@ public enum EstimateDefaults {
                 EstimateAssumption(
                     name: "tokens.generate.completion",
                     value: "\(Int(figures.completionPerPrompt.expected.rounded())) completion tokens per prompt", source: teacher),
+                EstimateAssumption(name: "calls.generate", value: "1 HTTP call per generation request", source: "the recipe"),
             ]
         }
         let perInstruction = Dictionary(uniqueKeysWithValues: RecipeYields.teacherStages(of: recipe).filter { $0 != .generate }

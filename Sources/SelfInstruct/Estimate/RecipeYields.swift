@@ -63,6 +63,12 @@ public struct RecipeYields: Sendable, Hashable {
                 prompt: EstimateRange(Double(usage.promptTokens) / calls, spread: Self.observedSpread),
                 completion: EstimateRange(Double(usage.completionTokens) / calls, spread: Self.observedSpread))
             replaced.insert("tokens.\(stage.rawValue)")
+            if stage == .generate, usage.items > 0 {
+                // HTTP calls per generation request: 1 when the prompts go as one list, their number when the
+                // server needs one prompt per request (token counting), a little more with retries.
+                refined.callsPerInstruction[.generate] = EstimateRange(calls / Double(usage.items), spread: Self.observedSpread / 2)
+                replaced.insert("calls.generate")
+            }
             if stage != .generate, usage.items > 0 {
                 // Never below one call per instruction: every admitted instruction is classified and given instances.
                 refined.callsPerInstruction[stage] = EstimateRange(
@@ -97,6 +103,8 @@ public struct RecipeYields: Sendable, Hashable {
         case "tokens.generate": return tokens(.generate)
         case "tokens.classify": return tokens(.classify)
         case "tokens.instances": return tokens(.instances)
+        case "calls.generate":
+            return callsPerInstruction[.generate].map { "\(EstimateAssumption.decimal($0.expected, digits: 3)) HTTP calls per generation request" }
         case "calls.classify": return callsPerInstruction[.classify].map { "\(EstimateAssumption.decimal($0.expected, digits: 3)) calls per instruction" }
         case "calls.instances": return callsPerInstruction[.instances].map { "\(EstimateAssumption.decimal($0.expected, digits: 3)) calls per instruction" }
         default: return nil

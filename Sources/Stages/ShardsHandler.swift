@@ -27,13 +27,17 @@ public struct ShardsHandler: StageHandler {
         self.directory = directory
     }
 
-    /// The directory name of run `runName` below the shards root; characters outside `[A-Za-z0-9._-]` become `_`.
+    /// The directory name of run `runName` below the shards root: the name itself when it only has characters of
+    /// `[A-Za-z0-9._-]`; otherwise those others become `_` and the first 8 hex digits of the name's SHA-256 are
+    /// appended, so two names that clean up alike ("a b" and "a_b") never share a directory (and its manifest).
     public static func runDirectoryName(_ runName: String) -> String {
         let safe = String(String.UnicodeScalarView(runName.unicodeScalars.map { scalar in
             scalar.isASCII && (scalar.properties.isAlphabetic || scalar.properties.numericType != nil || "._-".unicodeScalars.contains(scalar))
                 ? scalar : "_"
         }))
-        return safe.isEmpty || safe.allSatisfy { $0 == "." } ? "run" : safe
+        let base = safe.isEmpty || safe.allSatisfy { $0 == "." } ? "run" : safe
+        guard base != runName else { return base }
+        return base + "-" + SHA256.hexDigest(of: runName).prefix(8)
     }
 
     public func handle(_ message: StageMessage, logger: Logger) async throws -> StageWork {

@@ -296,5 +296,9 @@ FROM processed_messages WHERE run_id = (SELECT id FROM runs WHERE name = '$name'
 SQL
 fi
 
-# si-shards names the directory after the run, with characters outside [A-Za-z0-9._-] replaced by '_'.
-echo "shards: $out_dir/shards/$(printf '%s' "$name" | tr -c 'A-Za-z0-9._-' '_')"
+# si-shards names the directory after the run; a name with characters outside [A-Za-z0-9._-] has them replaced
+# by '_' and the first 8 hex digits of its SHA-256 appended (ShardsHandler.runDirectoryName).
+run_directory="$(printf '%s' "$name" | tr -c 'A-Za-z0-9._-' '_')"
+[[ "$run_directory" =~ ^\.*$ ]] && run_directory=run
+[ "$run_directory" = "$name" ] || run_directory="$run_directory-$(printf '%s' "$name" | sha256sum | cut -c1-8)"
+echo "shards: $out_dir/shards/$run_directory"

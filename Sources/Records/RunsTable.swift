@@ -112,10 +112,14 @@ public enum RunsTable {
         guard let row = try await executor.rows(
             "SELECT price_prompt_per_m, price_completion_per_m FROM runs WHERE id = \(id)", operation: "run_prices"
         ).first else { return nil }
-        let prompt = try row.decode("price_prompt_per_m", as: Double?.self)
-        let completion = try row.decode("price_completion_per_m", as: Double?.self)
-        guard prompt != nil || completion != nil else { return nil }
-        return TokenPrices(promptPerMillion: prompt ?? 0, completionPerMillion: completion ?? 0)
+        return try prices(in: row)
+    }
+
+    /// The prices of a row holding `price_prompt_per_m` and `price_completion_per_m`.
+    private static func prices(in row: Row) throws(StoreError) -> TokenPrices? {
+        TokenPrices.given(
+            promptPerMillion: try row.decode("price_prompt_per_m", as: Double?.self),
+            completionPerMillion: try row.decode("price_completion_per_m", as: Double?.self))
     }
 
     /// The settings that never change once a run exists (the seeds come from `SeedTasksTable`).
@@ -126,15 +130,12 @@ public enum RunsTable {
             FROM runs r WHERE id = \(id)
             """, operation: "run_facts")
         guard let row = rows.first else { return nil }
-        let promptPrice = try row.decode("price_prompt_per_m", as: Double?.self)
-        let completionPrice = try row.decode("price_completion_per_m", as: Double?.self)
         return RunSettingsRow(
             recipe: try row.decode("recipe", as: String.self), target: try row.decode("target"),
             seed: UInt64(bitPattern: try row.decode("seed", as: Int64.self)), threshold: try row.decode("threshold"),
             concurrency: try row.decode("concurrency"), teacherModel: try row.decode("teacher_model"),
             configJSON: try row.decode("config"),
-            prices: promptPrice == nil && completionPrice == nil ? nil
-                : TokenPrices(promptPerMillion: promptPrice ?? 0, completionPerMillion: completionPrice ?? 0),
+            prices: try prices(in: row),
             budgeted: try row.decode("budgeted"))
     }
 

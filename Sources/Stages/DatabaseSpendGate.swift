@@ -25,9 +25,7 @@ public struct DatabaseSpendGate: SpendGate {
 
     public func reserve(model: String, promptTokens: Int, completionTokens: Int, operation: String) async throws -> SpendReservation? {
         guard let context = DatabaseCallRecorder.context, context.budgeted else { return nil }
-        let prices = context.prices ?? self.prices.prices[model].map {
-            TokenPrices(promptPerMillion: $0.promptPerMillion, completionPerMillion: $0.completionPerMillion)
-        }
+        let prices = context.prices ?? self.prices.prices[model]
         let usd = prices?.cost(prompt: promptTokens, completion: completionTokens) ?? 0
         let tokens = Int64(promptTokens + completionTokens)
         // While only other requests' worst cases stand in the way, wait for their settles: most come back far

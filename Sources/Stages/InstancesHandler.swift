@@ -56,13 +56,6 @@ public struct InstancesHandler: StageHandler {
     /// server's message as the reason; its instance outcome is `failed`, so the run can still complete (unless the
     /// teacher refuses most instructions: `InstructionRefusal`).
     public func refused(_ message: StageMessage, error: TeacherError, logger: Logger) async throws -> StageWork? {
-        let id = message.entityID
-        let runID = message.runID
-        let reason = error.refusalReason
-        let stage = self.stage
-        return StageWork(write: { transaction in
-            try await InstructionRefusal.record(instructionID: id, runID: runID, stage: stage, reason: reason, on: transaction)
-            return []
-        })
+        InstructionRefusal.work(for: message, stage: stage, error: error)
     }
 }

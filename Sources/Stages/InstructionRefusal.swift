@@ -5,13 +5,25 @@
 import Records
 import SelfInstruct
 import Store
+import Teacher
 
 /// Records refusals of one instruction's teacher call and fails runs the teacher refuses wholesale.
 enum InstructionRefusal {
     /// Refusals of a stage before the run may fail for them.
     static let floor = 20
 
-    static func record(
+    /// The work that records `error` as the refusal of `message`'s instruction in `stage`.
+    static func work(for message: StageMessage, stage: PipelineStage, error: TeacherError) -> StageWork {
+        let id = message.entityID
+        let runID = message.runID
+        let reason = error.refusalReason
+        return StageWork(write: { transaction in
+            try await record(instructionID: id, runID: runID, stage: stage, reason: reason, on: transaction)
+            return []
+        })
+    }
+
+    private static func record(
         instructionID: Int64, runID: Int64, stage: PipelineStage, reason: String, on transaction: Transaction
     ) async throws {
         try await InstructionsTable.recordTeacherRefusal(id: instructionID, stage: stage, reason: reason, on: transaction)

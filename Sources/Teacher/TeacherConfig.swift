@@ -148,9 +148,7 @@ public struct TeacherConfig: Sendable, Hashable, CustomStringConvertible {
         var prices = PriceTable()
         let promptPrice = try number(EnvironmentVariable.teacherPromptPricePerMillion)
         let completionPrice = try number(EnvironmentVariable.teacherCompletionPricePerMillion)
-        if promptPrice != nil || completionPrice != nil {
-            prices.prices[model] = ModelPrice(promptPerMillion: promptPrice ?? 0, completionPerMillion: completionPrice ?? 0)
-        }
+        prices.prices[model] = TokenPrices.given(promptPerMillion: promptPrice, completionPerMillion: completionPrice)
         self.init(
             baseURL: url, model: model, apiKey: apiKey,
             contextTokens: try integer(EnvironmentVariable.teacherContextTokens, default: 4096, range: 128...10_000_000),

@@ -71,12 +71,6 @@ struct RunDefinitionOptions: ParsableArguments {
         name != nil || recipe != nil || seeds != nil || seed != nil || threshold != nil || concurrency != nil || runFile != nil
     }
 
-    /// Prices from the two flags; one alone prices the other kind of token at 0.
-    static func prices(prompt: Double?, completion: Double?) -> TokenPrices? {
-        guard prompt != nil || completion != nil else { return nil }
-        return TokenPrices(promptPerMillion: prompt ?? 0, completionPerMillion: completion ?? 0)
-    }
-
     /// Flags over the run file's values; the seed file is loaded and checked here (errors name file:line).
     /// Without `requireName` a run without a name is called `defaultName`.
     func loadDefinition(requireName: Bool = true, defaultName: String = "estimate") throws(CommandFailure) -> RunDefinition {
@@ -105,7 +99,8 @@ struct RunDefinitionOptions: ParsableArguments {
             threshold: threshold ?? file.threshold ?? 0.7, concurrency: concurrency ?? file.concurrency ?? 8,
             teacherModel: model ?? file.model, configJSON: file.json, seeds: seedFile.tasks,
             budget: RunBudget.capping(usd: budgetUsd ?? file.budgetUSD, tokens: budgetTokens ?? file.budgetTokens),
-            prices: Self.prices(prompt: pricePrompt ?? file.pricePrompt, completion: priceCompletion ?? file.priceCompletion))
+            prices: TokenPrices.given(
+                promptPerMillion: pricePrompt ?? file.pricePrompt, completionPerMillion: priceCompletion ?? file.priceCompletion))
         let problems = definition.problems
         guard problems.isEmpty else { throw CommandFailure(description: problems.joined(separator: "; ")) }
         return definition

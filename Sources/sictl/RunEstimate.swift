@@ -63,7 +63,7 @@ struct RunEstimate: AsyncParsableCommand {
                     plan = try await estimation.plan(runID: try await RunControl(database: database).resolve(run ?? ""))
                     plan.target = definition.target ?? plan.target
                     plan.model = definition.model ?? plan.model
-                    plan.prices = RunDefinitionOptions.prices(prompt: definition.pricePrompt, completion: definition.priceCompletion) ?? plan.prices
+                    plan.prices = TokenPrices.given(promptPerMillion: definition.pricePrompt, completionPerMillion: definition.priceCompletion) ?? plan.prices
                     plan.budget = RunBudget.capping(usd: definition.budgetUsd, tokens: definition.budgetTokens) ?? plan.budget
                 }
                 return (plan, try await estimation.estimate(plan))

@@ -324,7 +324,7 @@ struct TeacherOverHTTPTests {
         // Faults on the first two attempts of some bodies, so the mix includes retried calls.
         let simulator = SimulatorConfiguration(
             faults: FaultInjection(rate429: 0.25, retryAfterSeconds: 0, rate500: 0.25, rate503: 0.2, faultsOnlyOnFirstAttempts: 2))
-        let price = ModelPrice(promptPerMillion: 1.5, completionPerMillion: 2.0)
+        let price = TokenPrices(promptPerMillion: 1.5, completionPerMillion: 2.0)
         try await withSimulator(simulator) { sim in
             let client = sim.client(sim.config(prices: PriceTable(["si-sim-1": price])))
             var expectedPrompt = 0

@@ -67,7 +67,7 @@ struct ClientTests {
         TeacherConfig(
             baseURL: "http://teacher.local", model: "tiny", apiKey: APIKey(secret), contextTokens: 4096,
             retry: RetryPolicy(maximumAttempts: maxAttempts, backoff: BackoffPolicy(base: .seconds(1), cap: .seconds(8))),
-            prices: PriceTable(["tiny": ModelPrice(promptPerMillion: 1_000_000, completionPerMillion: 2_000_000)]))
+            prices: PriceTable(["tiny": TokenPrices(promptPerMillion: 1_000_000, completionPerMillion: 2_000_000)]))
     }
 
     static func client(

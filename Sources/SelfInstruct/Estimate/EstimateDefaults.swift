@@ -23,67 +23,57 @@ public enum EstimateDefaults {
         let prompts = SamplingParameters.referencePromptsPerRequest
         let teacher = simulator ? "measured on si-teacher-sim (docs/operations.md)" : "default for a real model (docs/operations.md)"
         let rendered = "rendered from the \(seeds.count) seeds (≈4 bytes per token)"
-        var tokens: [PipelineStage: CallTokens] = [:]
-        var assumptions: [EstimateAssumption] = []
-        let generation: GenerationYield
-        let candidates: EstimateRange
-
+        // Generation is the same model for both recipes; they differ in their figures and prompts.
+        let figures: DefaultFigures
+        let generationPrompts: [String]
         switch recipe {
         case .selfInstruct:
-            let figures = simulator ? DefaultFigures.selfInstructSimulator : DefaultFigures.selfInstructModel
-            candidates = figures.candidatesPerPrompt
-            generation = GenerationYield.from(
-                promptsPerCall: prompts, candidatesPerPrompt: figures.candidatesPerPrompt.expected,
-                admissionRate: figures.admissionRate, halvingPool: figures.halvingPool, spread: figures.generationSpread)
-            let generatePrompt = Double(prompts) * averageTokens(counter, selfInstructPrompts(seeds: seeds, library: library))
-            tokens[.generate] = CallTokens(
+            figures = simulator ? DefaultFigures.selfInstructSimulator : DefaultFigures.selfInstructModel
+            generationPrompts = selfInstructPrompts(seeds: seeds, library: library)
+        case .alpaca:
+            figures = simulator ? DefaultFigures.alpacaSimulator : DefaultFigures.alpacaModel
+            generationPrompts = alpacaPrompts(seeds: seeds, library: library)
+        }
+        let candidates = figures.candidatesPerPrompt
+        let generation = GenerationYield.from(
+            promptsPerCall: prompts, candidatesPerPrompt: figures.candidatesPerPrompt.expected,
+            admissionRate: figures.admissionRate, halvingPool: figures.halvingPool, spread: figures.generationSpread)
+        let generatePrompt = Double(prompts) * averageTokens(counter, generationPrompts)
+        var tokens: [PipelineStage: CallTokens] = [
+            .generate: CallTokens(
                 prompt: EstimateRange(generatePrompt, spread: renderedSpread),
-                completion: figures.completionPerPrompt.scaled(by: Double(prompts)))
+                completion: figures.completionPerPrompt.scaled(by: Double(prompts))),
+        ]
+        var assumptions = [
+            EstimateAssumption(name: "candidates", value: "\(EstimateAssumption.decimal(candidates.expected, digits: 2)) candidates per prompt", source: teacher),
+            EstimateAssumption(
+                name: "generation",
+                value: "admission rate \(EstimateAssumption.decimal(figures.admissionRate, digits: 2)) with an empty pool, halving at \(EstimateAssumption.decimal(figures.halvingPool, digits: 0)) admitted",
+                source: teacher),
+            EstimateAssumption(name: "tokens.generate", value: "\(Int(generatePrompt.rounded())) prompt tokens per call", source: rendered),
+            EstimateAssumption(
+                name: "tokens.generate.completion",
+                value: "\(Int(figures.completionPerPrompt.expected.rounded())) completion tokens per prompt", source: teacher),
+        ]
+        if recipe == .selfInstruct {
             let classifyPrompt = averageTokens(counter, seeds.map { renderIsClassificationPrompt(instruction: $0.instruction, library: library) })
             tokens[.classify] = CallTokens(prompt: EstimateRange(classifyPrompt, spread: renderedSpread), completion: figures.classifyCompletion)
             let instancePrompt = averageTokens(counter, seeds.map {
                 renderInstancePrompt(instruction: $0.instruction, outputFirst: $0.isClassification ?? false, library: library)
             })
             tokens[.instances] = CallTokens(prompt: EstimateRange(instancePrompt, spread: renderedSpread), completion: figures.instanceCompletion)
-            assumptions = [
-                EstimateAssumption(name: "candidates", value: "\(EstimateAssumption.decimal(candidates.expected, digits: 2)) candidates per prompt", source: teacher),
-                EstimateAssumption(
-                    name: "generation",
-                    value: "admission rate \(EstimateAssumption.decimal(figures.admissionRate, digits: 2)) with an empty pool, halving at \(EstimateAssumption.decimal(figures.halvingPool, digits: 0)) admitted",
-                    source: teacher),
-                EstimateAssumption(name: "tokens.generate", value: "\(Int(generatePrompt.rounded())) prompt tokens per call", source: rendered),
-                EstimateAssumption(
-                    name: "tokens.generate.completion",
-                    value: "\(Int(figures.completionPerPrompt.expected.rounded())) completion tokens per prompt", source: teacher),
+            assumptions += [
                 EstimateAssumption(name: "tokens.classify", value: "\(Int(classifyPrompt.rounded())) prompt tokens, "
                     + "\(Int(figures.classifyCompletion.expected.rounded())) completion per call", source: rendered + "; completion " + teacher),
                 EstimateAssumption(name: "tokens.instances", value: "\(Int(instancePrompt.rounded())) prompt tokens, "
                     + "\(Int(figures.instanceCompletion.expected.rounded())) completion per call", source: rendered + "; completion " + teacher),
-                EstimateAssumption(name: "calls.generate", value: "1 HTTP call per generation request", source: "the recipe"),
+            ]
+        }
+        assumptions.append(EstimateAssumption(name: "calls.generate", value: "1 HTTP call per generation request", source: "the recipe"))
+        if recipe == .selfInstruct {
+            assumptions += [
                 EstimateAssumption(name: "calls.classify", value: "1 call per admitted instruction", source: "the recipe"),
                 EstimateAssumption(name: "calls.instances", value: "1 call per admitted instruction", source: "the recipe"),
-            ]
-        case .alpaca:
-            let figures = simulator ? DefaultFigures.alpacaSimulator : DefaultFigures.alpacaModel
-            candidates = figures.candidatesPerPrompt
-            generation = GenerationYield.from(
-                promptsPerCall: prompts, candidatesPerPrompt: figures.candidatesPerPrompt.expected,
-                admissionRate: figures.admissionRate, halvingPool: figures.halvingPool, spread: figures.generationSpread)
-            let generatePrompt = Double(prompts) * averageTokens(counter, alpacaPrompts(seeds: seeds, library: library))
-            tokens[.generate] = CallTokens(
-                prompt: EstimateRange(generatePrompt, spread: renderedSpread),
-                completion: figures.completionPerPrompt.scaled(by: Double(prompts)))
-            assumptions = [
-                EstimateAssumption(name: "candidates", value: "\(EstimateAssumption.decimal(candidates.expected, digits: 2)) candidates per prompt", source: teacher),
-                EstimateAssumption(
-                    name: "generation",
-                    value: "admission rate \(EstimateAssumption.decimal(figures.admissionRate, digits: 2)) with an empty pool, halving at \(EstimateAssumption.decimal(figures.halvingPool, digits: 0)) admitted",
-                    source: teacher),
-                EstimateAssumption(name: "tokens.generate", value: "\(Int(generatePrompt.rounded())) prompt tokens per call", source: rendered),
-                EstimateAssumption(
-                    name: "tokens.generate.completion",
-                    value: "\(Int(figures.completionPerPrompt.expected.rounded())) completion tokens per prompt", source: teacher),
-                EstimateAssumption(name: "calls.generate", value: "1 HTTP call per generation request", source: "the recipe"),
             ]
         }
         let perInstruction = Dictionary(uniqueKeysWithValues: RecipeYields.teacherStages(of: recipe).filter { $0 != .generate }

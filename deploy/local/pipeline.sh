@@ -151,7 +151,7 @@ trap 'exit 130' INT TERM
 if deploy/local/services.sh status >/dev/null 2>&1; then
     say "using the PostgreSQL and RabbitMQ already running"
 else
-    deploy/local/services.sh --install start
+    deploy/local/services.sh --install --free-ports start
     started_services=1
 fi
 eval "$(deploy/local/services.sh env)"

@@ -9,11 +9,13 @@
 #
 #   --install    apt-get install the packages that are missing (apt-get update first); needs root
 #   --throwaway  run PostgreSQL with fsync and synchronous commit off: test data only, never for real data
+#   --free-ports when a port another program holds would go into a new config.env, take a free one instead
+#                (without it, a taken port stops the start with its name)
 #
 # Runs as root (PostgreSQL itself runs as the `postgres` user through runuser). Everything lives in the state
 # directory $SI_LOCAL_STATE (default ./.local/services). Ports, fixed at the first start and kept in
 # $SI_LOCAL_STATE/config.env: SI_PG_PORT (55433), SI_AMQP_PORT (55672), SI_AMQP_DIST_PORT (55679),
-# SI_EPMD_PORT (54369).
+# SI_EPMD_PORT (54369); `env` prints the URLs with the ports in use.
 set -euo pipefail
 
 # Build and server packages; libcurl is for the Teacher adapter's build; python3-venv for deploy/local/llm.sh
@@ -23,13 +25,15 @@ RABBIT_BIN=/usr/lib/rabbitmq/bin
 
 install_missing=0
 throwaway=0
+free_ports=0
 command=""
 for arg in "$@"; do
     case "$arg" in
         --install) install_missing=1 ;;
         --throwaway) throwaway=1 ;;
+        --free-ports) free_ports=1 ;;
         start|stop|env|status|packages) command="$arg" ;;
-        -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "services.sh: unknown argument '$arg' (try --help)" >&2; exit 64 ;;
     esac
 done
@@ -74,15 +78,43 @@ config="$state/config.env"
 
 random_secret() { od -An -tx1 -N16 /dev/urandom | tr -d ' \n'; }
 
+# Something accepts connections on 127.0.0.1:PORT (our own server or another program).
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Sets `port` to the port for VARIABLE in a new config.env: PORT if free; with --free-ports a free one in
+# 20000-32767 otherwise (below Linux's ephemeral range, away from rabbitmqctl's 35672-35682), never one
+# already chosen.
+chosen_ports=" "
+choose_port() {
+    local variable="$1" tries=0
+    port="$2"
+    if port_taken "$port"; then
+        [ "$free_ports" -eq 1 ] ||
+            die "port $port ($variable) is taken by another program; set $variable to a free port or pass --free-ports"
+        local taken="$port"
+        while port_taken "$port" || [[ "$chosen_ports" == *" $port "* ]]; do
+            tries=$((tries + 1))
+            [ "$tries" -le 200 ] || die "no free port found for $variable"
+            port=$((20000 + RANDOM % 12768))
+        done
+        log "port $taken ($variable) is taken by another program; using $port"
+    fi
+    chosen_ports+="$port "
+}
+
 if [ ! -f "$config" ]; then
     [ "$command" = start ] || die "no $config: run 'deploy/local/services.sh start' first"
+    choose_port SI_PG_PORT "${SI_PG_PORT:-55433}"; pg_port="$port"
+    choose_port SI_AMQP_PORT "${SI_AMQP_PORT:-55672}"; amqp_port="$port"
+    choose_port SI_AMQP_DIST_PORT "${SI_AMQP_DIST_PORT:-55679}"; dist_port="$port"
+    choose_port SI_EPMD_PORT "${SI_EPMD_PORT:-54369}"; epmd_port="$port"
     (
         umask 077
         cat >"$config" <<EOF
-SI_PG_PORT=${SI_PG_PORT:-55433}
-SI_AMQP_PORT=${SI_AMQP_PORT:-55672}
-SI_AMQP_DIST_PORT=${SI_AMQP_DIST_PORT:-55679}
-SI_EPMD_PORT=${SI_EPMD_PORT:-54369}
+SI_PG_PORT=$pg_port
+SI_AMQP_PORT=$amqp_port
+SI_AMQP_DIST_PORT=$dist_port
+SI_EPMD_PORT=$epmd_port
 SI_PG_PASSWORD=$(random_secret)
 SI_AMQP_PASSWORD=$(random_secret)
 EOF
@@ -147,7 +179,7 @@ pg_start() {
             server_options+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         fi
         as_postgres "$bin/pg_ctl" -D "$pg_data" -l "$pg_dir/server.log" -w -t 60 -o "$server_options" start >/dev/null ||
-            die "postgres did not start; see $pg_dir/server.log"
+            { tail -n 8 "$pg_dir/server.log" >&2 2>/dev/null; die "postgres did not start; see $pg_dir/server.log"; }
         log "postgres started on 127.0.0.1:$SI_PG_PORT"
     fi
     # Role and database, idempotently; the password is reset to the one in config.env.
@@ -232,7 +264,7 @@ EOF
         rabbit "$RABBIT_BIN/rabbitmq-server" -detached
         # `await_startup` alone fails at once while the node is still booting; wait on the pid file first.
         rabbit "$RABBIT_BIN/rabbitmqctl" -q wait --timeout 120 "$rabbit_pid_file" >/dev/null ||
-            die "rabbitmq did not start; see $rabbit_dir/log"
+            { tail -n 8 "$rabbit_dir"/log/*.log >&2 2>/dev/null; die "rabbitmq did not start; see $rabbit_dir/log"; }
         rabbit "$RABBIT_BIN/rabbitmqctl" -q await_startup >/dev/null
         log "rabbitmq started on 127.0.0.1:$SI_AMQP_PORT"
     fi

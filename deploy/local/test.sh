@@ -10,8 +10,8 @@
 #                                              in a third and fourth)
 #
 # The servers live in $SI_TEST_STATE (default .local/test-services) on their own ports (SI_TEST_PG_PORT 55434,
-# SI_TEST_AMQP_PORT 55674, SI_TEST_AMQP_DIST_PORT 55680, SI_TEST_EPMD_PORT 54370), apart from the development
-# servers of deploy/local/services.sh; the teacher's pid and logs in $SI_TEST_LLM_STATE (default .local/test-llm),
+# SI_TEST_AMQP_PORT 55674, SI_TEST_AMQP_DIST_PORT 55680, SI_TEST_EPMD_PORT 54370, or free ones where another
+# program holds those), apart from the development servers of deploy/local/services.sh; the teacher's pid and logs in $SI_TEST_LLM_STATE (default .local/test-llm),
 # on a free port, its venv in $SI_LLM_VENV (default .local/llm-venv, kept: installing needs PyPI once).
 # SI_SWIFT_SCRATCH_PATH, when set, is the build directory (--scratch-path). Runs as root.
 set -euo pipefail
@@ -51,7 +51,7 @@ remove_services
 trap 'remove_llm; remove_services' EXIT
 
 started=$SECONDS
-"$services" --install --throwaway start
+"$services" --install --throwaway --free-ports start
 say "services up in $((SECONDS - started)) s"
 eval "$("$services" env)"
 export SI_TEST_DATABASE_URL="$SI_DATABASE_URL"

@@ -175,11 +175,15 @@ public struct RunAudit: Sendable {
                           detail: "every valid instance is in a written shard")
     }
 
-    /// Per output format, the shard files hold exactly the sharded instances (so none is in two shards).
+    /// Per output format, the shard files hold exactly the sharded instances (so none is in two shards); the
+    /// `self-instruct` files at most that many (a rendered prompt/completion pair is written once, as the reference
+    /// writes it).
     private func shardCounts(runID: Int64) async throws -> AuditCheck {
         let formats = try await ShardsTable.recordsPerFormat(runID: runID, on: database)
         let sharded = formats.isEmpty ? 0 : try await InstancesTable.shardedCount(runID: runID, on: database)
-        let problems = formats.filter { $0.records != sharded }.map {
+        let problems = formats.filter { found in
+            TrainingFormat(rawValue: found.format)?.keepsEveryRecord == false ? found.records > sharded : found.records != sharded
+        }.map {
             "format \($0.format): shard files hold \($0.records) records, \(sharded) instances are sharded"
         }
         return Self.check("shard_record_counts", checked: formats.count, violations: problems,
@@ -204,7 +208,7 @@ public struct RunAudit: Sendable {
             var mismatches: [String] = []
             if bytes.count != file.bytes { mismatches.append("\(bytes.count) bytes, manifest \(file.bytes)") }
             if SHA256.hexDigest(ofBytes: bytes) != file.sha256 { mismatches.append("sha256 differs") }
-            if file.format == "jsonl" {
+            if TrainingFormat(rawValue: file.format)?.isLineFormat ?? false {
                 let lines = bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } + (bytes.last.map { $0 == 0x0A ? 0 : 1 } ?? 0)
                 if lines != file.records { mismatches.append("\(lines) records, manifest \(file.records)") }
             }

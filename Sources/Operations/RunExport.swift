@@ -2,7 +2,7 @@
 // stays bounded whatever the run's size.
 
 import Records
-import SelfInstruct
+public import SelfInstruct
 public import Store
 
 /// Reads a run's valid instances in admission order, one page of instructions at a time.
@@ -20,7 +20,7 @@ public struct RunExport: Sendable {
     /// Calls `emit` with every valid instance of the run's admitted instructions, ordered by `admission_seq`, then
     /// the instance's position; returns how many. Keyset pagination over `admission_seq` (indexed with the run
     /// id), so each page costs the same; a live run's later admissions simply come in later pages.
-    public func records(runID: Int64, _ emit: (ExportRecord) throws -> Void) async throws -> Int {
+    public func records(runID: Int64, _ emit: (TrainingRecord) throws -> Void) async throws -> Int {
         var after: Int64 = 0
         var emitted = 0
         while true {
@@ -31,7 +31,7 @@ public struct RunExport: Sendable {
             for instruction in instructions { texts[instruction.id] = instruction.text }
             for instance in try await InstancesTable.valid(instructionIDs: instructions.map(\.id), on: database) {
                 guard let text = texts[instance.instructionID] else { continue }
-                try emit(ExportRecord(instruction: text, input: instance.input, output: instance.output))
+                try emit(TrainingRecord(key: instance.id, instruction: text, input: instance.input, output: instance.output))
                 emitted += 1
             }
             if instructions.count < pageSize { return emitted }

@@ -25,30 +25,42 @@ public enum InstancesTable {
             """, operation: "instances_insert")
     }
 
-    /// The run's valid instances with their instruction text, in admission order then position.
-    public static func validRecords(runID: Int64, on executor: some SQLExecutor) async throws -> [ShardRecord] {
+    /// The run's valid instances as shard keys, in admission order then position: all the shard plan needs.
+    public static func validKeys(runID: Int64, on executor: some SQLExecutor) async throws -> [ShardKey] {
         try await executor.rows("""
-            SELECT s.id, s.instruction_id, n.text, s.input, s.output
+            SELECT s.id, s.instruction_id
             FROM instances s JOIN instructions n ON n.id = s.instruction_id
             WHERE s.run_id = \(runID) AND s.status = 'valid'
             ORDER BY n.admission_seq, s.position
-            """, operation: "valid_instances").map { row throws(StoreError) in
-                ShardRecord(id: try row.decode("id"), instructionID: try row.decode("instruction_id"),
-                            instruction: try row.decode("text"), input: try row.decode("input"), output: try row.decode("output"))
+            """, operation: "valid_instance_keys").map { row throws(StoreError) in
+                ShardKey(id: try row.decode("id"), instructionID: try row.decode("instruction_id"))
+            }
+    }
+
+    /// The instances with `ids` as training records (keyed by instance id), in no particular order.
+    public static func trainingRecords(ids: [Int64], on executor: some SQLExecutor) async throws -> [TrainingRecord] {
+        try await executor.rows("""
+            SELECT s.id, n.text, s.input, s.output
+            FROM instances s JOIN instructions n ON n.id = s.instruction_id
+            WHERE s.id = ANY(\(SQLArray.integers(ids))::bigint[])
+            """, operation: "training_records").map { row throws(StoreError) in
+                TrainingRecord(key: try row.decode("id"), instruction: try row.decode("text"), input: try row.decode("input"),
+                               output: try row.decode("output"))
             }
     }
 
     /// The valid instances of the given instructions, in admission order then position.
     public static func valid(instructionIDs: [Int64], on executor: some SQLExecutor) async throws
-        -> [(instructionID: Int64, input: String, output: String)]
+        -> [(id: Int64, instructionID: Int64, input: String, output: String)]
     {
         try await executor.rows("""
-            SELECT s.instruction_id, s.input, s.output FROM instances s
+            SELECT s.id, s.instruction_id, s.input, s.output FROM instances s
             JOIN instructions n ON n.id = s.instruction_id
             WHERE s.instruction_id = ANY(\(SQLArray.integers(instructionIDs))::bigint[]) AND s.status = 'valid'
             ORDER BY n.admission_seq, s.position
             """, operation: "export_instances").map { row throws(StoreError) in
-                (instructionID: try row.decode("instruction_id"), input: try row.decode("input"), output: try row.decode("output"))
+                (id: try row.decode("id"), instructionID: try row.decode("instruction_id"), input: try row.decode("input"),
+                 output: try row.decode("output"))
             }
     }
 

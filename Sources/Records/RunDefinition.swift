@@ -38,7 +38,7 @@ public struct RunDefinition: Sendable, Hashable {
     /// Problems that make the definition unusable, in operator words (empty when it is fine).
     public var problems: [String] {
         var out: [String] = []
-        if name.allSatisfy(\.isWhitespace) { out.append("name: must not be empty") }
+        if let problem = RunName.problem(name) { out.append("name: '\(name)' \(problem)") }
         if target <= 0 { out.append("target: must be positive (got \(target))") }
         if !(0...1).contains(threshold) { out.append("threshold: must be between 0 and 1 (got \(threshold))") }
         if concurrency <= 0 { out.append("concurrency: must be positive (got \(concurrency))") }

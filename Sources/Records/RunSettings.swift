@@ -1,6 +1,6 @@
 // The settings of `runs.config` the stages read, with their defaults.
 
-import SelfInstruct
+public import SelfInstruct
 
 /// Settings from a run file that the stages read (`runs.config`); unknown keys are left for other readers.
 public struct RunSettings: Sendable, Hashable {
@@ -8,6 +8,11 @@ public struct RunSettings: Sendable, Hashable {
     public var validationFraction: Double = 0.05
     /// Most records per shard file.
     public var shardSize: Int = 10_000
+    /// The formats the shards are written in (`formats`: a list of names, or one string such as "all" or
+    /// "jsonl,sharegpt").
+    public var formats: [TrainingFormat] = [.jsonl]
+    /// The system prompt of the chat formats (`system_prompt`); nil writes none.
+    public var systemPrompt: String?
 
     public init() {}
 
@@ -33,6 +38,41 @@ public struct RunSettings: Sendable, Hashable {
                 throw RecordError(kind: "invalid_run_config", message: "shard_size must be a positive integer")
             }
             shardSize = size
+        }
+        switch value["formats"] {
+        case nil, .null?:
+            break
+        case .string(let text)?:
+            formats = try Self.formats(text)
+        case .array(let names)?:
+            var text: [String] = []
+            for name in names {
+                guard case .string(let name) = name else {
+                    throw RecordError(kind: "invalid_run_config", message: "formats must list format names as strings")
+                }
+                text.append(name)
+            }
+            formats = try Self.formats(text.joined(separator: ","))
+        default:
+            throw RecordError(kind: "invalid_run_config", message: "formats must be a list of format names or one string")
+        }
+        switch value["system_prompt"] {
+        case nil, .null?:
+            break
+        case .string(let text)?:
+            systemPrompt = text.isEmpty ? nil : text
+        default:
+            throw RecordError(kind: "invalid_run_config", message: "system_prompt must be a string")
+        }
+    }
+
+    private static func formats(_ text: String) throws(RecordError) -> [TrainingFormat] {
+        do {
+            let formats = try TrainingFormat.list(text)
+            guard !formats.isEmpty else { throw TrainingFormatError(name: text) }
+            return formats
+        } catch {
+            throw RecordError(kind: "invalid_run_config", message: "formats: \(error)")
         }
     }
 }

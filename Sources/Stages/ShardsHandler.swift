@@ -1,7 +1,9 @@
 // si-shards: once every admitted instruction of a run has its instance outcome, writes the run's valid
-// instances as JSONL shards plus `manifest.json` (counts and sha256 per file), records them in `shards`, marks
-// each instance with its split and shard, and completes the run. Files are written before the transaction and
-// are deterministic, so a retry or a redelivery after a crash rewrites the same bytes.
+// instances as shards in each of the run's formats, `dataset_info.json` for LLaMA-Factory and `manifest.json`
+// (counts, bytes and sha256 per file), records them in `shards`, marks each instance with its split and shard,
+// and completes the run. The texts are read a page at a time while writing, so memory does not grow with the
+// run. Files are written before the transaction and are deterministic, so a retry or a redelivery after a
+// crash rewrites the same bytes.
 
 import FileOutput
 public import Logging
@@ -16,9 +18,11 @@ public struct ShardsHandler: StageHandler {
     private let catalog: RunCatalog
     private let directory: String
 
-    /// The format every run gets; the other formats of architecture §8 come with the formats issue.
-    public static let format = "jsonl"
     public static let manifestName = "manifest.json"
+    /// LLaMA-Factory's dataset registry, naming each format's directories.
+    public static let datasetInfoName = "dataset_info.json"
+    /// Instances read per query while writing (their texts are all that is held).
+    static let pageSize = 1_000
 
     /// A handler writing below `directory` (one sub-directory per run, named after the run).
     public init(database: Database, catalog: RunCatalog, directory: String) {
@@ -56,35 +60,75 @@ public struct ShardsHandler: StageHandler {
             throw PermanentStageError(kind: "run_incomplete", message: "run \(runID) still has instructions without instance outcome")
         }
 
-        let records = try await InstancesTable.validRecords(runID: runID, on: database)
+        // Planned on instance and instruction ids alone; the texts come a page at a time while the files are written.
+        let keys = try await InstancesTable.validKeys(runID: runID, on: database)
         let plan = ShardPlan.make(
-            records: records, seed: run.seed, validationFraction: run.config.validationFraction, shardSize: run.config.shardSize)
+            records: keys, seed: run.seed, validationFraction: run.config.validationFraction, shardSize: run.config.shardSize)
         // `shards.path` is relative to the shards root, so the audit finds the files wherever the root is mounted.
         let relativeDirectory = Self.runDirectoryName(name)
         let runDirectory = directory + "/" + relativeDirectory
         try AtomicFileWriter.makeDirectories(runDirectory)
+        let formats = run.config.formats
+        var encoders = formats.map { TrainingFileEncoder(format: $0, systemPrompt: run.config.systemPrompt, seed: run.seed) }
         var written: [WrittenShard] = []
         for shard in plan {
-            var bytes: [UInt8] = []
-            for record in shard.records { bytes += record.jsonLine.utf8 }
-            try AtomicFileWriter.write(bytes, to: runDirectory + "/" + shard.fileName)
-            written.append(WrittenShard(
-                split: shard.split, number: shard.number, fileName: shard.fileName, path: relativeDirectory + "/" + shard.fileName,
-                records: shard.records.count, bytes: bytes.count, sha256: SHA256.hexDigest(ofBytes: bytes)))
+            var writers: [ShardFileWriter] = []
+            do {
+                for index in formats.indices {
+                    writers.append(try ShardFileWriter(directory: runDirectory, path: shard.path(format: formats[index])))
+                    try writers[index].append(encoders[index].beginFile())
+                }
+                var start = 0
+                while start < shard.keys.count {
+                    let ids = shard.keys[start..<min(start + Self.pageSize, shard.keys.count)].map(\.id)
+                    start += ids.count
+                    var page: [Int64: TrainingRecord] = [:]
+                    for record in try await InstancesTable.trainingRecords(ids: ids, on: database) { page[record.key] = record }
+                    for id in ids {
+                        guard let record = page[id] else {
+                            throw PermanentStageError(kind: "instance_vanished", message: "instance \(id) of run \(runID) is gone")
+                        }
+                        for index in formats.indices {
+                            let text = encoders[index].encode(record)
+                            try writers[index].append(text, records: text.isEmpty ? 0 : 1)
+                        }
+                    }
+                }
+                for index in formats.indices {
+                    try writers[index].append(encoders[index].footer)
+                    let sha256 = try writers[index].finish()
+                    written.append(WrittenShard(
+                        format: formats[index], split: shard.split, number: shard.number, path: writers[index].path,
+                        records: writers[index].records, bytes: writers[index].bytes, sha256: sha256))
+                }
+            } catch {
+                for writer in writers { writer.abandon() }
+                throw error
+            }
         }
+        let entries = formats.flatMap { format in
+            ShardSplit.allCases.filter { split in plan.contains { $0.split == split } }.map { split in
+                LlamaFactoryDatasetInfo.Entry(format: format, split: split, directory: PlannedShard.directory(format: format, split: split))
+            }
+        }
+        let datasetInfo = Array(LlamaFactoryDatasetInfo.json(
+            run: relativeDirectory, entries: entries, hasSystemPrompt: run.config.systemPrompt != nil).utf8)
+        try AtomicFileWriter.write(datasetInfo, to: runDirectory + "/" + Self.datasetInfoName)
         let manifest = Self.manifest(
             runName: name, runID: runID, recipe: run.recipe, seed: run.seed, settings: run.config,
-            instructions: Set(records.map(\.instructionID)).count, shards: written)
+            instructions: Set(keys.map(\.instructionID)).count, records: keys.count, shards: written,
+            datasetInfo: (entries: entries.count, bytes: datasetInfo.count, sha256: SHA256.hexDigest(ofBytes: datasetInfo)))
         try AtomicFileWriter.write(Array(manifest.utf8), to: runDirectory + "/" + Self.manifestName)
         logger.info("shards written", metadata: [
-            "si.records": "\(records.count)", "si.files": "\(written.count)", "si.directory": "\(runDirectory)",
+            "si.records": "\(keys.count)", "si.files": "\(written.count)", "si.directory": "\(runDirectory)",
+            "si.formats": "\(formats.map(\.rawValue).joined(separator: ","))",
         ])
 
         let files = written.map { shard in
-            ShardsTable.File(split: shard.split, number: shard.number, format: Self.format, path: shard.path,
-                             records: shard.records, bytes: shard.bytes, sha256: shard.sha256)
+            ShardsTable.File(split: shard.split, number: shard.number, format: shard.format.rawValue,
+                             path: relativeDirectory + "/" + shard.path, records: shard.records, bytes: shard.bytes, sha256: shard.sha256)
         }
-        let assignments = plan.map { shard in (split: shard.split, number: shard.number, ids: shard.records.map(\.id)) }
+        let assignments = plan.map { shard in (split: shard.split, number: shard.number, ids: shard.keys.map(\.id)) }
         return StageWork(write: { transaction in
             try await ShardsTable.replace(runID: runID, with: files, on: transaction)
             for assignment in assignments {
@@ -97,25 +141,30 @@ public struct ShardsHandler: StageHandler {
 
     /// One file written, as the manifest and the `shards` table describe it.
     struct WrittenShard: Sendable {
+        var format: TrainingFormat
         var split: ShardSplit
         var number: Int
-        var fileName: String
+        /// Relative to the run directory.
         var path: String
         var records: Int
         var bytes: Int
         var sha256: String
     }
 
-    /// The manifest: no timestamps, so a re-run writes the same bytes.
+    /// The manifest: every file of every format, then `dataset_info.json`; no timestamps, so a re-run writes the
+    /// same bytes.
     static func manifest(
-        runName: String, runID: Int64, recipe: Recipe, seed: UInt64, settings: RunSettings, instructions: Int,
-        shards: [WrittenShard]
+        runName: String, runID: Int64, recipe: Recipe, seed: UInt64, settings: RunSettings, instructions: Int, records: Int,
+        shards: [WrittenShard], datasetInfo: (entries: Int, bytes: Int, sha256: String)
     ) -> String {
-        let files = shards.map { shard in
-            "    {\"path\": \(JSONWriter.quoted(shard.fileName)), \"split\": \"\(shard.split.rawValue)\", \"shard\": \(shard.number), "
-                + "\"format\": \"\(format)\", \"records\": \(shard.records), \"bytes\": \(shard.bytes), \"sha256\": \"\(shard.sha256)\"}"
+        var files = shards.map { shard in
+            "    {\"path\": \(JSONWriter.quoted(shard.path)), \"format\": \"\(shard.format.rawValue)\", "
+                + "\"split\": \"\(shard.split.rawValue)\", \"shard\": \(shard.number), "
+                + "\"records\": \(shard.records), \"bytes\": \(shard.bytes), \"sha256\": \"\(shard.sha256)\"}"
         }
-        let total = shards.reduce(0) { $0 + $1.records }
+        files.append("    {\"path\": \"\(datasetInfoName)\", \"format\": \"dataset_info\", \"records\": \(datasetInfo.entries), "
+            + "\"bytes\": \(datasetInfo.bytes), \"sha256\": \"\(datasetInfo.sha256)\"}")
+        let formats = settings.formats.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
         return """
             {
               "run": \(JSONWriter.quoted(runName)),
@@ -124,8 +173,10 @@ public struct ShardsHandler: StageHandler {
               "seed": "\(seed)",
               "validation_fraction": \(settings.validationFraction),
               "shard_size": \(settings.shardSize),
+              "formats": [\(formats)],
+              "system_prompt": \(settings.systemPrompt.map { JSONWriter.quoted($0) } ?? "null"),
               "instructions": \(instructions),
-              "records": \(total),
+              "records": \(records),
               "files": [
             \(files.joined(separator: ",\n"))
               ]

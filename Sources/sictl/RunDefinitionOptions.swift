@@ -4,7 +4,7 @@ import SelfInstruct
 
 /// The flags that define a run, shared by `run create` and `run estimate`; a run file gives the same keys.
 struct RunDefinitionOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Unique run name.", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp("Unique run name: \(RunName.rule).", valueName: "name"))
     var name: String?
 
     @Option(name: .long, help: ArgumentHelp("self-instruct or alpaca.", valueName: "recipe"))
@@ -40,6 +40,14 @@ struct RunDefinitionOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Teacher price in USD per million completion tokens.", valueName: "usd-per-m"))
     var priceCompletion: Double?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Shard formats, comma-separated or all: jsonl (default), alpaca-json, self-instruct, openai-chat, sharegpt.",
+        valueName: "list"))
+    var format: String?
+
+    @Option(name: .long, help: ArgumentHelp("The system turn of the openai-chat and sharegpt shards (default: none).", valueName: "text"))
+    var systemPrompt: String?
+
     @Option(name: .long, help: ArgumentHelp("A JSON run file with the keys above.", valueName: "file"))
     var runFile: String?
 
@@ -57,6 +65,35 @@ struct RunDefinitionOptions: ParsableArguments {
             if let value, !(value.isFinite && value >= 0) { throw ValidationError("\(flag) must be a non-negative number (got \(value))") }
         }
         if let budgetTokens, budgetTokens <= 0 { throw ValidationError("--budget-tokens must be positive (got \(budgetTokens))") }
+        if let format {
+            do {
+                _ = try TrainingFormat.list(format)
+            } catch {
+                throw ValidationError("--format: \(error)")
+            }
+        }
+    }
+
+    /// The run file's object with the flags that are kept in `runs.config` set over it, checked as the stages
+    /// will read it.
+    private func configJSON(_ file: RunFile) throws(CommandFailure) -> String {
+        var config: JSONValue
+        do {
+            config = try JSONReader.parse(Array(file.json.utf8))
+        } catch {
+            throw CommandFailure(description: "\(runFile ?? "flags"): \(error)")
+        }
+        if let format {
+            config = config.setting("formats", to: .array(((try? TrainingFormat.list(format)) ?? []).map { .string($0.rawValue) }))
+        }
+        if let systemPrompt { config = config.setting("system_prompt", to: .string(systemPrompt)) }
+        let text = config.jsonText
+        do {
+            _ = try RunSettings(json: text)
+        } catch {
+            throw CommandFailure(description: "\(runFile ?? "flags"): \(error.message)")
+        }
+        return text
     }
 
     /// The flags of `required` that are missing when no run file is given.
@@ -97,7 +134,7 @@ struct RunDefinitionOptions: ParsableArguments {
         let definition = RunDefinition(
             name: name, recipe: chosenRecipe, target: chosenTarget, seed: seed ?? file.seed ?? 0,
             threshold: threshold ?? file.threshold ?? 0.7, concurrency: concurrency ?? file.concurrency ?? 8,
-            teacherModel: model ?? file.model, configJSON: file.json, seeds: seedFile.tasks,
+            teacherModel: model ?? file.model, configJSON: try configJSON(file), seeds: seedFile.tasks,
             budget: RunBudget.capping(usd: budgetUsd ?? file.budgetUSD, tokens: budgetTokens ?? file.budgetTokens),
             prices: TokenPrices.given(
                 promptPerMillion: pricePrompt ?? file.pricePrompt, completionPerMillion: priceCompletion ?? file.priceCompletion))

@@ -89,7 +89,8 @@ public struct SHA256: Sendable {
         hex(hash(bytes))
     }
 
-    private static func hex(_ digest: [UInt8]) -> String {
+    /// A digest in lower-case hexadecimal.
+    public static func hex(_ digest: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(digest.count * 2)

@@ -26,7 +26,8 @@ import Testing
         let pipeline = try PipelineProcesses(faults: Self.faults)
         defer { pipeline.shutdown() }
         try pipeline.startStages(recipe: "self-instruct", replicas: 2)
-        try pipeline.createAndStart(name: "e2e-si", recipe: "self-instruct", seeds: exampleSeedsPath, target: 300, concurrency: 6)
+        try pipeline.createAndStart(name: "e2e-si", recipe: "self-instruct", seeds: exampleSeedsPath, target: 300, concurrency: 6,
+                                    options: ["--format", "all", "--system-prompt", "You write training data."])
         try pipeline.waitUntilCompleted(name: "e2e-si", timeout: .seconds(420))
 
         try Self.expectAuditPasses(pipeline, run: "e2e-si")
@@ -50,6 +51,52 @@ import Testing
         let manifest = try Self.manifest(pipeline, run: "e2e-si")
         #expect(manifest["records"] as? Int == valid)
         #expect(valid > 300, "about 1.5 valid instances per instruction expected, got \(valid)")
+        try Self.expectEveryFormatLoads(pipeline, run: "e2e-si")
+        try Self.expectExportsRepeatByteForByte(pipeline, run: "e2e-si")
+    }
+
+    /// The repository's checker of written training data (Tools/formats), run with the test venv's Python, which
+    /// has Hugging Face `datasets`: every file of every format loads with `load_dataset("json")`, the chat lines
+    /// pass OpenAI's fine-tuning format rules, dataset_info.json has LLaMA-Factory's keys, no instruction is in
+    /// both splits, and sizes, sha256 and counts match the manifest.
+    static func expectEveryFormatLoads(_ pipeline: PipelineProcesses, run: String) throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let python = environment["SI_TEST_DATASETS_PYTHON"] else {
+            #expect(environment["SI_TEST_REQUIRE_SERVICES"] != "1", "SI_TEST_DATASETS_PYTHON is not set (deploy/local/test.sh sets it)")
+            return
+        }
+        let checker = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Tools/formats/check_training_files.py").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [checker, pipeline.shardsDirectory.appendingPathComponent(run).path,
+                             "--expect-formats", "jsonl,alpaca-json,self-instruct,openai-chat,sharegpt"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        print("check_training_files:\n\(text)")
+        #expect(process.terminationStatus == 0, "the training files failed their consumers' checks:\n\(text)")
+        let manifest = try Self.manifest(pipeline, run: run)
+        let files = try #require(manifest["files"] as? [[String: Any]])
+        #expect(Set(files.compactMap { $0["format"] as? String })
+                == ["jsonl", "alpaca-json", "self-instruct", "openai-chat", "sharegpt", "dataset_info"])
+    }
+
+    /// `sictl export` writes the same bytes twice, in every format.
+    static func expectExportsRepeatByteForByte(_ pipeline: PipelineProcesses, run: String) throws {
+        for format in ["jsonl", "alpaca-json", "self-instruct", "openai-chat", "sharegpt"] {
+            var bytes: [Data] = []
+            for attempt in 0..<2 {
+                let path = pipeline.shardsDirectory.appendingPathComponent("export-\(format)-\(attempt)").path
+                let export = try pipeline.sictl(["export", run, "--format", format, "--output", path])
+                #expect(export.status == 0, "\(export.stderr)")
+                bytes.append(try Data(contentsOf: URL(fileURLWithPath: path)))
+            }
+            #expect(bytes[0] == bytes[1] && !bytes[0].isEmpty, "\(format): two exports differ")
+        }
     }
 
     @Test func alpacaRecipeEndToEnd() throws {

@@ -184,10 +184,10 @@ final class PipelineProcesses {
         }
     }
 
-    /// Creates and starts a run from `seeds`; returns its name.
-    func createAndStart(name: String, recipe: String, seeds: String, target: Int, concurrency: Int) throws {
+    /// Creates and starts a run from `seeds` (`options` go to `run create` as they are).
+    func createAndStart(name: String, recipe: String, seeds: String, target: Int, concurrency: Int, options: [String] = []) throws {
         let created = try sictl(["run", "create", "--name", name, "--recipe", recipe, "--seeds", seeds,
-                                 "--target", String(target), "--concurrency", String(concurrency), "--seed", "11"])
+                                 "--target", String(target), "--concurrency", String(concurrency), "--seed", "11"] + options)
         guard created.status == 0 else { throw Failure("run create: \(created.stderr)") }
         let start = try sictl(["run", "start", name])
         guard start.status == 0 else { throw Failure("run start: \(start.stderr)") }

@@ -14,6 +14,8 @@
 #   --name NAME         run name (default <recipe>-<timestamp>)
 #   --faults SPEC       simulator faults, e.g. 429=0.05,503=0.02 (default none)
 #   --latency SPEC      simulator latency, e.g. fixed:50 (default none)
+#   --format LIST       shard formats of the run, comma-separated or all (default jsonl; see sictl run create --help)
+#   --system-prompt T   the system turn of the openai-chat and sharegpt shards
 #
 #   A real teacher instead of the simulator (any OpenAI-compatible /v1/completions server):
 #   --teacher-url URL   its base URL, e.g. https://api.openai.com or http://127.0.0.1:8080 (no simulator starts)
@@ -29,7 +31,9 @@
 #
 #   --out DIR           where logs and shards go (default out/)
 #   --debug             use a debug build (faster to build, slower to run)
-#   --report            at the end print wall time, audit time, per-stage messages/s, teacher calls, peak RSS per worker
+#   --report            at the end print wall time, audit time, per-stage messages/s, teacher calls, peak RSS per
+#                       worker, the time from the last instance outcome to the run's completion (sharding), and
+#                       `sictl export` in each of the five formats: wall time and peak RSS (files in OUT/export/)
 #   -h, --help          this text
 #
 # Examples:
@@ -47,7 +51,7 @@ cd "$(dirname "$0")/../.."
 root="$(pwd)"
 
 recipe=self-instruct target=500 seeds=examples/seed_tasks.jsonl replicas=1 run_concurrency=8 worker_concurrency=8
-name="" faults="" latency="" out_dir=out configuration=release report=0
+name="" faults="" latency="" out_dir=out configuration=release report=0 formats="" system_prompt=""
 teacher_url="" model="" api_key_file="" context_tokens="" price_prompt="" price_completion="" budget_usd="" budget_tokens=""
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -60,6 +64,8 @@ while [ $# -gt 0 ]; do
         --name) name="$2"; shift 2 ;;
         --faults) faults="$2"; shift 2 ;;
         --latency) latency="$2"; shift 2 ;;
+        --format) formats="$2"; shift 2 ;;
+        --system-prompt) system_prompt="$2"; shift 2 ;;
         --teacher-url) teacher_url="$2"; shift 2 ;;
         --model) model="$2"; shift 2 ;;
         --api-key-file) api_key_file="$2"; shift 2 ;;
@@ -232,6 +238,8 @@ run_options=()
 [ -n "$price_prompt" ] && run_options+=(--price-prompt "$price_prompt" --price-completion "$price_completion")
 [ -n "$budget_usd" ] && run_options+=(--budget-usd "$budget_usd")
 [ -n "$budget_tokens" ] && run_options+=(--budget-tokens "$budget_tokens")
+[ -n "$formats" ] && run_options+=(--format "$formats")
+[ -n "$system_prompt" ] && run_options+=(--system-prompt "$system_prompt")
 "$sictl" run create --name "$name" --recipe "$recipe" --seeds "$seeds" --target "$target" \
     --concurrency "$run_concurrency" ${run_options[@]+"${run_options[@]}"} >&2
 "$sictl" run start "$name" >&2
@@ -293,7 +301,29 @@ SELECT 'stage ' || stage || ': ' || count(*) || ' messages in '
        || round(extract(epoch FROM max(processed_at) - min(processed_at))::numeric, 1) || ' s = '
        || round(count(*) / greatest(extract(epoch FROM max(processed_at) - min(processed_at)), 0.001)::numeric, 1) || ' msg/s'
 FROM processed_messages WHERE run_id = (SELECT id FROM runs WHERE name = '$name') GROUP BY stage ORDER BY stage;
+SELECT 'sharding ' || round(extract(epoch FROM r.finished_at - o.last_outcome)::numeric, 1)
+       || ' s from the last instance outcome to completed (' || p.records_sharded || ' records, formats '
+       || coalesce(r.config->>'formats', '["jsonl"]') || ')'
+FROM runs r
+JOIN si_run_progress p ON p.run_id = r.id
+CROSS JOIN LATERAL (SELECT max(processed_at) AS last_outcome FROM processed_messages
+                    WHERE run_id = r.id AND stage = CASE r.recipe WHEN 'alpaca' THEN 'filter.instructions' ELSE 'filter.instances' END) o
+WHERE r.name = '$name';
 SQL
+    # Each export as its own process, timed with its peak RSS (getrusage of the finished child).
+    mkdir -p "$out_dir/export"
+    for format in jsonl alpaca-json self-instruct openai-chat sharegpt; do
+        python3 - "$sictl" export "$name" --format "$format" --output "$out_dir/export/$name.$format" <<'PY'
+import resource, subprocess, sys, time
+started = time.monotonic()
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+wall = time.monotonic() - started
+peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+if done.returncode != 0:
+    sys.exit(f"report: export --format {sys.argv[5]} failed: {done.stderr.strip()}")
+print(f"report: export {sys.argv[5]}: {wall:.2f} s, peak RSS {peak_mb:.1f} MB; {done.stderr.strip()}")
+PY
+    done
 fi
 
 # si-shards names the directory after the run; a name with characters outside [A-Za-z0-9._-] has them replaced

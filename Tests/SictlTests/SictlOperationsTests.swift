@@ -266,7 +266,7 @@ import Testing
 
             let badFormat = try Self.run(["export", "export-run", "--format", "csv"], environment: env)
             #expect(badFormat.status == 64)
-            #expect(badFormat.stderr.contains("--format must be jsonl or alpaca-json"))
+            #expect(badFormat.stderr.contains("--format must be jsonl, alpaca-json, self-instruct, openai-chat, sharegpt (got 'csv')"))
         }
     }
 

@@ -236,16 +236,30 @@ public enum InstructionsTable {
     }
 
     /// True when the run admitted its target and no admitted instruction still waits for its instance outcome
-    /// (two index probes).
+    /// (two index probes). The second is an ordered LIMIT 1 on `instructions_awaiting_instances_id`: written as
+    /// NOT EXISTS, once statistics existed the planner multiplied the two conditions' selectivities, expected
+    /// tens of thousands of matches and scanned the whole table (161 ms a probe at 200K rows, once a second).
     public static func runIsComplete(runID: Int64, target: Int, on executor: some SQLExecutor) async throws -> Bool {
         try await executor.query("""
             SELECT EXISTS (SELECT 1 FROM instructions WHERE run_id = \(runID) AND admission_seq = \(Int32(clamping: target)))
-                   AND NOT EXISTS (SELECT 1 FROM instructions
-                                   WHERE run_id = \(runID) AND status = 'admitted' AND instance_outcome IS NULL) AS complete
+                   AND (SELECT id FROM instructions
+                        WHERE run_id = \(runID) AND status = 'admitted' AND instance_outcome IS NULL
+                        ORDER BY run_id, id LIMIT 1) IS NULL AS complete
             """, operation: "run_complete").singleRow().decode("complete", as: Bool.self)
     }
 
     // MARK: - Export and audit
+
+    /// The texts of the instructions with `ids`, by id.
+    public static func texts(ids: [Int64], on executor: some SQLExecutor) async throws -> [Int64: String] {
+        var texts: [Int64: String] = [:]
+        for row in try await executor.rows("""
+            SELECT id, text FROM instructions WHERE id = ANY(\(SQLArray.integers(ids))::bigint[])
+            """, operation: "instruction_texts") {
+            texts[try row.decode("id", as: Int64.self)] = try row.decode("text", as: String.self)
+        }
+        return texts
+    }
 
     /// Up to `limit` admitted instructions after sequence `after`, in admission order (keyset pagination).
     public static func admittedPage(runID: Int64, after: Int64, limit: Int, on executor: some SQLExecutor) async throws

@@ -21,8 +21,8 @@ public struct ShardsHandler: StageHandler {
     public static let manifestName = "manifest.json"
     /// LLaMA-Factory's dataset registry, naming each format's directories.
     public static let datasetInfoName = "dataset_info.json"
-    /// Instances read per query while writing (their texts are all that is held).
-    static let pageSize = 1_000
+    /// Instances read per query while writing: their texts (a few MB) are all that is held.
+    static let pageSize = 10_000
 
     /// A handler writing below `directory` (one sub-directory per run, named after the run).
     public init(database: Database, catalog: RunCatalog, directory: String) {
@@ -61,6 +61,8 @@ public struct ShardsHandler: StageHandler {
         }
 
         // Planned on instance and instruction ids alone; the texts come a page at a time while the files are written.
+        let clock = ContinuousClock()
+        let started = clock.now
         let keys = try await InstancesTable.validKeys(runID: runID, on: database)
         let plan = ShardPlan.make(
             records: keys, seed: run.seed, validationFraction: run.config.validationFraction, shardSize: run.config.shardSize)
@@ -82,12 +84,16 @@ public struct ShardsHandler: StageHandler {
                 while start < shard.keys.count {
                     let ids = shard.keys[start..<min(start + Self.pageSize, shard.keys.count)].map(\.id)
                     start += ids.count
-                    var page: [Int64: TrainingRecord] = [:]
-                    for record in try await InstancesTable.trainingRecords(ids: ids, on: database) { page[record.key] = record }
+                    var page: [Int64: (instructionID: Int64, input: String, output: String)] = [:]
+                    for instance in try await InstancesTable.contents(ids: ids, on: database) {
+                        page[instance.id] = (instance.instructionID, instance.input, instance.output)
+                    }
+                    let texts = try await InstructionsTable.texts(ids: Array(Set(page.values.map(\.instructionID))), on: database)
                     for id in ids {
-                        guard let record = page[id] else {
+                        guard let instance = page[id], let instruction = texts[instance.instructionID] else {
                             throw PermanentStageError(kind: "instance_vanished", message: "instance \(id) of run \(runID) is gone")
                         }
+                        let record = TrainingRecord(key: id, instruction: instruction, input: instance.input, output: instance.output)
                         for index in formats.indices {
                             let text = encoders[index].encode(record)
                             try writers[index].append(text, records: text.isEmpty ? 0 : 1)
@@ -119,9 +125,10 @@ public struct ShardsHandler: StageHandler {
             instructions: Set(keys.map(\.instructionID)).count, records: keys.count, shards: written,
             datasetInfo: (entries: entries.count, bytes: datasetInfo.count, sha256: SHA256.hexDigest(ofBytes: datasetInfo)))
         try AtomicFileWriter.write(Array(manifest.utf8), to: runDirectory + "/" + Self.manifestName)
-        logger.info("shards written", metadata: [
+        // At notice, so a benchmark's logs show where the end of a run goes.
+        logger.notice("shards written", metadata: [
             "si.records": "\(keys.count)", "si.files": "\(written.count)", "si.directory": "\(runDirectory)",
-            "si.formats": "\(formats.map(\.rawValue).joined(separator: ","))",
+            "si.formats": "\(formats.map(\.rawValue).joined(separator: ","))", "si.seconds": "\(started.duration(to: clock.now))",
         ])
 
         let files = written.map { shard in

@@ -239,7 +239,9 @@ public final class StageService<Handler: StageHandler>: Service {
             return true
         }
         let delay = retryBackoff.delay(attempt: attempt)
-        logger.info("attempt failed; retrying", metadata: [
+        // At notice: a repeated attempt repeats the whole handler (for si-shards, the whole run's files), and the
+        // benchmark's notice-level logs should show it.
+        logger.notice("attempt failed; retrying", metadata: [
             MetadataKey.errorKind: "\(Self.errorKind(error))", "error": "\(error)", "si.delay": "\(delay)",
         ])
         try? await Task.sleep(for: delay)

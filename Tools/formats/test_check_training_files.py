@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Self-test of check_training_files.py: hand-made run directories, one good and one per failure class.
 
-    .local/datasets-venv/bin/python Tools/formats/test_check_training_files.py
+    .local/datasets-venv/bin/python Tools/formats/test_check_training_files.py [--quiet]
 
 Each case writes a run directory in a temporary folder (records of all five formats, their manifest and
 dataset_info.json), breaks one thing, runs the checker and wants its exit code and messages: every expected
 message must be printed, and every FAIL line must be one of them (a break must not be reported as something
-else). Ends with 'N passed, N failed'; exits 1 when a case failed.
+else). Prints each case with the messages it got (--quiet: only the cases that failed), and ends with
+'N passed, N failed'; exits 1 when a case failed.
 """
 
 import contextlib
@@ -254,6 +255,9 @@ CASES = [
 ]
 
 
+QUIET = "--quiet" in sys.argv[1:]
+
+
 def run_case(name, arguments, checker_arguments, want_code, want):
     with tempfile.TemporaryDirectory(prefix="check-training-files-test-") as directory:
         write_run(directory, **arguments)
@@ -265,6 +269,8 @@ def run_case(name, arguments, checker_arguments, want_code, want):
     missing = [w for w in want if not any(w in f for f in fails)]
     unexpected = [f for f in fails if not any(w in f for w in want)]
     ok = code == want_code and not missing and not unexpected
+    if ok and QUIET:
+        return ok
     print(f"{'PASS' if ok else 'FAIL'} {name} (exit {code})")
     for line in fails:
         print(f"       {line}")
@@ -282,6 +288,8 @@ def run_command_line():
                                 capture_output=True, text=True)
     lines = result.stdout.replace(directory, "RUN").splitlines()
     ok = result.returncode == 0 and len(lines) == 14 and lines[-1] == "check_training_files: RUN ok"
+    if ok and QUIET:
+        return ok
     print(f"{'PASS' if ok else 'FAIL'} command line on the good run (exit {result.returncode})")
     for line in lines:
         print(f"       {line}")

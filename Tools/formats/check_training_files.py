@@ -122,7 +122,7 @@ def read_jsonl(data, where, problems):
         lines.pop()  # the newline that ends the last line
     for number, line in enumerate(lines, start=1):
         if line.strip() == "":
-            problems.add(where, "blank line (the OpenAI uploader rejects it; a record count by lines is off)", number)
+            problems.add(where, "blank line (JSON Lines has one record a line; counts by lines would be off)", number)
             continue
         try:
             value, end = DECODER.raw_decode(line)

@@ -18,7 +18,7 @@
 # SI_EPMD_PORT (54369); `env` prints the URLs with the ports in use.
 set -euo pipefail
 
-# Build and server packages; libcurl is for the Teacher adapter's build; python3-venv for deploy/local/llm.sh
+# Build and server packages; libcurl is for the Teacher adapter's build; python3-venv for deploy/local/llm.sh and pyvenv.sh
 # (Debian's python3 has no ensurepip without it, so `python3 -m venv` fails).
 PACKAGES=(postgresql libpq-dev rabbitmq-server librabbitmq-dev libcurl4-openssl-dev pkg-config python3-venv)
 RABBIT_BIN=/usr/lib/rabbitmq/bin

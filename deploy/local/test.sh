@@ -13,6 +13,10 @@
 # SI_TEST_AMQP_PORT 55674, SI_TEST_AMQP_DIST_PORT 55680, SI_TEST_EPMD_PORT 54370, or free ones where another
 # program holds those), apart from the development servers of deploy/local/services.sh; the teacher's pid and logs in $SI_TEST_LLM_STATE (default .local/test-llm),
 # on a free port, its venv in $SI_LLM_VENV (default .local/llm-venv, kept: installing needs PyPI once).
+# It also installs Hugging Face `datasets` (pinned, with pyarrow and pandas; no torch) into a venv of its own,
+# $SI_DATASETS_VENV (default .local/datasets-venv, kept; deploy/local/pyvenv.sh, half a minute to a minute
+# and 400 MB from PyPI when new), runs the self-test of Tools/formats/check_training_files.py with it, and exports
+# its python as SI_TEST_DATASETS_PYTHON: the tests run that checker on the shards a run writes.
 # SI_SWIFT_SCRATCH_PATH, when set, is the build directory (--scratch-path). Runs as root.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -68,6 +72,14 @@ export SI_TEST_REAL_TEACHER_CONTEXT_TOKENS=2048
 # Instruction lists usually stop early at a blank line; the bound is for the completion that does not.
 export SI_TEST_REAL_TEACHER_MAX_TOKENS="${SI_TEST_REAL_TEACHER_MAX_TOKENS:-200}"
 say "real teacher $SI_TEST_REAL_TEACHER_MODEL at $SI_TEST_REAL_TEACHER_URL up in $((SECONDS - started)) s"
+
+# The checker that proves each training-data format loads in its consumer (datasets.load_dataset, OpenAI's
+# format rules, LLaMA-Factory's dataset_info.json): its venv, then its self-test on hand-made run directories.
+started=$SECONDS
+SI_TEST_DATASETS_PYTHON="$("$root/deploy/local/pyvenv.sh" install)"
+export SI_TEST_DATASETS_PYTHON
+"$SI_TEST_DATASETS_PYTHON" Tools/formats/test_check_training_files.py --quiet
+say "datasets venv and the format checker's self-test took $((SECONDS - started)) s"
 
 # One type per source file, each named after it, and no SQL outside Records and Store (docs/architecture.md).
 python3 Tools/layout/check.py

@@ -44,6 +44,30 @@ struct SHA256Tests {
         }
     }
 
+    /// Contiguous chunks of every size (whole blocks compressed in place, the rest kept) give the digest of the
+    /// byte-by-byte path of a non-contiguous sequence and of a String.
+    @Test func chunkedContiguousNonContiguousAndTextAgree() {
+        let message = (0..<1_000).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 17) }
+        var bytewise = SHA256()
+        bytewise.update(message.lazy.map { $0 })
+        let expected = bytewise.finalize()
+        #expect(SHA256.hash(message) == expected)
+        for chunk in [1, 7, 63, 64, 65, 200, 999] {
+            var hasher = SHA256()
+            var start = 0
+            while start < message.count {
+                let end = min(start + chunk, message.count)
+                message[start..<end].withUnsafeBytes { hasher.update($0) }
+                start = end
+            }
+            #expect(hasher.finalize() == expected, "chunks of \(chunk)")
+        }
+        let text = String(repeating: "héllo wörld ", count: 90)
+        var fromText = SHA256()
+        fromText.update(text)
+        #expect(fromText.finalize() == SHA256.hash(Array(text.utf8)))
+    }
+
     @Test func paddingBoundaryVectors() {
         // 56 bytes: the length no longer fits in the first block, so padding spills into a second block.
         #expect(

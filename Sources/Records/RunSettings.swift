@@ -13,6 +13,8 @@ public struct RunSettings: Sendable, Hashable {
     public var formats: [TrainingFormat] = [.jsonl]
     /// The system prompt of the chat formats (`system_prompt`); nil writes none.
     public var systemPrompt: String?
+    /// Whether the instance filter runs the hygiene pass (`RecordHygiene`) on kept instances (`hygiene`).
+    public var hygiene: Bool = true
 
     public init() {}
 
@@ -38,6 +40,12 @@ public struct RunSettings: Sendable, Hashable {
                 throw RecordError(kind: "invalid_run_config", message: "shard_size must be a positive integer")
             }
             shardSize = size
+        }
+        if let member = value["hygiene"] {
+            guard case .bool(let on) = member else {
+                throw RecordError(kind: "invalid_run_config", message: "hygiene must be true or false")
+            }
+            hygiene = on
         }
         switch value["formats"] {
         case nil, .null?:

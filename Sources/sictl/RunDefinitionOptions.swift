@@ -48,6 +48,9 @@ struct RunDefinitionOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The system turn of the openai-chat and sharegpt shards (default: none).", valueName: "text"))
     var systemPrompt: String?
 
+    @Flag(name: .customLong("no-hygiene"), help: "Keep instances as the reference filter leaves them: no hygiene pass (run file: \"hygiene\": false).")
+    var noHygiene = false
+
     @Option(name: .long, help: ArgumentHelp("A JSON run file with the keys above.", valueName: "file"))
     var runFile: String?
 
@@ -87,7 +90,8 @@ struct RunDefinitionOptions: ParsableArguments {
             config = config.setting("formats", to: .array(((try? TrainingFormat.list(format)) ?? []).map { .string($0.rawValue) }))
         }
         if let systemPrompt { config = config.setting("system_prompt", to: .string(systemPrompt)) }
-        let text = config.jsonText
+        if noHygiene { config = config.setting("hygiene", to: .bool(false)) }
+        let text = JSONWriter.text(config)
         do {
             _ = try RunSettings(json: text)
         } catch {

@@ -31,7 +31,7 @@ struct RunFile {
         }
         var file = RunFile(json: String(decoding: bytes, as: UTF8.self))
         let known: Set<String> = ["name", "recipe", "seeds", "target", "seed", "threshold", "concurrency", "model", "budget_usd",
-                                 "budget_tokens", "price_prompt", "price_completion"]
+                                 "budget_tokens", "price_prompt", "price_completion", "hygiene"]
         for (key, member) in members where known.contains(key) {
             func fail(_ expected: String) -> CommandFailure {
                 CommandFailure(description: "\(path): field '\(key)': expected \(expected), found \(member.typeName)")
@@ -63,6 +63,8 @@ struct RunFile {
             case ("budget_tokens", .number(let text)):
                 guard let number = Int64(text), number > 0 else { throw fail("a positive integer") }
                 file.budgetTokens = number
+            case ("hygiene", .bool): break  // read by the stages from runs.config (RunSettings); checked here
+            case ("hygiene", _): throw fail("true or false")
             case ("name", _), ("recipe", _), ("model", _), ("seeds", _): throw fail("a string")
             case ("threshold", _), ("budget_usd", _), ("price_prompt", _), ("price_completion", _): throw fail("a number")
             default: throw fail("an integer")

@@ -56,19 +56,6 @@ public enum JSONValue: Sendable, Hashable {
 }
 
 extension JSONValue {
-    /// The value as compact JSON text: members in their order, numbers as written.
-    public var jsonText: String {
-        switch self {
-        case .null: "null"
-        case .bool(let value): value ? "true" : "false"
-        case .number(let text): text
-        case .string(let text): JSONWriter.quoted(text)
-        case .array(let items): "[" + items.map(\.jsonText).joined(separator: ", ") + "]"
-        case .object(let members):
-            "{" + members.map { JSONWriter.quoted($0.key) + ": " + $0.value.jsonText }.joined(separator: ", ") + "}"
-        }
-    }
-
     /// This object with `key` set to `value` (replacing every earlier member of that name, appended at the end).
     public func setting(_ key: String, to value: JSONValue) -> JSONValue {
         guard case .object(let members) = self else { return self }

@@ -25,6 +25,35 @@ public enum InstancesTable {
             """, operation: "instances_insert")
     }
 
+    /// Stores every record of an imported file as an instance of its instruction (`instructionIDs` parallel to
+    /// `instructions`), positions in file order, valid or rejected with the reason; batched multi-row inserts.
+    public static func insertImported(
+        _ instructions: [ImportedInstruction], instructionIDs: [Int64], runID: Int64, on executor: some SQLExecutor
+    ) async throws {
+        let perStatement = InstructionsTable.importBatch(columns: 6)
+        var rows: [SQLQuery] = []
+        func flush() async throws {
+            guard !rows.isEmpty else { return }
+            try await executor.execute("""
+                INSERT INTO instances (run_id, instruction_id, position, input, output, status, reject_reason, decided_at)
+                SELECT \(runID), v.instruction_id, v.position, v.input, v.output, v.status, v.reason, now()
+                FROM (VALUES \(fragment: SQLQuery.joined(rows, separator: ", "))) AS v(instruction_id, position, input, output, status, reason)
+                """, operation: "import_instances")
+            rows.removeAll(keepingCapacity: true)
+        }
+        for (instruction, id) in zip(instructions, instructionIDs) {
+            for (position, instance) in instruction.instances.enumerated() {
+                let reason = instance.status.rejectReason
+                rows.append("""
+                    (\(id), \(Int32(clamping: position)), \(instance.input)::text, \(instance.output)::text,
+                     \(reason == nil ? "valid" : "rejected"), \(reason)::text)
+                    """)
+                if rows.count == perStatement { try await flush() }
+            }
+        }
+        try await flush()
+    }
+
     /// The run's valid instances with their instruction text, in admission order then position.
     public static func validRecords(runID: Int64, on executor: some SQLExecutor) async throws -> [ShardRecord] {
         try await executor.rows("""

@@ -160,6 +160,49 @@ public enum InstructionsTable {
             }
     }
 
+    // MARK: - Import
+
+    /// Rows per statement of an import: PostgreSQL takes at most 65,535 parameters per statement.
+    static func importBatch(columns: Int) -> Int { 60_000 / columns }
+
+    /// Stores the decided instructions of an imported file (`sictl import`), in batched multi-row inserts; returns
+    /// their ids, parallel to `instructions`. Decisions and instance outcomes are written as the filter stages
+    /// write them; the position is the instruction's index in the file.
+    public static func insertImported(
+        _ instructions: [ImportedInstruction], runID: Int64, on executor: some SQLExecutor
+    ) async throws -> [Int64] {
+        var ids = [Int64](repeating: 0, count: instructions.count)
+        var start = 0
+        while start < instructions.count {
+            let batch = instructions[start..<min(start + importBatch(columns: 8), instructions.count)]
+            let rows: [SQLQuery] = batch.map { instruction in
+                var sequence: Int32?
+                var reason: AdmissionRejection?
+                var nearest: String?
+                var score: Double?
+                switch instruction.decision {
+                case .admitted(let number): sequence = Int32(clamping: number)
+                case .rejected(let why, let match, let value): (reason, nearest, score) = (why, match, value)
+                }
+                return """
+                    (\(Int32(clamping: instruction.position)), \(instruction.text), \(sequence == nil ? "rejected" : "admitted"),
+                     \(sequence)::int, \(reason)::text, \(nearest)::text, \(score)::float8, \(instruction.instanceOutcome)::text)
+                    """
+            }
+            for row in try await executor.rows("""
+                INSERT INTO instructions (run_id, position, text, status, admission_seq, reject_reason, nearest_match,
+                                          nearest_score, instance_outcome, decided_at)
+                SELECT \(runID), v.position, v.text, v.status, v.seq, v.reason, v.nearest, v.score, v.outcome, now()
+                FROM (VALUES \(fragment: SQLQuery.joined(rows, separator: ", "))) AS v(position, text, status, seq, reason, nearest, score, outcome)
+                RETURNING id, position
+                """, operation: "import_instructions") {
+                ids[try row.decode("position", as: Int.self)] = try row.decode("id", as: Int64.self)
+            }
+            start = batch.endIndex
+        }
+        return ids
+    }
+
     // MARK: - Later stages
 
     /// Admitted instruction `id` of run `runID` with its classification and its run's status. Anything but an

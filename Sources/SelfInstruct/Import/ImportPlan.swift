@@ -8,7 +8,7 @@ public struct ImportPlan: Sendable {
     /// Records whose text cannot be stored (PostgreSQL text holds no U+0000), by line.
     public var problems: [InputProblem] = []
     /// Per reason, removals and normalisations, in `HygieneReason.allCases` order; only reasons that applied.
-    public var hygiene: [HygieneTally] = []
+    public var hygiene: [ImportHygieneTally] = []
     public var records = 0
 
     /// Decides every record. `hygiene` false stores the records as read; `progress` is called with (instructions
@@ -19,7 +19,7 @@ public struct ImportPlan: Sendable {
     ) -> ImportPlan {
         var plan = ImportPlan()
         plan.records = records.count
-        var tallies: [HygieneReason: HygieneTally] = [:]
+        var tallies: [HygieneReason: ImportHygieneTally] = [:]
         var groupOf: [ScalarKey: Int] = [:]
         // Per group: its kept (input, output) pairs, to find exact duplicates.
         var seenPairs: [Set<[ScalarKey]>] = []
@@ -31,11 +31,11 @@ public struct ImportPlan: Sendable {
                 switch RecordHygiene.check(instruction: record.instruction, input: record.input, output: record.output) {
                 case .remove(let reason):
                     status = .removed(reason)
-                    tallies[reason, default: HygieneTally(reason: reason)].add(record)
+                    tallies[reason, default: ImportHygieneTally(reason: reason)].add(record)
                 case .keep(let fixedInstruction, let fixedInput, let fixedOutput, let fixes):
                     (instruction, input, output) = (fixedInstruction, fixedInput, fixedOutput)
                     status = .valid(fixes: fixes)
-                    for fix in fixes { tallies[fix, default: HygieneTally(reason: fix)].add(record) }
+                    for fix in fixes { tallies[fix, default: ImportHygieneTally(reason: fix)].add(record) }
                 }
             }
             for (field, text) in [("instruction", instruction), ("input", input), ("output", output)]

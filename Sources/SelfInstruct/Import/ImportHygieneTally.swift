@@ -1,5 +1,5 @@
 /// How often one hygiene reason applied during an import, with the first few records it applied to (as read).
-public struct HygieneTally: Sendable, Hashable {
+public struct ImportHygieneTally: Sendable, Hashable {
     public var reason: HygieneReason
     public var count: Int
     public var examples: [ImportRecord]

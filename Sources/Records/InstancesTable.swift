@@ -7,37 +7,53 @@ public import Store
 /// Every statement over `instances`.
 public enum InstancesTable {
     /// Records one instruction's filtered instances (valid, or rejected with the reason) in one statement,
-    /// positions in kept-then-dropped order; a redelivery inserts nothing twice.
+    /// positions in kept, hygiene-removed, dropped order; a redelivery inserts nothing twice. `fixes[i]` are the
+    /// normalising hygiene reasons applied to `kept[i]` (missing entries mean none).
     public static func insert(
-        kept: [TaskInstance], dropped: [DroppedInstance], runID: Int64, instructionID: Int64, on executor: some SQLExecutor
+        kept: [TaskInstance], fixes: [[HygieneReason]] = [], removed: [HygieneRemoval] = [], dropped: [DroppedInstance],
+        runID: Int64, instructionID: Int64, on executor: some SQLExecutor
     ) async throws {
         var rows: [SQLQuery] = kept.enumerated().map { position, instance in
-            "(\(runID), \(instructionID), \(Int32(position)), \(instance.input), \(instance.output), 'valid', NULL::text, now())"
+            let applied = position < fixes.count ? fixes[position].map(\.rawValue) : []
+            return """
+                (\(runID), \(instructionID), \(Int32(position)), \(instance.input), \(instance.output), 'valid', NULL::text, \
+                \(SQLArray.text(applied))::text[], now())
+                """
+        }
+        rows += removed.enumerated().map { offset, removal in
+            """
+            (\(runID), \(instructionID), \(Int32(kept.count + offset)), \(removal.instance.input), \(removal.instance.output), \
+            'rejected', \(removal.reason), '{}'::text[], now())
+            """
         }
         rows += dropped.enumerated().map { offset, dropped in
-            "(\(runID), \(instructionID), \(Int32(kept.count + offset)), \(dropped.instance.input), \(dropped.instance.output), 'rejected', \(dropped.reason), now())"
+            """
+            (\(runID), \(instructionID), \(Int32(kept.count + removed.count + offset)), \(dropped.instance.input), \
+            \(dropped.instance.output), 'rejected', \(dropped.reason), '{}'::text[], now())
+            """
         }
         guard !rows.isEmpty else { return }
         try await executor.execute("""
-            INSERT INTO instances (run_id, instruction_id, position, input, output, status, reject_reason, decided_at)
+            INSERT INTO instances (run_id, instruction_id, position, input, output, status, reject_reason, hygiene_fixes, decided_at)
             VALUES \(fragment: SQLQuery.joined(rows, separator: ", "))
             ON CONFLICT (instruction_id, position) DO NOTHING
             """, operation: "instances_insert")
     }
 
     /// Stores every record of an imported file as an instance of its instruction (`instructionIDs` parallel to
-    /// `instructions`), positions in file order, valid or rejected with the reason; batched multi-row inserts.
+    /// `instructions`), positions in file order, valid (with the hygiene normalisations applied to it) or rejected
+    /// with the reason; batched multi-row inserts.
     public static func insertImported(
         _ instructions: [ImportedInstruction], instructionIDs: [Int64], runID: Int64, on executor: some SQLExecutor
     ) async throws {
-        let perStatement = InstructionsTable.importBatch(columns: 6)
+        let perStatement = InstructionsTable.importBatch(columns: 7)
         var rows: [SQLQuery] = []
         func flush() async throws {
             guard !rows.isEmpty else { return }
             try await executor.execute("""
-                INSERT INTO instances (run_id, instruction_id, position, input, output, status, reject_reason, decided_at)
-                SELECT \(runID), v.instruction_id, v.position, v.input, v.output, v.status, v.reason, now()
-                FROM (VALUES \(fragment: SQLQuery.joined(rows, separator: ", "))) AS v(instruction_id, position, input, output, status, reason)
+                INSERT INTO instances (run_id, instruction_id, position, input, output, status, reject_reason, hygiene_fixes, decided_at)
+                SELECT \(runID), v.instruction_id, v.position, v.input, v.output, v.status, v.reason, v.fixes, now()
+                FROM (VALUES \(fragment: SQLQuery.joined(rows, separator: ", "))) AS v(instruction_id, position, input, output, status, reason, fixes)
                 """, operation: "import_instances")
             rows.removeAll(keepingCapacity: true)
         }
@@ -46,12 +62,53 @@ public enum InstancesTable {
                 let reason = instance.status.rejectReason
                 rows.append("""
                     (\(id), \(Int32(clamping: position)), \(instance.input)::text, \(instance.output)::text,
-                     \(reason == nil ? "valid" : "rejected"), \(reason)::text)
+                     \(reason == nil ? "valid" : "rejected"), \(reason)::text, \(SQLArray.text(instance.status.fixes.map(\.rawValue)))::text[])
                     """)
                 if rows.count == perStatement { try await flush() }
             }
         }
         try await flush()
+    }
+
+    /// Per hygiene reason, how many of the run's instances it removed or normalised and the first `examples` of
+    /// them (by instance id), in `HygieneReason` declaration order; reasons that never applied are left out.
+    public static func hygieneTallies(runID: Int64, examples: Int, on executor: some SQLExecutor) async throws -> [HygieneTally] {
+        let rows = try await executor.rows("""
+            WITH hits AS (
+                SELECT s.id, s.instruction_id, s.input, s.output, s.reject_reason AS reason
+                FROM instances s
+                WHERE s.run_id = \(runID) AND s.status = 'rejected' AND s.reject_reason LIKE 'hygiene%'
+                UNION ALL
+                SELECT s.id, s.instruction_id, s.input, s.output, f.reason
+                FROM instances s CROSS JOIN LATERAL unnest(s.hygiene_fixes) AS f (reason)
+                WHERE s.run_id = \(runID) AND s.hygiene_fixes <> '{}'
+            ), ranked AS (
+                SELECT h.*, count(*) OVER (PARTITION BY h.reason) AS total,
+                       row_number() OVER (PARTITION BY h.reason ORDER BY h.id) AS rank
+                FROM hits h
+            )
+            SELECT r.reason, r.total, r.id, n.text, r.input, r.output
+            FROM ranked r JOIN instructions n ON n.id = r.instruction_id
+            WHERE r.rank <= \(Int32(clamping: max(examples, 1)))
+            ORDER BY r.reason, r.rank
+            """, operation: "hygiene_tallies")
+        var tallies: [HygieneReason: HygieneTally] = [:]
+        for row in rows {
+            // A reason code this build does not know (a newer writer) is left out rather than failing the read.
+            guard let reason = HygieneReason(rawValue: try row.decode("reason", as: String.self)) else { continue }
+            let example = HygieneTally.Example(
+                instanceID: try row.decode("id"), instruction: try row.decode("text"), input: try row.decode("input"),
+                output: try row.decode("output"))
+            let total: Int = try row.decode("total")
+            tallies[reason, default: HygieneTally(reason: reason, count: total, examples: [])].examples.append(example)
+        }
+        return HygieneReason.allCases.compactMap { reason in
+            tallies[reason].map { tally in
+                var tally = tally
+                tally.examples = Array(tally.examples.prefix(max(examples, 0)))
+                return tally
+            }
+        }
     }
 
     /// The run's valid instances with their instruction text, in admission order then position.

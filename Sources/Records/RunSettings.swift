@@ -8,6 +8,8 @@ public struct RunSettings: Sendable, Hashable {
     public var validationFraction: Double = 0.05
     /// Most records per shard file.
     public var shardSize: Int = 10_000
+    /// Whether the instance filter runs the hygiene pass (`RecordHygiene`) on kept instances (`hygiene`).
+    public var hygiene: Bool = true
 
     public init() {}
 
@@ -33,6 +35,12 @@ public struct RunSettings: Sendable, Hashable {
                 throw RecordError(kind: "invalid_run_config", message: "shard_size must be a positive integer")
             }
             shardSize = size
+        }
+        if let member = value["hygiene"] {
+            guard case .bool(let on) = member else {
+                throw RecordError(kind: "invalid_run_config", message: "hygiene must be true or false")
+            }
+            hygiene = on
         }
     }
 }

@@ -1,6 +1,8 @@
 // The instance filter in si-filter (spec §1.4): parses and filters one instruction's instances and records every
 // instance (valid, or rejected with its reason) and the instruction's outcome. Alpaca's instances, written with
-// the instruction, come straight here.
+// the instruction, come straight here. After the reference rules, the hygiene pass (`RecordHygiene`, run setting
+// `hygiene`, on by default) removes or normalises each kept instance: the reference never looked at instance
+// text, which is where the released Alpaca data has its defects.
 
 public import Logging
 public import Records
@@ -49,14 +51,49 @@ public struct FilterInstancesHandler: StageHandler {
             // The Alpaca parser already dropped a cut-off last item, so the instance counts as complete here.
             result = filter.apply(to: [TaskInstance(input: instruction.input ?? "", output: output)], finishReason: .stop, random: &random)
         }
-        let outcome: InstanceOutcome = result.kept.isEmpty ? .noInstances : .generated
-        logger.debug("instances filtered", metadata: ["si.kept": "\(result.kept.count)", "si.dropped": "\(result.dropped.count)"])
+        let hygiene = run.config.hygiene
+            ? Self.hygiene(result.kept, instruction: instruction.text)
+            : HygieneOutcome(kept: result.kept, fixes: [], removed: [])
+        let outcome: InstanceOutcome = hygiene.kept.isEmpty ? .noInstances : .generated
+        logger.debug("instances filtered", metadata: [
+            "si.kept": "\(hygiene.kept.count)", "si.dropped": "\(result.dropped.count)", "si.hygiene_removed": "\(hygiene.removed.count)",
+        ])
         let runID = run.id
         return StageWork(write: { transaction in
             try await InstancesTable.insert(
-                kept: result.kept, dropped: result.dropped, runID: runID, instructionID: instruction.id, on: transaction)
+                kept: hygiene.kept, fixes: hygiene.fixes, removed: hygiene.removed, dropped: result.dropped, runID: runID,
+                instructionID: instruction.id, on: transaction)
             try await InstructionsTable.recordInstanceOutcome(outcome, id: instruction.id, on: transaction)
             return []
         })
+    }
+
+    /// The instances the hygiene pass kept (normalised), the reasons applied to each, and those it removed.
+    struct HygieneOutcome {
+        var kept: [TaskInstance]
+        var fixes: [[HygieneReason]]
+        var removed: [HygieneRemoval]
+    }
+
+    /// Runs `RecordHygiene` on each kept instance. The instruction is only read: it was admitted and is stored
+    /// once for all its instances, so a control character in it is not rewritten here, and
+    /// `hygiene_control_characters` counts an instance only when its own input or output changed.
+    static func hygiene(_ instances: [TaskInstance], instruction: String) -> HygieneOutcome {
+        var outcome = HygieneOutcome(kept: [], fixes: [], removed: [])
+        for instance in instances {
+            switch RecordHygiene.check(instruction: instruction, input: instance.input, output: instance.output) {
+            case .remove(let reason):
+                outcome.removed.append(HygieneRemoval(instance: instance, reason: reason))
+            case .keep(_, let input, let output, var fixes):
+                let cleaned = TaskInstance(input: input, output: output)
+                if fixes.contains(.controlCharacters), output == instance.output,
+                   fixes.contains(.noInputMarker) || input == instance.input {
+                    fixes.removeAll { $0 == .controlCharacters }
+                }
+                outcome.kept.append(cleaned)
+                outcome.fixes.append(fixes)
+            }
+        }
+        return outcome
     }
 }

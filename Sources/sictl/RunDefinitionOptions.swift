@@ -40,6 +40,9 @@ struct RunDefinitionOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Teacher price in USD per million completion tokens.", valueName: "usd-per-m"))
     var priceCompletion: Double?
 
+    @Flag(name: .customLong("no-hygiene"), help: "Keep instances as the reference filter leaves them: no hygiene pass (run file: \"hygiene\": false).")
+    var noHygiene = false
+
     @Option(name: .long, help: ArgumentHelp("A JSON run file with the keys above.", valueName: "file"))
     var runFile: String?
 
@@ -97,7 +100,7 @@ struct RunDefinitionOptions: ParsableArguments {
         let definition = RunDefinition(
             name: name, recipe: chosenRecipe, target: chosenTarget, seed: seed ?? file.seed ?? 0,
             threshold: threshold ?? file.threshold ?? 0.7, concurrency: concurrency ?? file.concurrency ?? 8,
-            teacherModel: model ?? file.model, configJSON: file.json, seeds: seedFile.tasks,
+            teacherModel: model ?? file.model, configJSON: noHygiene ? file.json(hygiene: false) : file.json, seeds: seedFile.tasks,
             budget: RunBudget.capping(usd: budgetUsd ?? file.budgetUSD, tokens: budgetTokens ?? file.budgetTokens),
             prices: TokenPrices.given(
                 promptPerMillion: pricePrompt ?? file.pricePrompt, completionPerMillion: priceCompletion ?? file.priceCompletion))

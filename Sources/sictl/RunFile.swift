@@ -31,7 +31,7 @@ struct RunFile {
         }
         var file = RunFile(json: String(decoding: bytes, as: UTF8.self))
         let known: Set<String> = ["name", "recipe", "seeds", "target", "seed", "threshold", "concurrency", "model", "budget_usd",
-                                 "budget_tokens", "price_prompt", "price_completion"]
+                                 "budget_tokens", "price_prompt", "price_completion", "hygiene"]
         for (key, member) in members where known.contains(key) {
             func fail(_ expected: String) -> CommandFailure {
                 CommandFailure(description: "\(path): field '\(key)': expected \(expected), found \(member.typeName)")
@@ -63,11 +63,21 @@ struct RunFile {
             case ("budget_tokens", .number(let text)):
                 guard let number = Int64(text), number > 0 else { throw fail("a positive integer") }
                 file.budgetTokens = number
+            case ("hygiene", .bool): break  // read by the stages from runs.config (RunSettings); checked here
+            case ("hygiene", _): throw fail("true or false")
             case ("name", _), ("recipe", _), ("model", _), ("seeds", _): throw fail("a string")
             case ("threshold", _), ("budget_usd", _), ("price_prompt", _), ("price_completion", _): throw fail("a number")
             default: throw fail("an integer")
             }
         }
         return file
+    }
+
+    /// The text for runs.config with `hygiene` set to `on` (replacing the file's own value).
+    func json(hygiene on: Bool) -> String {
+        var members: [(key: String, value: JSONValue)] = []
+        if case .object(let parsed)? = try? JSONReader.parse(Array(json.utf8)) { members = parsed.filter { $0.key != "hygiene" } }
+        members.append((key: "hygiene", value: .bool(on)))
+        return JSONWriter.text(.object(members))
     }
 }

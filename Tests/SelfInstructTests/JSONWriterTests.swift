@@ -29,4 +29,12 @@ struct JSONWriterTests {
         let decomposed = "e\u{301}"  // e + combining acute, 65 CC 81
         #expect(JSONWriter.canonicalOrder(["b", composed, "a", decomposed, "Z", "_"]) == ["Z", "_", "a", "b", decomposed, composed])
     }
+
+    @Test("a parsed value is written back with its numbers' text and its member order")
+    func valueText() throws {
+        let source = #"{"seed": 18446744073709551615, "b": [true, null, 1.50], "a": "x\"y", "hygiene": false}"#
+        let text = JSONWriter.text(try JSONReader.parse(Array(source.utf8)))
+        #expect(text == #"{"seed":18446744073709551615,"b":[true,null,1.50],"a":"x\"y","hygiene":false}"#)
+        #expect(try JSONReader.parse(Array(text.utf8)) == JSONReader.parse(Array(source.utf8)))
+    }
 }

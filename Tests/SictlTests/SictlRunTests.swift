@@ -75,6 +75,36 @@ import Testing
         #expect(valid.stderr.contains("SI_DATABASE_URL is not set"))
     }
 
+    @Test func runFileHygieneMustBeABoolean() throws {
+        let dir = try SictlDedupTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try Self.writeSeeds(in: dir)
+        let runFile = dir.appendingPathComponent("run.json")
+        try Data(#"{"name": "r", "recipe": "alpaca", "seeds": "seeds.jsonl", "target": 5, "hygiene": "no"}"#.utf8).write(to: runFile)
+        let outcome = try Self.run(["run", "create", "--run-file", runFile.path])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("run.json: field 'hygiene': expected true or false, found string"))
+    }
+
+    @Test func noHygieneIsStoredInRunsConfig() throws {
+        try ServiceGate.withPrivateSchema { schema in
+            let url = schema.url
+            #expect(try Self.run(["migrate"], databaseURL: url).status == 0)
+            let dir = try SictlDedupTests.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let seeds = try Self.writeSeeds(in: dir)
+            let runFile = dir.appendingPathComponent("run.json")
+            try Data(#"{"name": "file", "recipe": "alpaca", "seeds": "seeds.jsonl", "target": 5, "hygiene": true, "shard_size": 7}"#.utf8)
+                .write(to: runFile)
+            #expect(try Self.run(["run", "create", "--run-file", runFile.path, "--no-hygiene"], databaseURL: url).status == 0)
+            #expect(try Self.run(["run", "create", "--name", "flags", "--recipe", "alpaca", "--seeds", seeds, "--target", "5"],
+                                 databaseURL: url).status == 0)
+            let sql: String = "SELECT name, config->>'hygiene' AS hygiene, config->>'shard_size' AS shard_size FROM \(schema.name).runs ORDER BY name"
+            let configs = try schema.admin.execute(sql)
+            #expect(configs.rows == [["file", "false", "7"], ["flags", nil, nil]])
+        }
+    }
+
     @Test(arguments: ["start", "pause", "resume", "cancel", "drain"])
     func lifecycleVerbsNeedARun(verb: String) throws {
         let outcome = try Self.run(["run", verb])

@@ -8,6 +8,18 @@ public enum JSONWriter {
         quoted(s, escapingLineSeparators: true)
     }
 
+    /// `value` as compact JSON text; numbers keep the text they were read with, objects their member order.
+    public static func text(_ value: JSONValue) -> String {
+        switch value {
+        case .null: "null"
+        case .bool(let flag): flag ? "true" : "false"
+        case .number(let text): text
+        case .string(let string): quoted(string)
+        case .array(let items): "[" + items.map(text).joined(separator: ",") + "]"
+        case .object(let members): "{" + members.map { quoted($0.key) + ":" + text($0.value) }.joined(separator: ",") + "}"
+        }
+    }
+
     /// `s` as a JSON string literal; with `escapingLineSeparators` false only what RFC 8259 requires is escaped
     /// (`"`, `\`, control characters), the minimal form canonical texts use.
     public static func quoted(_ s: String, escapingLineSeparators: Bool) -> String {

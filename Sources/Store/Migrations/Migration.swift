@@ -20,6 +20,7 @@ public struct Migration: Sendable, Hashable {
         instanceGeneration,
         auditIndexes,
         budgetsAndPauses,
+        hygiene,
     ]
 }
 

@@ -76,6 +76,16 @@ import Testing
         #expect(raw.hygiene.isEmpty)
     }
 
+    @Test func normalisedRecordsAreKeptFixedAndTallied() {
+        let plan = ImportPlan.make(records([("Name a fruit.", "<noinput>", "Apple"), ("Name a fruit.", "", "Apple")]), fileName: "data.jsonl")
+        // Once normalised the two records are the same: the second is a duplicate of the first.
+        #expect(plan.instructions.count == 1)
+        #expect(plan.instructions[0].instances.map(\.input) == ["", ""])
+        #expect(plan.instructions[0].instances.map(\.status) == [.valid(fixes: [.noInputMarker]), .duplicate])
+        #expect(plan.hygiene.map(\.reason) == [.noInputMarker])
+        #expect(plan.hygiene.first?.examples.map(\.input) == ["<noinput>"])
+    }
+
     @Test func aTallyKeepsThreeExamples() {
         let plan = ImportPlan.make(records((0..<5).map { ("Instruction number \($0) about a distinct topic \($0 * 7919).", "", "") }),
                                    fileName: "data.jsonl")

@@ -180,12 +180,19 @@ import Testing
             let list = try Self.write("""
                 [
                   {"instruction": "Add the numbers.", "input": "2, 3", "output": "5"},
-                  {"instruction": "Name a color.", "input": "", "output": "Blue"}
+                  {"instruction": "Name a color.", "input": "", "output": "Blue"},
+                  {"instruction": "Name a fruit.", "input": "<noinput>", "output": "Apple"}
                 ]
                 """, "alpaca_data.json", in: dir)
             let fromList = try Ops.json(try Ops.run(["import", list, "--name", "list", "--json"], environment: env).stdout)
             #expect(fromList["format"] as? String == "alpaca-json")
-            #expect((fromList["instances"] as? [String: Any])?["valid"] as? Int == 2)
+            #expect((fromList["instances"] as? [String: Any])?["valid"] as? Int == 3)
+            // A normalisation keeps the record, fixed, and says so in hygiene_fixes and si_rejections.
+            #expect((fromList["hygiene"] as? [[String: Any]])?.map { [$0["reason"] as? String, ($0["count"] as? Int).map(String.init)] }
+                    == [["hygiene_noinput_marker", "1"]])
+            #expect(try db.execute("SELECT input, hygiene_fixes::text FROM instances WHERE output = 'Apple'").rows == [["", "{hygiene_noinput_marker}"]])
+            #expect(try db.execute("SELECT stage, reason, count FROM si_rejections WHERE stage = 'hygiene.normalised'").rows
+                    == [["hygiene.normalised", "hygiene_noinput_marker", "1"]])
 
             let selfInstruct = try Self.write("""
                 {"instruction": "Classify the sentiment.", "instances": [{"input": "I love it", "output": "Positive"}, {"input": "Awful.", "output": "Negative"}], "most_similar": {}}

@@ -45,7 +45,7 @@ struct Import: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The new run's name.", valueName: "name"))
     var name: String
 
-    @Option(name: .long, help: ArgumentHelp("The recipe the data set follows: alpaca (default) or self-instruct.", valueName: "recipe"))
+    @Option(name: .long, help: ArgumentHelp("The recipe the data set follows: alpaca or self-instruct.", valueName: "recipe"))
     var recipe = Recipe.alpaca.rawValue
 
     @Option(name: .long, help: ArgumentHelp("alpaca-json, jsonl or self-instruct (default: detected from the content).", valueName: "format"))

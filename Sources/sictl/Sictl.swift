@@ -15,6 +15,7 @@ struct Sictl: AsyncParsableCommand {
               sictl audit demo
               sictl dlq list demo && sictl dlq replay demo
               sictl export demo --output demo.jsonl
+              sictl import alpaca_data.json --name alpaca52k && sictl audit alpaca52k
             Every service at once (database, broker, teacher):
               sictl doctor
             """,

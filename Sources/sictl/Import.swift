@@ -97,10 +97,14 @@ struct Import: AsyncParsableCommand {
             if readSeconds >= 2 { Console.error("sictl import: read \(parsed.records.count) records (\(parsed.format.rawValue)) in \(seconds(readSeconds))") }
 
             var lastReport = monotonicSeconds()
-            let plan = ImportPlan.make(parsed.records, fileName: file, hygiene: !noHygiene) { done, total in
+            let plan = ImportPlan.make(parsed.records, fileName: file, hygiene: !noHygiene) { step in
+                let (done, total, what) = switch step {
+                case .records(let done, let total): (done, total, noHygiene ? "records grouped" : "records through hygiene")
+                case .instructions(let done, let total): (done, total, "instructions through the novelty filter")
+                }
                 guard done < total, monotonicSeconds() - lastReport >= 2 else { return }
                 lastReport = monotonicSeconds()
-                Console.error("sictl import: \(done)/\(total) instructions through the novelty filter, \(seconds(lastReport - started))")
+                Console.error("sictl import: \(done)/\(total) \(what), \(seconds(lastReport - started))")
             }
             try failOnErrors(plan.problems)
             let decided = monotonicSeconds()

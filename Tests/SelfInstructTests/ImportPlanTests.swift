@@ -101,11 +101,14 @@ import Testing
     }
 
     @Test func progressIsReportedUpToTheEnd() {
-        var calls: [(Int, Int)] = []
-        _ = ImportPlan.make(records((0..<300).map { ("Task \($0) with words \($0 * 31) and \($0 * 17).", "", "x") }),
-                            fileName: "d", hygiene: false) { calls.append(($0, $1)) }
-        #expect(calls.map(\.0) == [0, 256, 300])
-        #expect(calls.allSatisfy { $0.1 == 300 })
+        var calls: [ImportProgress] = []
+        // 1,100 records of 300 distinct instructions.
+        _ = ImportPlan.make(records((0..<1_100).map { ("Task \($0 % 300) with words \($0 % 300 * 31) and \($0 % 300 * 17).", "", "x \($0)") }),
+                            fileName: "d", hygiene: false) { calls.append($0) }
+        #expect(calls == [
+            .records(done: 0, total: 1_100), .records(done: 1_024, total: 1_100), .records(done: 1_100, total: 1_100),
+            .instructions(done: 0, total: 300), .instructions(done: 256, total: 300), .instructions(done: 300, total: 300),
+        ])
     }
 
     @Test func provenanceRoundTripsThroughRunsConfig() throws {

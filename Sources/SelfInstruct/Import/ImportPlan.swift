@@ -11,11 +11,11 @@ public struct ImportPlan: Sendable {
     public var hygiene: [ImportHygieneTally] = []
     public var records = 0
 
-    /// Decides every record. `hygiene` false stores the records as read; `progress` is called with (instructions
-    /// decided, distinct instructions) every 256 instructions and at the end.
+    /// Decides every record. `hygiene` false stores the records as read; `progress` is called every 1,024 records,
+    /// then every 256 instructions, and at the end of each.
     public static func make(
         _ records: [ImportRecord], fileName: String, hygiene: Bool = true, threshold: Double = 0.7,
-        progress: (Int, Int) -> Void = { _, _ in }
+        progress: (ImportProgress) -> Void = { _ in }
     ) -> ImportPlan {
         var plan = ImportPlan()
         plan.records = records.count
@@ -24,7 +24,8 @@ public struct ImportPlan: Sendable {
         // Per group: its kept (input, output) pairs, to find exact duplicates.
         var seenPairs: [Set<[ScalarKey]>] = []
 
-        for record in records {
+        for (index, record) in records.enumerated() {
+            if index & 1023 == 0 { progress(.records(done: index, total: records.count)) }
             var instruction = record.instruction, input = record.input, output = record.output
             var status = ImportedInstanceStatus.valid(fixes: [])
             if hygiene {
@@ -61,6 +62,7 @@ public struct ImportPlan: Sendable {
             }
             plan.instructions[group].instances.append(ImportedInstance(line: record.line, input: input, output: output, status: status))
         }
+        progress(.records(done: records.count, total: records.count))
         plan.hygiene = HygieneReason.allCases.compactMap { tallies[$0] }
         plan.decideNovelty(threshold: threshold, progress: progress)
         return plan
@@ -68,11 +70,11 @@ public struct ImportPlan: Sendable {
 
     /// The greedy filter in file order: an instruction with a kept record is admitted unless its ROUGE-L F against
     /// an earlier admission exceeds the threshold; one without is rejected before the filter (hygiene removed all).
-    private mutating func decideNovelty(threshold: Double, progress: (Int, Int) -> Void) {
+    private mutating func decideNovelty(threshold: Double, progress: (ImportProgress) -> Void) {
         var pool = AdmissionPool(threshold: threshold, seedInstructions: [])
         var admittedTexts: [String] = []
         for index in instructions.indices {
-            if index & 255 == 0 { progress(index, instructions.count) }
+            if index & 255 == 0 { progress(.instructions(done: index, total: instructions.count)) }
             guard instructions[index].instances.contains(where: { $0.status.isValid }) else { continue }
             let text = instructions[index].text
             let decision = pool.evaluate(text)
@@ -90,7 +92,7 @@ public struct ImportPlan: Sendable {
                 }
             }
         }
-        progress(instructions.count, instructions.count)
+        progress(.instructions(done: instructions.count, total: instructions.count))
     }
 
     // MARK: - Counts

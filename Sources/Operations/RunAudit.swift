@@ -40,14 +40,26 @@ public struct RunAudit: Sendable {
         checks.append(Self.contiguity(admitted))
         checks += Self.novelty(seeds: seeds, admitted: admitted, rejected: rejected, threshold: run.threshold,
                                reason: noveltyRejectReason.rawValue)
-        checks.append(try await classified(runID: runID, recipe: run.recipe))
+        // An imported data set went through neither classification nor sharding: `sictl export` writes its data.
+        let imported = try await RunsTable.configJSON(id: runID, on: database).flatMap(ImportProvenance.init(configJSON:))
+        if let imported, run.recipe == .selfInstruct {
+            checks.append(Self.skipped("admitted_classified", imported, "no classification stage"))
+        } else {
+            checks.append(try await classified(runID: runID, recipe: run.recipe))
+        }
         checks.append(Self.check(
             "admitted_have_instance_outcome",
             try await InstructionsTable.withoutInstanceOutcome(runID: runID, examples: Self.exampleLimit, on: database),
             detail: "every admitted instruction has an instance-generation outcome"))
-        checks.append(try await sharded(runID: runID))
-        checks.append(try await shardCounts(runID: runID))
-        checks.append(try await shardFiles(runID: runID))
+        if let imported {
+            checks += ["valid_instances_sharded", "shard_record_counts", "shard_files_match"].map {
+                Self.skipped($0, imported, "no shards (sictl export writes its data)")
+            }
+        } else {
+            checks.append(try await sharded(runID: runID))
+            checks.append(try await shardCounts(runID: runID))
+            checks.append(try await shardFiles(runID: runID))
+        }
         checks.append(try await llmUsage(runID: runID))
         checks.append(try await deadLetters(runID: runID))
         return AuditReport(runID: runID, name: run.name, recipe: run.recipe.rawValue, status: run.status.rawValue, checks: checks)
@@ -59,6 +71,11 @@ public struct RunAudit: Sendable {
         AuditCheck(name: name, passed: (total ?? violations.count) == 0,
                    checked: checked, violations: total ?? violations.count,
                    examples: Array(violations.prefix(exampleLimit)), detail: detail)
+    }
+
+    /// A check that does not apply to a run imported by `sictl import`.
+    static func skipped(_ name: String, _ imported: ImportProvenance, _ lacks: String) -> AuditCheck {
+        check(name, checked: 0, violations: [], detail: "skipped: imported run (from \(imported.path)), \(lacks)")
     }
 
     static func quote(_ text: String) -> String {

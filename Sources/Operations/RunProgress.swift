@@ -33,8 +33,13 @@ public struct RunProgress: Sendable {
             report.parkedMessages = Dictionary(uniqueKeysWithValues: try await ParkedMessagesTable.counts(runID: id, on: database)
                 .map { ($0.key.rawValue, $0.value) })
             report.budget = try await RunBudgetsTable.ledger(runID: id, on: database).map(RunBudgetReport.init)
-            // The estimate is an extra: a failure to make it must not hide the run's progress.
-            do { report.estimate = try await estimate(report) } catch { report.estimateError = "\(error)" }
+            report.importedFrom = try await RunsTable.configJSON(id: id, on: database)
+                .flatMap(ImportProvenance.init(configJSON:))?.path
+            // The estimate is an extra: a failure to make it must not hide the run's progress. An imported data set
+            // called no teacher, so there is nothing to estimate.
+            if report.importedFrom == nil {
+                do { report.estimate = try await estimate(report) } catch { report.estimateError = "\(error)" }
+            }
             reports.append(report)
         }
         return reports

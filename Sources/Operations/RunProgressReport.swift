@@ -43,6 +43,8 @@ public struct RunProgressReport: Sendable, Hashable, Codable {
     public var estimate: RunEstimateReport? = nil
     /// Why the estimate is missing, when it is.
     public var estimateError: String? = nil
+    /// The file an imported run (`sictl import`) was read from; such a run has no teacher cost to estimate.
+    public var importedFrom: String? = nil
 
     public var promptTokens: Int { usage.reduce(0) { $0 + $1.promptTokens } }
     public var completionTokens: Int { usage.reduce(0) { $0 + $1.completionTokens } }

@@ -40,6 +40,45 @@ public enum InstancesTable {
             """, operation: "instances_insert")
     }
 
+    /// Stores every record of an imported file as an instance of its instruction (`instructionIDs` parallel to
+    /// `instructions`), positions in file order, valid (with the hygiene normalisations applied to it) or rejected
+    /// with the reason; `InstructionsTable.importBatch` rows per statement, one array bind per column.
+    public static func insertImported(
+        _ instructions: [ImportedInstruction], instructionIDs: [Int64], runID: Int64, on executor: some SQLExecutor
+    ) async throws {
+        var owners: [Int64] = [], positions: [Int64] = [], inputs: [String] = [], outputs: [String] = []
+        var reasons: [String?] = [], fixes: [String] = []
+        func flush() async throws {
+            guard !owners.isEmpty else { return }
+            // Fixes travel as one comma-joined text per row (reason codes hold no comma): arrays of arrays must be
+            // rectangular.
+            try await executor.execute("""
+                INSERT INTO instances (run_id, instruction_id, position, input, output, status, reject_reason, hygiene_fixes, decided_at)
+                SELECT \(runID), v.instruction_id, v.position, v.input, v.output,
+                       CASE WHEN v.reason IS NULL THEN 'valid' ELSE 'rejected' END, v.reason, string_to_array(v.fixes, ','), now()
+                FROM unnest(\(SQLArray.integers(owners))::bigint[], \(SQLArray.integers(positions))::int[],
+                            \(SQLArray.text(inputs))::text[], \(SQLArray.text(outputs))::text[], \(SQLArray.text(reasons))::text[],
+                            \(SQLArray.text(fixes))::text[])
+                     AS v(instruction_id, position, input, output, reason, fixes)
+                """, operation: "import_instances")
+            owners.removeAll(keepingCapacity: true); positions.removeAll(keepingCapacity: true)
+            inputs.removeAll(keepingCapacity: true); outputs.removeAll(keepingCapacity: true)
+            reasons.removeAll(keepingCapacity: true); fixes.removeAll(keepingCapacity: true)
+        }
+        for (instruction, id) in zip(instructions, instructionIDs) {
+            for (position, instance) in instruction.instances.enumerated() {
+                owners.append(id)
+                positions.append(Int64(position))
+                inputs.append(instance.input)
+                outputs.append(instance.output)
+                reasons.append(instance.status.rejectReason)
+                fixes.append(instance.status.fixes.map(\.rawValue).joined(separator: ","))
+                if owners.count == InstructionsTable.importBatch { try await flush() }
+            }
+        }
+        try await flush()
+    }
+
     /// Per hygiene reason, how many of the run's instances it removed or normalised and the first `examples` of
     /// them (by instance id), in `HygieneReason` declaration order; reasons that never applied are left out.
     public static func hygieneTallies(runID: Int64, examples: Int, on executor: some SQLExecutor) async throws -> [HygieneTally] {

@@ -160,6 +160,50 @@ public enum InstructionsTable {
             }
     }
 
+    // MARK: - Import
+
+    /// Rows per statement of an import: one array per column, so a statement's size grows with its rows only.
+    static let importBatch = 10_000
+
+    /// Stores the decided instructions of an imported file (`sictl import`), `importBatch` rows per statement (one
+    /// array bind per column, unnested: a single parameter to parse per column, however many rows); returns their
+    /// ids, parallel to `instructions`. Decisions and instance outcomes are written as the filter stages write
+    /// them; the position is the instruction's index in the file.
+    public static func insertImported(
+        _ instructions: [ImportedInstruction], runID: Int64, on executor: some SQLExecutor
+    ) async throws -> [Int64] {
+        var ids = [Int64](repeating: 0, count: instructions.count)
+        var start = 0
+        while start < instructions.count {
+            let batch = instructions[start..<min(start + importBatch, instructions.count)]
+            var sequences: [Int64?] = [], reasons: [String?] = [], nearest: [String?] = [], scores: [Double?] = []
+            for instruction in batch {
+                switch instruction.decision {
+                case .admitted(let sequence):
+                    sequences.append(sequence); reasons.append(nil); nearest.append(nil); scores.append(nil)
+                case .rejected(let reason, let match, let score):
+                    sequences.append(nil); reasons.append(reason.rawValue); nearest.append(match); scores.append(score)
+                }
+            }
+            for row in try await executor.rows("""
+                INSERT INTO instructions (run_id, position, text, status, admission_seq, reject_reason, nearest_match,
+                                          nearest_score, instance_outcome, decided_at)
+                SELECT \(runID), v.position, v.text, CASE WHEN v.seq IS NULL THEN 'rejected' ELSE 'admitted' END, v.seq,
+                       v.reason, v.nearest, v.score, v.outcome, now()
+                FROM unnest(\(SQLArray.integers(batch.map { Int64($0.position) }))::int[],
+                            \(SQLArray.text(batch.map(\.text)))::text[], \(SQLArray.integers(sequences))::int[],
+                            \(SQLArray.text(reasons))::text[], \(SQLArray.text(nearest))::text[],
+                            \(SQLArray.numbers(scores))::float8[], \(SQLArray.text(batch.map { $0.instanceOutcome?.rawValue }))::text[])
+                     AS v(position, text, seq, reason, nearest, score, outcome)
+                RETURNING id, position
+                """, operation: "import_instructions") {
+                ids[try row.decode("position", as: Int.self)] = try row.decode("id", as: Int64.self)
+            }
+            start = batch.endIndex
+        }
+        return ids
+    }
+
     // MARK: - Later stages
 
     /// Admitted instruction `id` of run `runID` with its classification and its run's status. Anything but an

@@ -33,6 +33,31 @@ public enum RunsTable {
             """, operation: "create_run").singleRow().decode("id", as: Int64.self)
     }
 
+    /// Inserts the row of an imported data set (`sictl import`): already `completed`, its target the admitted
+    /// count, its provenance in `config`; a taken name fails with a unique violation on `nameConstraint`.
+    public static func insertImported(
+        name: String, recipe: Recipe, target: Int, threshold: Double, configJSON: String, on executor: some SQLExecutor
+    ) async throws -> Int64 {
+        try await executor.query("""
+            INSERT INTO runs (name, recipe, status, target, seed, threshold, config, status_reason, started_at, finished_at)
+            VALUES (\(name), \(recipe.rawValue), \(RunStatus.completed), \(Int32(clamping: target)), 0, \(threshold),
+                    \(configJSON)::jsonb, 'sictl import', now(), now())
+            RETURNING id
+            """, operation: "import_run").singleRow().decode("id", as: Int64.self)
+    }
+
+    /// The run's `config` object as text; nil when the run does not exist.
+    public static func configJSON(id: Int64, on executor: some SQLExecutor) async throws -> String? {
+        try await executor.rows("SELECT config::text AS config FROM runs WHERE id = \(id)", operation: "run_config")
+            .first?.decode("config", as: String.self)
+    }
+
+    /// The run named exactly `name` (never an id), with its `config` object as text.
+    public static func named(_ name: String, on executor: some SQLExecutor) async throws -> (id: Int64, configJSON: String)? {
+        try await executor.rows("SELECT id, config::text AS config FROM runs WHERE name = \(name)", operation: "run_by_name")
+            .first.map { row throws(StoreError) in (id: try row.decode("id"), configJSON: try row.decode("config")) }
+    }
+
     /// The id of the run `reference` names: a decimal id (or, failing that, a name that looks like one), else a name.
     public static func id(named reference: String, on executor: some SQLExecutor) async throws -> Int64? {
         let rows: [Row]

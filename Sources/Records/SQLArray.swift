@@ -13,4 +13,21 @@ enum SQLArray {
         "{" + values.map { "\"" + $0.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\"" }
             .joined(separator: ",") + "}"
     }
+
+    /// `{"a",NULL}` for a `::text[]` cast: nil is NULL.
+    static func text(_ values: some Sequence<String?>) -> String {
+        "{" + values.map { value in
+            value.map { "\"" + $0.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\"" } ?? "NULL"
+        }.joined(separator: ",") + "}"
+    }
+
+    /// `{1,NULL}` for a `::int[]` or `::bigint[]` cast.
+    static func integers(_ values: some Sequence<Int64?>) -> String {
+        "{" + values.map { $0.map(String.init) ?? "NULL" }.joined(separator: ",") + "}"
+    }
+
+    /// `{0.5,NULL}` for a `::float8[]` cast, in Swift's shortest round-trip digits (float8 reads them back exactly).
+    static func numbers(_ values: some Sequence<Double?>) -> String {
+        "{" + values.map { $0.map(\.description) ?? "NULL" }.joined(separator: ",") + "}"
+    }
 }

@@ -15,9 +15,10 @@ struct Sictl: AsyncParsableCommand {
               sictl audit demo
               sictl dlq list demo && sictl dlq replay demo
               sictl export demo --output demo.jsonl
+              sictl import alpaca_data.json --name alpaca52k && sictl audit alpaca52k
             Every service at once (database, broker, teacher):
               sictl doctor
             """,
-        subcommands: [Migrate.self, RunGroup.self, Status.self, Audit.self, DlqGroup.self, Export.self, Doctor.self, Dedup.self]
+        subcommands: [Migrate.self, RunGroup.self, Status.self, Audit.self, DlqGroup.self, Export.self, Import.self, Doctor.self, Dedup.self]
     )
 }

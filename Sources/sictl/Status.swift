@@ -104,7 +104,11 @@ struct Status: AsyncParsableCommand {
             lines.append("  classified  \(bar(r.classified, of: r.target)) \(r.classified)/\(r.target)")
         }
         lines.append("  instances   \(bar(r.instanceTasksDone, of: r.target)) \(r.instanceTasksDone)/\(r.target) tasks, \(r.instancesValid) valid, \(r.instancesRejected) rejected")
-        lines.append("  sharded     \(bar(r.recordsSharded, of: max(r.instancesValid, 1))) \(r.recordsSharded)/\(r.instancesValid)")
+        if let source = r.importedFrom {
+            lines.append("  imported    from \(source) (no shards: sictl export \(r.name) writes its data)")
+        } else {
+            lines.append("  sharded     \(bar(r.recordsSharded, of: max(r.instancesValid, 1))) \(r.recordsSharded)/\(r.instancesValid)")
+        }
         if !r.stageItemsLastMinute.isEmpty {
             lines.append("  last minute " + r.stageItemsLastMinute.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }

@@ -56,7 +56,7 @@ import Testing
         #expect(RunStatus.allCases.map(\.rawValue) == ["created", "running", "paused", "draining", "completed", "cancelled", "failed"])
         #expect(PipelineStage.allCases.map { $0.queueName(namespace: "si") }
             == ["si.generate", "si.filter.instructions", "si.filter.instances", "si.classify", "si.instances", "si.shards"])
-        #expect(AdmissionRejection.allCases.map(\.rawValue) == ["rouge_too_similar", "duplicate_text", "target_reached"])
+        #expect(AdmissionRejection.allCases.map(\.rawValue) == ["rouge_too_similar", "duplicate_text", "target_reached", "hygiene_removed_all"])
         #expect(InstanceOutcome.allCases.map(\.rawValue) == ["generated", "no_instances", "failed"])
     }
 }

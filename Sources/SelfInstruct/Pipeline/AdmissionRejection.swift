@@ -9,6 +9,8 @@ public enum AdmissionRejection: String, Sendable, Hashable, CaseIterable, Codabl
     case duplicateText = "duplicate_text"
     /// The run had its target when this candidate's turn came.
     case targetReached = "target_reached"
+    /// `sictl import`: hygiene removed every record of the instruction, so it never reached the novelty filter.
+    case hygieneRemovedAll = "hygiene_removed_all"
 
     /// The stable reason code.
     public var code: String { rawValue }

@@ -148,11 +148,13 @@ import Testing
         // Every valid instance is in exactly one shard file line: the manifest total equals the valid rows.
         let valid = try pipeline.query("SELECT count(*) AS n FROM instances WHERE status = 'valid'", column: "n", as: Int.self)
         #expect(try Self.manifest(pipeline, run: "e2e-crash")["records"] as? Int == valid)
-        let shardLines = try FileManager.default.contentsOfDirectory(
-            atPath: pipeline.shardsDirectory.appendingPathComponent("e2e-crash").path
-        ).filter { $0.hasSuffix(".jsonl") }.map { file in
-            try String(contentsOf: pipeline.shardsDirectory.appendingPathComponent("e2e-crash/\(file)"), encoding: .utf8)
-                .split(separator: "\n").count
+        // The jsonl files of both splits (the run's one format).
+        let shardLines = try ["train", "validation"].flatMap { split in
+            let directory = pipeline.shardsDirectory.appendingPathComponent("e2e-crash/jsonl/\(split)")
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+            return try files.filter { $0.hasSuffix(".jsonl") }.map { file in
+                try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8).split(separator: "\n").count
+            }
         }.reduce(0, +)
         #expect(shardLines == valid)
     }

@@ -143,7 +143,7 @@ import Testing
 
             let badName = try Ops.run(["import", other, "--name", "two words"], environment: env)
             #expect(badName.status == 64)
-            #expect(badName.stderr.contains("contains ' '"))
+            #expect(badName.stderr.contains("--name: 'two words' has 'U+20'"))
         }
     }
 

@@ -133,6 +133,24 @@ public final class AtomicFileWriter {
         }
     }
 
+    /// Removes the files (not directories) of `directory` whose names are not in `keep`, temporary files of other
+    /// writers included, and returns their names; a missing directory has none. For a directory one writer owns,
+    /// whose readers take every file in it.
+    @discardableResult
+    public static func removeFiles(in directory: String, except keep: Set<String>) -> [String] {
+        guard let stream = opendir(directory) else { return [] }
+        defer { closedir(stream) }
+        var removed: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            guard name != ".", name != "..", entry.pointee.d_type != UInt8(DT_DIR), !keep.contains(name) else { continue }
+            if unlink(directory + "/" + name) == 0 { removed.append(name) }
+        }
+        return removed.sorted()
+    }
+
     /// `mkdir -p path` with mode 0755; existing directories are fine.
     public static func makeDirectories(_ path: String) throws(FileOutputError) {
         var prefix = path.hasPrefix("/") ? "" : "."

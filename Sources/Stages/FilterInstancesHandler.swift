@@ -53,7 +53,7 @@ public struct FilterInstancesHandler: StageHandler {
         }
         let hygiene = run.config.hygiene
             ? Self.hygiene(result.kept, instruction: instruction.text)
-            : HygieneOutcome(kept: result.kept, fixes: [], removed: [])
+            : HygieneOutcome(kept: result.kept, fixes: [], removed: [], repeated: [])
         let outcome: InstanceOutcome = hygiene.kept.isEmpty ? .noInstances : .generated
         logger.debug("instances filtered", metadata: [
             "si.kept": "\(hygiene.kept.count)", "si.dropped": "\(result.dropped.count)", "si.hygiene_removed": "\(hygiene.removed.count)",
@@ -61,34 +61,42 @@ public struct FilterInstancesHandler: StageHandler {
         let runID = run.id
         return StageWork(write: { transaction in
             try await InstancesTable.insert(
-                kept: hygiene.kept, fixes: hygiene.fixes, removed: hygiene.removed, dropped: result.dropped, runID: runID,
+                kept: hygiene.kept, fixes: hygiene.fixes, removed: hygiene.removed, dropped: result.dropped + hygiene.repeated, runID: runID,
                 instructionID: instruction.id, on: transaction)
             try await InstructionsTable.recordInstanceOutcome(outcome, id: instruction.id, on: transaction)
             return []
         })
     }
 
-    /// The instances the hygiene pass kept (normalised), the reasons applied to each, and those it removed.
+    /// The instances the hygiene pass kept (normalised), the reasons applied to each, those it removed, and those
+    /// that normalised into a copy of an earlier kept one (dropped as `duplicate`, as the reference filter would).
     struct HygieneOutcome {
         var kept: [TaskInstance]
         var fixes: [[HygieneReason]]
         var removed: [HygieneRemoval]
+        var repeated: [DroppedInstance]
     }
 
     /// Runs `RecordHygiene` on each kept instance. The instruction is only read: it was admitted and is stored
     /// once for all its instances, so a control character in it is not rewritten here, and
     /// `hygiene_control_characters` counts an instance only when its own input or output changed.
     static func hygiene(_ instances: [TaskInstance], instruction: String) -> HygieneOutcome {
-        var outcome = HygieneOutcome(kept: [], fixes: [], removed: [])
-        for instance in instances {
+        var outcome = HygieneOutcome(kept: [], fixes: [], removed: [], repeated: [])
+        for (position, instance) in instances.enumerated() {
             switch RecordHygiene.check(instruction: instruction, input: instance.input, output: instance.output) {
             case .remove(let reason):
-                outcome.removed.append(HygieneRemoval(instance: instance, reason: reason))
+                // Stored cleaned: a NUL in a removed output would make every write of the outcome fail.
+                let stored = TaskInstance(input: RecordHygiene.cleanedText(instance.input), output: RecordHygiene.cleanedText(instance.output))
+                outcome.removed.append(HygieneRemoval(instance: stored, reason: reason))
             case .keep(_, let input, let output, var fixes):
                 let cleaned = TaskInstance(input: input, output: output)
                 if fixes.contains(.controlCharacters), output == instance.output,
                    fixes.contains(.noInputMarker) || input == instance.input {
                     fixes.removeAll { $0 == .controlCharacters }
+                }
+                if outcome.kept.contains(cleaned) {
+                    outcome.repeated.append(DroppedInstance(position: position, instance: cleaned, reason: .duplicate))
+                    continue
                 }
                 outcome.kept.append(cleaned)
                 outcome.fixes.append(fixes)

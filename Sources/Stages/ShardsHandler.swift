@@ -101,6 +101,12 @@ public struct ShardsHandler: StageHandler {
                     }
                 }
                 for index in formats.indices {
+                    // Every pair of a self-instruct shard may repeat earlier ones: no file rather than an empty one,
+                    // which `datasets` cannot load.
+                    if writers[index].records == 0 && !formats[index].keepsEveryRecord {
+                        writers[index].abandon()
+                        continue
+                    }
                     try writers[index].append(encoders[index].footer)
                     let sha256 = try writers[index].finish()
                     written.append(WrittenShard(
@@ -110,6 +116,20 @@ public struct ShardsHandler: StageHandler {
             } catch {
                 for writer in writers { writer.abandon() }
                 throw error
+            }
+        }
+        // The run directory is this stage's: files an earlier attempt, an earlier run of the same name or a writer
+        // that died left in a format's directories would be read by LLaMA-Factory (it loads whole directories).
+        for format in TrainingFormat.allCases {
+            for split in ShardSplit.allCases {
+                let directory = PlannedShard.directory(format: format, split: split)
+                let keep = Set(written.filter { $0.format == format && $0.split == split }.map { String($0.path.split(separator: "/").last!) })
+                let removed = AtomicFileWriter.removeFiles(in: runDirectory + "/" + directory, except: keep)
+                if !removed.isEmpty {
+                    logger.notice("removed files no shard of this run wrote", metadata: [
+                        "si.directory": "\(directory)", "si.files": "\(removed.joined(separator: ","))",
+                    ])
+                }
             }
         }
         let entries = formats.flatMap { format in

@@ -84,6 +84,11 @@ struct Import: AsyncParsableCommand {
             let importer = RunImport(database: database)
             switch try await importer.existing(name: name, sha256: sha256) {
             case .sameFile(let runID, let provenance):
+                // The same file decided another way is not the run asked for.
+                let askedFormat = format.flatMap(ImportFormat.init(rawValue:))
+                guard provenance.hygiene == !noHygiene, askedFormat == nil || askedFormat == provenance.format else {
+                    throw RunImportError.differentOptions(name: name, runID: runID, provenance: provenance)
+                }
                 return report(existing: runID, provenance: provenance)
             case .otherRun(let runID, let provenance):
                 throw RunImportError.nameTaken(name: name, runID: runID, provenance: provenance)

@@ -55,21 +55,26 @@ public enum SelfInstructTemplates {
     /// everything up to and including the first colon goes; in the same branch double newlines become single
     /// ones. The result is trimmed either way. ("List: 3, 1, 2" -> "3, 1, 2"; "Sentence: … Question: …" stays.)
     public static func strippingFieldLabel(_ input: String) -> String {
-        let scalars = Array(input.unicodeScalars)
-        var labels = Set<String>()
+        // On Unicode scalars, as Python compares and replaces code points (a Character would join "\r\n" and
+        // equate canonically equivalent labels).
+        var scalars = Array(input.unicodeScalars)
+        var labels = Set<[Unicode.Scalar]>()
         var index = 0
         while index < scalars.count {
             guard isPythonWordCharacter(scalars[index]) else { index += 1; continue }
             let start = index
             while index < scalars.count && isPythonWordCharacter(scalars[index]) { index += 1 }
-            if index < scalars.count && scalars[index] == ":" {
-                labels.insert(String(String.UnicodeScalarView(scalars[start..<index])))
-            }
+            if index < scalars.count && scalars[index] == ":" { labels.insert(Array(scalars[start..<index])) }
         }
-        var text = input
-        if labels.count == 1, let colon = scalars.firstIndex(of: ":") {
-            text = String(String.UnicodeScalarView(scalars[(colon + 1)...]))
+        if labels.count == 1, let colon = scalars.firstIndex(of: ":") { scalars.removeSubrange(...colon) }
+        var joined: [Unicode.Scalar] = []
+        joined.reserveCapacity(scalars.count)
+        var position = 0
+        while position < scalars.count {
+            joined.append(scalars[position])
+            // "\n\n" -> "\n", non-overlapping from the left, as str.replace does.
+            position += scalars[position] == "\n" && position + 1 < scalars.count && scalars[position + 1] == "\n" ? 2 : 1
         }
-        return PythonText.strip(text.replacing("\n\n", with: "\n"))
+        return PythonText.strip(String(String.UnicodeScalarView(joined)))
     }
 }

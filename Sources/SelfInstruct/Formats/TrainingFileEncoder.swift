@@ -12,7 +12,8 @@ public struct TrainingFileEncoder: Sendable {
     public private(set) var fileRecords = 0
     /// Records given but not written because their prompt/completion pair was already written.
     public private(set) var repeatedPairs = 0
-    private var writtenPairs = Set<[UInt8]>()
+    /// 128 bits of the SHA-256 of each pair written: 16 bytes a pair, inline in the set.
+    private var writtenPairs = Set<SIMD2<UInt64>>()
 
     public init(format: TrainingFormat, systemPrompt: String? = nil, seed: UInt64 = 0) {
         self.format = format
@@ -42,7 +43,9 @@ public struct TrainingFileEncoder: Sendable {
             hasher.update(pair.prompt)
             hasher.update([0])
             hasher.update(pair.completion)
-            guard writtenPairs.insert(Array(hasher.finalize().prefix(16))).inserted else {
+            let digest = hasher.finalize()
+            let key = SIMD2(digest[0..<8].reduce(0) { $0 << 8 | UInt64($1) }, digest[8..<16].reduce(0) { $0 << 8 | UInt64($1) })
+            guard writtenPairs.insert(key).inserted else {
                 repeatedPairs += 1
                 return ""
             }

@@ -31,6 +31,12 @@ public enum RecordHygiene {
         )
     }
 
+    /// `text` with the control characters the pass strips removed: how a removed record's fields are stored, so
+    /// a NUL that PostgreSQL text cannot hold never makes a removal fail to be recorded.
+    public static func cleanedText(_ text: String) -> String {
+        ControlCharacterCleaner.clean(text) ?? text
+    }
+
     /// The first removing reason for an already normalised record, or nil.
     static func removal(instruction: String, input: String, output: String) -> HygieneReason? {
         if PythonText.strip(output).isEmpty { return .emptyOutput }

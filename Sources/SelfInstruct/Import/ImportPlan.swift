@@ -32,6 +32,9 @@ public struct ImportPlan: Sendable {
                 switch RecordHygiene.check(instruction: record.instruction, input: record.input, output: record.output) {
                 case .remove(let reason):
                     status = .removed(reason)
+                    // Stored and grouped cleaned, as a kept record is: a NUL here is no reason to refuse the file.
+                    (instruction, input, output) = (
+                        RecordHygiene.cleanedText(instruction), RecordHygiene.cleanedText(input), RecordHygiene.cleanedText(output))
                     tallies[reason, default: ImportHygieneTally(reason: reason)].add(record)
                 case .keep(let fixedInstruction, let fixedInput, let fixedOutput, let fixes):
                     (instruction, input, output) = (fixedInstruction, fixedInput, fixedOutput)

@@ -205,7 +205,7 @@ let package = Package(
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "SelfInstruct"], swiftSettings: strict),
         .testTarget(name: "FileOutputTests", dependencies: ["FileOutput"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
-        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Stages", "Broker", "SelfInstruct", "Teacher", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Stages", "Records", "Broker", "SelfInstruct", "Teacher", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         // Against real PostgreSQL and RabbitMQ; gated on SI_TEST_DATABASE_URL / SI_TEST_AMQP_URL.
         .testTarget(
             name: "IntegrationTests",

@@ -178,3 +178,21 @@ struct AtomicFileWriterTests {
         }
     }
 }
+
+@Suite("Clearing a directory one writer owns")
+struct RemoveFilesTests {
+    @Test func everyFileNotKeptGoesAndSubdirectoriesStay() throws {
+        try withTemporaryDirectory { directory in
+            try AtomicFileWriter.write(Array("a".utf8), to: directory + "/train-00000.jsonl")
+            try AtomicFileWriter.write(Array("b".utf8), to: directory + "/train-00001.jsonl")
+            // A dead writer's temporary file whose pid a restarted process got again: not seen as stale by pid.
+            try AtomicFileWriter.write(Array("c".utf8), to: directory + "/.train-00000.jsonl.partial-\(getpid())-1")
+            mkdir(directory + "/nested", 0o755)
+            defer { rmdir(directory + "/nested") }
+            let removed = AtomicFileWriter.removeFiles(in: directory, except: ["train-00000.jsonl"])
+            #expect(removed == [".train-00000.jsonl.partial-\(getpid())-1", "train-00001.jsonl"])
+            #expect(entries(directory) == ["nested", "train-00000.jsonl"])
+            #expect(AtomicFileWriter.removeFiles(in: directory + "/missing", except: []).isEmpty)
+        }
+    }
+}

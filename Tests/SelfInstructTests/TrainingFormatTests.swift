@@ -43,6 +43,9 @@ struct TrainingFormatTests {
         // A colon after a non-word character is no label; Python's \w takes non-ASCII letters.
         #expect(SelfInstructTemplates.strippingFieldLabel("12 : 30") == "12 : 30")
         #expect(SelfInstructTemplates.strippingFieldLabel("Café: ouvert") == "ouvert")
+        // Code points, as Python: CR LF LF holds one "\n\n", and canonically equivalent labels are two words.
+        #expect(SelfInstructTemplates.strippingFieldLabel("a\r\n\nb") == "a\r\nb")
+        #expect(SelfInstructTemplates.strippingFieldLabel("\u{C5}: x \u{212B}: y") == "\u{C5}: x \u{212B}: y")
     }
 
     @Test func drawsAreFixedByRecordAndSeedAndCoverEveryTemplate() {

@@ -116,6 +116,10 @@ import Testing
             let json = try Ops.json(try Ops.run(["import", path, "--name", "once", "--json"], environment: env).stdout)
             #expect(json["written"] as? Bool == false)
             #expect(json["run_id"] as? Int == Int(runID ?? ""))
+            // The same file decided another way is not the stored run: refused, nothing written.
+            let otherWay = try Ops.run(["import", path, "--name", "once", "--no-hygiene"], environment: env)
+            #expect(otherWay.status == 1)
+            #expect(otherWay.stderr.contains("holds this file imported as jsonl with hygiene on"), "\(otherWay.stderr)")
             #expect(try Self.counts(db) == before)
         }
     }

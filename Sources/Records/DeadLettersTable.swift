@@ -62,16 +62,21 @@ public enum DeadLettersTable {
     /// Records a message given up on, or adds to the letter of the same stage and message id (a replayed message
     /// that died again waits for a replay once more).
     public static func record(
-        runID: Int64?, stage: PipelineStage, messageID: String, routingKey: String, body: String, attempts: Int,
+        runID: Int64?, stage: PipelineStage, messageID: String, routingKey: String, body: [UInt8], attempts: Int,
         lastError: String, errorKind: String, on executor: some SQLExecutor
     ) async throws {
+        // Whatever the body holds, the row can be written (a NUL or invalid UTF-8 goes in as base64).
+        let stored = DeadLetterBody.stored(body)
         try await executor.execute("""
-            INSERT INTO dead_letters (run_id, stage, message_id, routing_key, body, attempts, last_error, error_kind)
-            VALUES ((SELECT id FROM runs WHERE id = \(runID)), \(stage), \(messageID), \(routingKey),
-                    \(body), \(attempts), \(lastError), \(errorKind))
+            INSERT INTO dead_letters (run_id, stage, message_id, routing_key, body, body_encoding, body_truncated, attempts,
+                                      last_error, error_kind)
+            VALUES ((SELECT id FROM runs WHERE id = \(runID)), \(stage), \(DeadLetterBody.storableText(messageID)),
+                    \(DeadLetterBody.storableText(routingKey)), \(stored.text), \(stored.encoding), \(stored.truncated), \(attempts),
+                    \(DeadLetterBody.storableText(lastError)), \(errorKind))
             ON CONFLICT (stage, message_id) DO UPDATE SET
                 attempts = dead_letters.attempts + EXCLUDED.attempts, last_error = EXCLUDED.last_error,
-                error_kind = EXCLUDED.error_kind, body = EXCLUDED.body, dead_at = now(), replayed_at = NULL
+                error_kind = EXCLUDED.error_kind, body = EXCLUDED.body, body_encoding = EXCLUDED.body_encoding,
+                body_truncated = EXCLUDED.body_truncated, dead_at = now(), replayed_at = NULL
             """, operation: "dead_letter")
     }
 

@@ -26,6 +26,12 @@ public final class StageService<Handler: StageHandler>: Service {
     private let consumer = Mutex<BrokerConsumer?>(nil)
     private let stopped = Mutex(false)
     private let counters = Mutex(StageCounters())
+    /// Failed dead-letter writes per message key, in a row (reset when one succeeds).
+    private let recordFailures = Mutex<[String: Int]>([:])
+    /// Pauses between failed dead-letter writes: 1 s doubling to 30 s.
+    private let recordBackoff = Backoff(base: .seconds(1), cap: .seconds(30))
+    /// Failed dead-letter writes of one message before it is rejected to the broker's dead-letter queue.
+    static var maximumRecordFailures: Int { 8 }
 
     /// What the loop did so far (tests and the final log line).
     public struct StageCounters: Sendable, Hashable {
@@ -133,7 +139,9 @@ public final class StageService<Handler: StageHandler>: Service {
         do {
             message = try StageMessage(json: delivery.body)
         } catch {
-            let messageID = delivery.messageID ?? "delivery-\(delivery.deliveryTag)-unparsable"
+            // Not the delivery tag (it restarts with every channel): the key of the id and body, so the same poison
+            // message always finds its own row and two never share one.
+            let messageID = DeadLetterBody.key(messageID: delivery.messageID.map { Array($0.utf8) }, body: delivery.body)
             await deadLetter(delivery, consumer: consumer, runID: nil, messageID: messageID, attempts: 1,
                              error: error, kind: "invalid_message", logger: logger)
             return
@@ -365,15 +373,31 @@ public final class StageService<Handler: StageHandler>: Service {
         _ delivery: Delivery, consumer: BrokerConsumer, runID: Int64?, messageID: String, attempts: Int,
         error: any Error, kind: String, logger: Logger
     ) async {
-        let body = String(decoding: delivery.body, as: UTF8.self)
         let reason = "\(error)"
         do {
             try await DeadLettersTable.record(
-                runID: runID, stage: handler.stage, messageID: messageID, routingKey: delivery.routingKey, body: body,
+                runID: runID, stage: handler.stage, messageID: messageID, routingKey: delivery.routingKey, body: delivery.body,
                 attempts: attempts, lastError: reason, errorKind: kind, on: database)
+            recordFailures.withLock { _ = $0.removeValue(forKey: messageID) }
         } catch let storeError {
-            // Not recorded: give it back to the queue rather than lose it.
-            logger.error("cannot record the dead letter; requeueing", metadata: ["error": "\(storeError)"])
+            // Not recorded (the database is away, say): never a hot loop. Back off while holding the delivery, then
+            // give it back to the queue; after `maximumRecordFailures` in a row, reject it to the broker's
+            // dead-letter exchange (the stage's `.dead` queue), where it waits without being redelivered.
+            let failures = recordFailures.withLock { failures -> Int in
+                failures[messageID, default: 0] += 1
+                return failures[messageID] ?? 1
+            }
+            let giveUp = failures >= Self.maximumRecordFailures
+            logger.error(giveUp ? "cannot record the dead letter; rejecting it to the broker's dead-letter queue"
+                                : "cannot record the dead letter; requeueing after a pause", metadata: [
+                "error": "\(storeError)", "si.record_failures": "\(failures)",
+            ])
+            if giveUp {
+                recordFailures.withLock { _ = $0.removeValue(forKey: messageID) }
+                try? await consumer.nack(delivery, requeue: false)
+                return
+            }
+            try? await Task.sleep(for: recordBackoff.delay(attempt: failures))
             try? await consumer.nack(delivery, requeue: true)
             return
         }

@@ -319,12 +319,40 @@ struct WorkerPipelineTests {
             try await pipeline.publisher.publish(
                 exchange: pipeline.topology.exchange, routingKey: pipeline.topology.routingKey(.filterInstructions),
                 body: orphan.jsonBytes, messageID: orphan.messageID(stage: "filter.instructions"))
+            // Bodies PostgreSQL text cannot hold (a NUL, invalid UTF-8) and one of 2 MiB: each dead-lettered once and
+            // acked. Their insert used to fail and requeue them at once, forever.
+            let poison: [(body: [UInt8], id: String?)] = [
+                (Array("{\"run_id\": 1\u{0}}".utf8), "nul-body"), ([0xFF, 0xFE, 0x00, 0x41], nil),
+                (Array(repeating: UInt8(ascii: "z"), count: 2 << 20), "huge-body"),
+            ]
+            for item in poison {
+                try await pipeline.publisher.publish(
+                    exchange: pipeline.topology.exchange, routingKey: pipeline.topology.routingKey(.filterInstructions),
+                    body: item.body, messageID: item.id)
+            }
             let deadline = ContinuousClock.now.advanced(by: .seconds(20))
-            while try await pipeline.count("SELECT count(*) AS n FROM dead_letters") < 3, ContinuousClock.now < deadline {
+            while try await pipeline.count("SELECT count(*) AS n FROM dead_letters") < 6, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(50))
             }
+            // A looping message would go on being counted: give it time to show.
+            try await Task.sleep(for: .seconds(2))
+            let poisonRows = try await pipeline.database.query("""
+                SELECT message_id, body_encoding, body_truncated, attempts, error_kind FROM dead_letters
+                WHERE stage = 'filter.instructions' AND message_id IN ('nul-body', 'huge-body') OR message_id LIKE 'unsafe-id/%'
+                ORDER BY message_id
+                """).decodableRows
+            #expect(poisonRows.count == 3)
+            #expect(try poisonRows.map { try $0.decode("attempts", as: Int.self) } == [1, 1, 1])
+            #expect(try poisonRows.allSatisfy { try $0.decode("error_kind", as: String.self) == "invalid_message" })
+            let byID = Dictionary(uniqueKeysWithValues: try poisonRows.map { (try $0.decode("message_id", as: String.self), $0) })
+            #expect(try byID["nul-body"]?.decode("body_encoding", as: String.self) == "base64")
+            #expect(try byID["huge-body"]?.decode("body_truncated", as: Bool.self) == true)
+            #expect(byID.keys.contains { $0.hasPrefix("unsafe-id/") }, "no message id: keyed by its hash, \(byID.keys)")
             let rows = try await pipeline.database.query(
-                "SELECT stage, message_id, error_kind, last_error, attempts, run_id FROM dead_letters ORDER BY stage").decodableRows
+                """
+                SELECT stage, message_id, error_kind, last_error, attempts, run_id FROM dead_letters
+                WHERE message_id NOT IN ('nul-body', 'huge-body') AND message_id NOT LIKE 'unsafe-id/%' ORDER BY stage
+                """).decodableRows
             #expect(rows.count == 3)
             let byMessage = Dictionary(uniqueKeysWithValues: try rows.map { (try $0.decode("message_id", as: String.self), $0) })
             let generate = try #require(byMessage[missing.messageID(stage: "generate")])
@@ -340,7 +368,7 @@ struct WorkerPipelineTests {
             #expect(try unknownRun.decode("error_kind", as: String.self) == "unknown_run")
             #expect(try unknownRun.decode("run_id", as: Int64?.self) == nil)
             #expect(try unknownRun.decode("attempts", as: Int.self) == 1)
-            #expect(pipeline.deadLettered == 3)
+            #expect(pipeline.deadLettered == 6)
             #expect(try await pipeline.count("SELECT count(*) AS n FROM processed_messages") == 0)
         }
     }

@@ -21,6 +21,7 @@ public struct Migration: Sendable, Hashable {
         auditIndexes,
         budgetsAndPauses,
         hygiene,
+        poisonMessages,
     ]
 }
 

@@ -70,9 +70,9 @@ struct Dedup: ParsableCommand {
         let started = monotonicSeconds()
         let seedFile = SeedLoader.load(try FileIO.readAll(seeds), fileName: seeds)
         for warning in seedFile.warnings { Console.error(warning.description) }
-        try failOnErrors(seedFile.errors)
+        try CommandFailure.onErrors(seedFile.errors)
         let candidates = InstructionListReader.read(try FileIO.readAll(input), fileName: input)
-        try failOnErrors(candidates.problems)
+        try CommandFailure.onErrors(candidates.problems)
 
         let summary: Summary
         switch algorithm {
@@ -128,12 +128,4 @@ struct Dedup: ParsableCommand {
         return Summary(kept: kept, rejected: total - kept)
     }
 
-    private func failOnErrors(_ problems: [InputProblem]) throws {
-        let errors = problems.filter { $0.severity == .error }
-        guard !errors.isEmpty else { return }
-        let shown = errors.prefix(20)
-        for problem in shown.dropLast() { Console.error(problem.description) }
-        let more = errors.count > shown.count ? " (and \(errors.count - shown.count) more errors)" : ""
-        throw CommandFailure(description: shown.last!.description + more)
-    }
 }

@@ -97,7 +97,7 @@ struct Import: AsyncParsableCommand {
             }
 
             let parsed = ImportReader.read(bytes, fileName: file, format: format.flatMap(ImportFormat.init(rawValue:)))
-            try failOnErrors(parsed.errors)
+            try CommandFailure.onErrors(parsed.errors, suffix: "; nothing written")
             let readSeconds = monotonicSeconds() - started
             if readSeconds >= 2 { Console.error("sictl import: read \(parsed.records.count) records (\(parsed.format.rawValue)) in \(seconds(readSeconds))") }
 
@@ -111,7 +111,7 @@ struct Import: AsyncParsableCommand {
                 lastReport = monotonicSeconds()
                 Console.error("sictl import: \(done)/\(total) \(what), \(seconds(lastReport - started))")
             }
-            try failOnErrors(plan.problems)
+            try CommandFailure.onErrors(plan.problems, suffix: "; nothing written")
             let decided = monotonicSeconds()
 
             // The absolute path: runs.config should say where the data came from whatever the caller's directory.
@@ -171,14 +171,6 @@ struct Import: AsyncParsableCommand {
 
     private func seconds(_ value: Double) -> String { String(format: "%.2f s", value) }
 
-    private func failOnErrors(_ problems: [InputProblem]) throws {
-        let errors = problems.filter { $0.severity == .error }
-        guard !errors.isEmpty else { return }
-        let shown = errors.prefix(20)
-        for problem in shown.dropLast() { Console.error(problem.description) }
-        let more = errors.count > shown.count ? " (and \(errors.count - shown.count) more errors)" : ""
-        throw CommandFailure(description: shown.last!.description + more + "; nothing written")
-    }
 
     /// The machine-readable summary (`--json`).
     struct Summary: Encodable {

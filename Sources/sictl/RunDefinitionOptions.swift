@@ -129,12 +129,7 @@ struct RunDefinitionOptions: ParsableArguments {
         guard let chosenTarget = target ?? file.target else { throw CommandFailure(description: "\(runFile ?? "flags"): no target") }
         let seedFile = SeedLoader.load(try FileIO.readAll(seedPath), fileName: seedPath)
         for warning in seedFile.warnings { Console.error(warning.description) }
-        let errors = seedFile.errors
-        if !errors.isEmpty {
-            for problem in errors.prefix(20).dropLast() { Console.error(problem.description) }
-            let more = errors.count > 20 ? " (and \(errors.count - 20) more errors)" : ""
-            throw CommandFailure(description: errors.prefix(20).last!.description + more)
-        }
+        try CommandFailure.onErrors(seedFile.errors)
         let definition = RunDefinition(
             name: name, recipe: chosenRecipe, target: chosenTarget, seed: seed ?? file.seed ?? 0,
             threshold: threshold ?? file.threshold ?? 0.7, concurrency: concurrency ?? file.concurrency ?? 8,

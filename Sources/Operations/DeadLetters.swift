@@ -118,6 +118,10 @@ public struct DeadLetters: Sendable {
                 try await OutboxTable.resend(
                     messageID: messageID, runID: runID, routingKey: routingKey, body: resent.jsonText, on: tx)
                 try await DeadLettersTable.markReplayed(id: id, on: tx)
+                // A letter dead for `delivery_limit` would otherwise come back over its limit on its first redelivery.
+                if let pipelineStage = PipelineStage(rawValue: stage) {
+                    try await DeliveryCountsTable.forget(stage: pipelineStage, messageID: messageID, on: tx)
+                }
             }
             return .replayed(.init(id: id, runID: runID, stage: stage, messageID: messageID, routingKey: routingKey,
                                    attempt: resent.attempt))

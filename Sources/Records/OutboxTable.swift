@@ -50,6 +50,15 @@ public enum OutboxTable {
             operation: "outbox_mark_sent")
     }
 
+    /// Deletes up to `limit` rows sent more than `retentionSeconds` ago; returns how many. A sent row is only
+    /// history: a message id emitted again later is recognised by its consumer's `processed_messages` row.
+    public static func pruneSent(retentionSeconds: Int, limit: Int, on executor: some SQLExecutor) async throws -> Int {
+        try await executor.execute("""
+            DELETE FROM outbox WHERE id IN (
+                SELECT id FROM outbox WHERE sent_at < now() - make_interval(secs => \(retentionSeconds)) LIMIT \(limit))
+            """, operation: "outbox_prune")
+    }
+
     /// Sends `messageID` again with `body`. The outbox's message_id is UNIQUE and the row that first carried the id
     /// is usually still there (sent): it is turned back into an unsent row with the new body rather than deleted
     /// and re-inserted, in one statement, so no concurrent insert of the same id can slip in between, and

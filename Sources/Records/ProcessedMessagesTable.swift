@@ -26,6 +26,19 @@ public enum ProcessedMessagesTable {
             """, operation: "processed_claim").isEmpty
     }
 
+    /// Deletes up to `limit` rows of runs that finished (completed, cancelled, failed) more than `retentionSeconds`
+    /// ago; returns how many. A running or paused run keeps all of its rows: they are what makes a redelivery a
+    /// no-op. Found through the (run_id, processed_at) index, run by run.
+    public static func pruneFinished(retentionSeconds: Int, limit: Int, on executor: some SQLExecutor) async throws -> Int {
+        try await executor.execute("""
+            DELETE FROM processed_messages WHERE ctid IN (
+                SELECT ctid FROM processed_messages WHERE run_id IN (
+                    SELECT id FROM runs WHERE status IN ('completed', 'cancelled', 'failed')
+                    AND finished_at < now() - make_interval(secs => \(retentionSeconds)))
+                LIMIT \(limit))
+            """, operation: "processed_prune")
+    }
+
     /// Messages each stage handled for the run in the last minute.
     public static func itemsLastMinute(runID: Int64, on executor: some SQLExecutor) async throws -> [String: Int] {
         var items: [String: Int] = [:]

@@ -10,6 +10,11 @@ public import Store
 import SelfInstruct
 import Synchronization
 import Teacher
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Consumes one stage's queue and runs its handler; a `Service` for the daemon's `ServiceGroup`.
 public final class StageService<Handler: StageHandler>: Service {
@@ -19,6 +24,8 @@ public final class StageService<Handler: StageHandler>: Service {
     private let topology: Topology
     private let concurrency: Int
     private let maxAttempts: Int
+    private let deliveryLimit: Int
+    private let crashOnMessageID: String?
     private let retryBackoff: Backoff
     private let logger: Logger
     private let relay: OutboxRelay?
@@ -28,6 +35,8 @@ public final class StageService<Handler: StageHandler>: Service {
     private let counters = Mutex(StageCounters())
     /// Failed dead-letter writes per message key, in a row (reset when one succeeds).
     private let recordFailures = Mutex<[String: Int]>([:])
+    /// Messages redelivered more than once are handled here one at a time (see `SerialLane`).
+    private let isolation = SerialLane()
     /// Pauses between failed dead-letter writes: 1 s doubling to 30 s.
     private let recordBackoff = Backoff(base: .seconds(1), cap: .seconds(30))
     /// Failed dead-letter writes of one message before it is rejected to the broker's dead-letter queue.
@@ -50,10 +59,13 @@ public final class StageService<Handler: StageHandler>: Service {
     /// A stage loop. `relay` (optional) is nudged after each commit that emitted messages.
     public init(
         handler: Handler, database: Database, settings: BrokerSettings, topology: Topology, concurrency: Int,
-        maxAttempts: Int = 3, retryDelay: Duration = .milliseconds(200), relay: OutboxRelay? = nil,
+        maxAttempts: Int = 3, deliveryLimit: Int = 5, crashOnMessageID: String? = nil,
+        retryDelay: Duration = .milliseconds(200), relay: OutboxRelay? = nil,
         reachability: TeacherReachability = TeacherReachability(unreachableAfter: .seconds(120)), logger: Logger
     ) {
-        precondition(concurrency >= 1 && maxAttempts >= 1, "concurrency and attempts must be positive")
+        precondition(concurrency >= 1 && maxAttempts >= 1 && deliveryLimit >= 1, "concurrency, attempts and delivery limit must be positive")
+        self.deliveryLimit = deliveryLimit
+        self.crashOnMessageID = crashOnMessageID
         self.handler = handler
         self.database = database
         self.settings = settings
@@ -150,6 +162,65 @@ public final class StageService<Handler: StageHandler>: Service {
         logger[metadataKey: MetadataKey.runID] = "\(message.runID)"
         logger[metadataKey: MetadataKey.entityID] = "\(message.entityID)"
         logger[metadataKey: MetadataKey.messageID] = "\(messageID)"
+        // Counted before anything can crash: a message that took its worker down `deliveryLimit` times goes no further.
+        var isolated = false
+        if delivery.redelivered {
+            switch await checkDeliveryCount(delivery, message: message, messageID: messageID, consumer: consumer, logger: logger) {
+            case .deadLettered: return
+            case .handle(let alone): isolated = alone
+            }
+        }
+        await handle(delivery, message: message, messageID: messageID, consumer: consumer, logger: logger)
+        if isolated { await isolation.release() }
+    }
+
+    /// What the delivery count says about a redelivered message.
+    private enum DeliveryCheck {
+        /// Handle it; `alone` when it holds the isolation lane (release it afterwards).
+        case handle(alone: Bool)
+        /// Over the limit: dead-lettered and acked.
+        case deadLettered
+    }
+
+    /// Counts a redelivery in `delivery_counts`. A message redelivered more than once is handled alone (it waits
+    /// for the isolation lane before it is counted, so messages that only crashed alongside a culprit stop being
+    /// counted). Past `deliveryLimit` deliveries the message is dead-lettered with kind `delivery_limit`. A message
+    /// already processed is left to the duplicate check; a count that cannot be read or written (the database is
+    /// away) lets the message be handled, where the same outage will show.
+    private func checkDeliveryCount(
+        _ delivery: Delivery, message: StageMessage, messageID: String, consumer: BrokerConsumer, logger: Logger
+    ) async -> DeliveryCheck {
+        let stage = handler.stage
+        var alone = false
+        do {
+            if try await DeliveryCountsTable.redeliveries(stage: stage, messageID: messageID, on: database) >= 1 {
+                await isolation.acquire()
+                alone = true
+            }
+            let deliveries = try await DeliveryCountsTable.countRedelivery(stage: stage, messageID: messageID, on: database) + 1
+            guard deliveries > deliveryLimit,
+                  try await !ProcessedMessagesTable.contains(stage: stage, messageID: messageID, on: database)
+            else { return .handle(alone: alone) }
+            await deadLetter(delivery, consumer: consumer, runID: message.runID, messageID: messageID, attempts: deliveries,
+                             error: DeliveryLimitExceeded(deliveries: deliveries, limit: deliveryLimit), kind: "delivery_limit",
+                             logger: logger)
+        } catch {
+            logger.info("cannot count the redelivery; handling it", metadata: ["error": "\(error)"])
+            return .handle(alone: alone)
+        }
+        if alone { await isolation.release() }
+        return .deadLettered
+    }
+
+    /// Handles a parsed message to its end (acked, parked, requeued or dead-lettered).
+    private func handle(
+        _ delivery: Delivery, message: StageMessage, messageID: String, consumer: BrokerConsumer, logger: Logger
+    ) async {
+        var logger = logger
+        if let crashOnMessageID, crashOnMessageID == messageID {
+            logger.critical("fault injection: \(EnvironmentVariable.faultCrashMessageID) names this message; killing the process")
+            kill(getpid(), SIGKILL)
+        }
 
         var attempt = 0
         // When this message first met a teacher outage: failures after an answer since then are the item's own.
@@ -270,6 +341,8 @@ public final class StageService<Handler: StageHandler>: Service {
                       state.holds(stage), let current = state.pauseReason
                 else { return false }
                 try await ParkedMessagesTable.park(message, stage: stage, messageID: messageID, reason: current, on: transaction)
+                // Its requeue while the run paused was no crash: sent again on resume, it starts with a clean count.
+                try await DeliveryCountsTable.forget(stage: stage, messageID: messageID, on: transaction)
                 return true
             }
             guard parked else { return false }

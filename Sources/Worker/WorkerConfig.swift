@@ -26,13 +26,26 @@ public struct WorkerConfig: Sendable, CustomStringConvertible {
     public var shardsDirectory: String
     /// How long the teacher may stay unreachable before the run pauses with reason `teacher_unreachable`.
     public var teacherUnreachableAfter: Duration
+    /// Deliveries of one message (across crashes) before it is dead-lettered with kind `delivery_limit`.
+    public var deliveryLimit: Int
+    /// Fault injection: the message id this daemon dies on (SIGKILL) before handling it.
+    public var crashOnMessageID: String?
+    /// How long SIGTERM waits for messages in flight before cancelling them.
+    public var shutdownGrace: Duration
+    /// How long sent outbox rows, delivery counts and finished runs' processed-message rows are kept.
+    public var retention: Duration
 
     /// A configuration from explicit values (tests, tools).
     public init(
         databaseURL: String, amqpURL: String, concurrency: Int = 4, logLevel: Logger.Level = .info,
         topology: Topology = Topology(), maxAttempts: Int = 3, databasePoolSize: Int? = nil, teacher: TeacherConfig? = nil,
-        shardsDirectory: String = "shards", teacherUnreachableAfter: Duration = .seconds(120)
+        shardsDirectory: String = "shards", teacherUnreachableAfter: Duration = .seconds(120), deliveryLimit: Int = 5,
+        crashOnMessageID: String? = nil, shutdownGrace: Duration = .seconds(20), retention: Duration = .seconds(24 * 3600)
     ) {
+        self.deliveryLimit = deliveryLimit
+        self.crashOnMessageID = crashOnMessageID
+        self.shutdownGrace = shutdownGrace
+        self.retention = retention
         self.shardsDirectory = shardsDirectory
         self.teacherUnreachableAfter = teacherUnreachableAfter
         self.databaseURL = databaseURL
@@ -108,7 +121,11 @@ public struct WorkerConfig: Sendable, CustomStringConvertible {
             maxAttempts: try integer(EnvironmentVariable.maxAttempts, default: 3, range: 1...100),
             databasePoolSize: try integer(EnvironmentVariable.databasePoolSize, default: concurrency + 2, range: 1...256),
             teacher: teacher, shardsDirectory: value(EnvironmentVariable.shardsDirectory) ?? "shards",
-            teacherUnreachableAfter: .seconds(try integer(EnvironmentVariable.teacherUnreachableSeconds, default: 120, range: 1...86_400)))
+            teacherUnreachableAfter: .seconds(try integer(EnvironmentVariable.teacherUnreachableSeconds, default: 120, range: 1...86_400)),
+            deliveryLimit: try integer(EnvironmentVariable.deliveryLimit, default: 5, range: 1...1000),
+            crashOnMessageID: value(EnvironmentVariable.faultCrashMessageID),
+            shutdownGrace: .seconds(try integer(EnvironmentVariable.shutdownGraceSeconds, default: 20, range: 0...3600)),
+            retention: .seconds(3600 * (try integer(EnvironmentVariable.retentionHours, default: 24, range: 1...87_600))))
     }
 
     /// One line for the start-up log: URLs without passwords, no API key.
@@ -118,7 +135,10 @@ public struct WorkerConfig: Sendable, CustomStringConvertible {
             "concurrency=\(concurrency)", "log_level=\(logLevel.rawValue)", "namespace=\(topology.namespace)",
             "queue_type=\(topology.queueType.rawValue)", "max_attempts=\(maxAttempts)", "db_pool=\(databasePoolSize)",
             "shards_dir=\(shardsDirectory)", "teacher_unreachable_after=\(teacherUnreachableAfter.components.seconds)s",
+            "delivery_limit=\(deliveryLimit)", "shutdown_grace=\(shutdownGrace.components.seconds)s",
+            "retention=\(retention.components.seconds / 3600)h",
         ]
+        if let crashOnMessageID { parts.append("fault_crash_message_id=\(crashOnMessageID)") }
         if let teacher { parts.append("teacher=(\(teacher))") }
         return parts.joined(separator: " ")
     }

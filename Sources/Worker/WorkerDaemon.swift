@@ -108,16 +108,17 @@ public enum WorkerDaemon {
         let stages = try makeHandlers(resources).map { handler in
             StageService(
                 handler: handler, database: database, settings: settings, topology: config.topology,
-                concurrency: config.concurrency, maxAttempts: config.maxAttempts, relay: relay, reachability: reachability,
-                logger: logger)
+                concurrency: config.concurrency, maxAttempts: config.maxAttempts, deliveryLimit: config.deliveryLimit,
+                crashOnMessageID: config.crashOnMessageID, relay: relay, reachability: reachability, logger: logger)
         }
         // Shutdown runs in reverse: the stages stop consuming and finish in flight, then the relay drains.
         var groupConfiguration = ServiceGroupConfiguration(
             services: [.init(service: relay)] + makeServices(resources, relay).map { .init(service: $0) }
                 + stages.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
-        // Below the usual 30 s orchestrator grace period, so in-flight work ends before SIGKILL would.
-        groupConfiguration.maximumGracefulShutdownDuration = .seconds(25)
+        // SI_SHUTDOWN_GRACE_S (default 20 s, below the usual 30 s orchestrator grace period): then the services are
+        // cancelled, which aborts teacher calls in flight; their messages go back to the queue.
+        groupConfiguration.maximumGracefulShutdownDuration = config.shutdownGrace
         let group = ServiceGroup(configuration: groupConfiguration)
         var failure: (any Error)?
         do {

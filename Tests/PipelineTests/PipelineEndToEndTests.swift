@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The product as users run it: separate daemon processes, two replicas of every stage, the real broker and
 /// database, the simulator with injected faults, `sictl` to drive and audit. Serialized: each test already
@@ -116,6 +119,56 @@ import Testing
         #expect(perInstruction == 1)
         let valid = try pipeline.query("SELECT count(*) AS n FROM instances WHERE status = 'valid'", column: "n", as: Int.self)
         #expect(try Self.manifest(pipeline, run: "e2e-alpaca")["records"] as? Int == valid)
+    }
+
+    /// A message that kills its worker every time (SI_FAULT_CRASH_MESSAGE_ID: SIGKILL on that message, as an
+    /// out-of-memory kill would) is dead-lettered with kind `delivery_limit` after SI_DELIVERY_LIMIT deliveries,
+    /// counted in PostgreSQL across the crashes; the message delivered alongside it is not, and the run completes.
+    @Test func aMessageThatKillsItsWorkerIsDeadLetteredAtTheDeliveryLimit() throws {
+        let pipeline = try PipelineProcesses(faults: "")
+        defer { pipeline.shutdown() }
+        let limit = 3
+        // The run's first generation request in this private schema is id 1: its token is the first message.
+        let culprit = "generate/generation_token/1"
+        pipeline.workerEnvironment = ["SI_DELIVERY_LIMIT": "\(limit)", "SI_FAULT_CRASH_MESSAGE_ID": culprit]
+        try pipeline.startStages(recipe: "alpaca", replicas: 1)
+        try pipeline.createAndStart(name: "e2e-crashloop", recipe: "alpaca", seeds: exampleSeedsPath, target: 60, concurrency: 2)
+
+        var crashes = 0
+        let deadline = ContinuousClock.now + .seconds(240)
+        while try pipeline.query("SELECT status FROM runs WHERE name = 'e2e-crashloop'", column: "status", as: String.self) != "completed" {
+            #expect(ContinuousClock.now < deadline, "the run did not complete\n\(pipeline.diagnostics())")
+            if ContinuousClock.now >= deadline { return }
+            for index in pipeline.workers.indices.reversed() where !pipeline.workers[index].process.isRunning {
+                let (stage, process) = pipeline.workers[index]
+                #expect(stage == "si-generate" && process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL,
+                        "\(stage) exited with \(process.terminationStatus)\n\(pipeline.diagnostics())")
+                _ = pipeline.kill(workerAt: index)
+                crashes += 1
+                // A supervisor restarting the crashed daemon, as compose's restart policy or Kubernetes would.
+                try pipeline.startWorker(stage)
+            }
+            usleep(100_000)
+        }
+        print("crash loop: \(crashes) crashes before the culprit was dead-lettered (limit \(limit))")
+        #expect(crashes == limit)
+        let kind = try pipeline.query(
+            "SELECT error_kind FROM dead_letters WHERE message_id = '\(culprit)'", column: "error_kind", as: String.self)
+        #expect(kind == "delivery_limit")
+        #expect(try pipeline.query(
+            "SELECT attempts FROM dead_letters WHERE message_id = '\(culprit)'", column: "attempts", as: Int.self) == limit + 1)
+        // Only the culprit: the other token, killed alongside it at first, was handled alone once isolated.
+        #expect(try pipeline.query("SELECT count(*) AS n FROM dead_letters", column: "n", as: Int.self) == 1)
+        #expect(try pipeline.query("SELECT count(*) AS n FROM instructions WHERE status = 'admitted'", column: "n", as: Int.self) == 60)
+
+        // Without the fault, the replayed letter is handled (the run is finished, so it only records that) and the
+        // audit, which wants every dead letter dealt with, passes.
+        pipeline.stopWorkers()
+        pipeline.workerEnvironment = [:]
+        try pipeline.startStages(recipe: "alpaca", replicas: 1)
+        let replay = try pipeline.sictl(["dlq", "replay", "e2e-crashloop", "--force"])
+        #expect(replay.status == 0, "\(replay.stdout)\(replay.stderr)")
+        try Self.expectAuditPasses(pipeline, run: "e2e-crashloop")
     }
 
     /// SIGKILLs a random daemon several times during the run and starts a fresh replica each time: the run still

@@ -22,6 +22,19 @@ public enum EnvironmentVariable {
     public static let logLevel = "SI_LOG_LEVEL"
     /// Deliveries of one message before it is dead-lettered (default 3).
     public static let maxAttempts = "SI_MAX_ATTEMPTS"
+    /// Deliveries of one message to a stage, counted in PostgreSQL across worker crashes, after which it is
+    /// dead-lettered with kind `delivery_limit` instead of being handled again (default 5). What catches a message
+    /// that kills its worker; ordinary failures are counted by `SI_MAX_ATTEMPTS`.
+    public static let deliveryLimit = "SI_DELIVERY_LIMIT"
+    /// Fault injection for tests: a daemon that receives the message with this id (as in `dead_letters.message_id`)
+    /// kills itself with SIGKILL before handling it, as an out-of-memory kill would. Never set in production.
+    public static let faultCrashMessageID = "SI_FAULT_CRASH_MESSAGE_ID"
+    /// Seconds a daemon waits after SIGTERM for messages in flight (default 20, below Kubernetes' 30 s grace
+    /// period). Then their teacher calls are cancelled, the messages go back to the queue and the process exits.
+    public static let shutdownGraceSeconds = "SI_SHUTDOWN_GRACE_S"
+    /// Hours sent outbox rows, delivery counts and the processed-message rows of finished runs are kept before
+    /// `si-shards` prunes them (default 24).
+    public static let retentionHours = "SI_RETENTION_HOURS"
     /// Seconds the teacher may stay unreachable (connection failures, timeouts, 502/503/504) before a stage daemon
     /// pauses the run with reason `teacher_unreachable` instead of going on retrying (default 120).
     public static let teacherUnreachableSeconds = "SI_TEACHER_UNREACHABLE_SECONDS"

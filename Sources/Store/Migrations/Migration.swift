@@ -22,6 +22,7 @@ public struct Migration: Sendable, Hashable {
         budgetsAndPauses,
         hygiene,
         poisonMessages,
+        deliveryCounts,
     ]
 }
 

@@ -177,8 +177,9 @@ enum OpenAIWire {
             guard let text = choice.text ?? choice.message?.content else {
                 throw malformed(operation, "choice \(index) has no text")
             }
+            // Never a NUL: PostgreSQL could not store the item, and it would fail on every retry (StorableText).
             slots[prompt][slot] = CompletionChoice(
-                text: text, finishReason: FinishReason(apiValue: choice.finishReason), indexInPrompt: slot)
+                text: StorableText.removingNUL(text), finishReason: FinishReason(apiValue: choice.finishReason), indexInPrompt: slot)
         }
         let choices = slots.map { $0.compactMap { $0 } }
         let usage = response.usage.flatMap { usage -> TokenUsage? in

@@ -23,7 +23,7 @@ extension LatencyModel {
 
 extension FaultInjection {
     /// Parses comma-separated `key=value` pairs: `429`, `500`, `503`, `400`, `hang`, `malformed`, `truncated`,
-    /// `wrong-numbering` (rates in 0...1), `retry-after` (seconds), `hang-seconds`, `first-attempts` (K).
+    /// `wrong-numbering`, `control` (rates in 0...1), `retry-after` (seconds), `hang-seconds`, `first-attempts` (K).
     public init(spec: String) throws(SimulatorSpecError) {
         self.init()
         for pair in spec.split(separator: ",") where !pair.allSatisfy(\.isWhitespace) {
@@ -44,11 +44,12 @@ extension FaultInjection {
             case "malformed": rateMalformed = try rate()
             case "truncated": rateTruncated = try rate()
             case "wrong-numbering": rateWrongNumbering = try rate()
+            case "control": rateControlCharacters = try rate()
             case "retry-after": retryAfterSeconds = Int(value)
             case "hang-seconds": hangSeconds = value
             case "first-attempts": faultsOnlyOnFirstAttempts = Int(value)
             default:
-                throw SimulatorSpecError(description: "faults: unknown key '\(keyValue[0])' (known: 429, 500, 503, 400, hang, malformed, truncated, wrong-numbering, retry-after, hang-seconds, first-attempts)")
+                throw SimulatorSpecError(description: "faults: unknown key '\(keyValue[0])' (known: 429, 500, 503, 400, hang, malformed, truncated, wrong-numbering, control, retry-after, hang-seconds, first-attempts)")
             }
         }
     }

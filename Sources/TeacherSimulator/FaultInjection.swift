@@ -28,6 +28,9 @@ public struct FaultInjection: Sendable, Hashable {
     public var rateTruncated: Double
     /// Share of list choices (instruction lists, Alpaca lists) whose item numbers skip one number part-way.
     public var rateWrongNumbering: Double
+    /// Share of choices with control characters (a NUL, an escape, a bell) put in at random places, as models
+    /// emit them; PostgreSQL cannot store the NUL.
+    public var rateControlCharacters: Double
     /// When positive, only the first `faultsOnlyOnFirstAttempts` attempts of each distinct request body may
     /// fault, so a client that retries the same bytes always gets through; 0 lets every attempt fault.
     public var faultsOnlyOnFirstAttempts: Int
@@ -37,8 +40,9 @@ public struct FaultInjection: Sendable, Hashable {
         rate500: Double = 0, rate503: Double = 0, rate400: Double = 0,
         rateHang: Double = 0, hangSeconds: Double = 30,
         rateMalformed: Double = 0, rateTruncated: Double = 0, rateWrongNumbering: Double = 0,
-        faultsOnlyOnFirstAttempts: Int = 0
+        rateControlCharacters: Double = 0, faultsOnlyOnFirstAttempts: Int = 0
     ) {
+        self.rateControlCharacters = rateControlCharacters
         self.rate429 = rate429
         self.retryAfterSeconds = retryAfterSeconds
         self.rate500 = rate500

@@ -165,6 +165,11 @@ struct SimulatorEngine: Sendable {
                     text = String(SimulatedTokenizer.prefix(text, maxTokens: max(0, Int(Double(SimulatedTokenizer.count(text)) * keep))))
                     finishReason = "length"
                 }
+                // A draw of its own, taken only when the fault is on, so every other fault stream stays as it was.
+                if faultsAllowed, faults.rateControlCharacters > 0, choiceFaults.unitDouble() < faults.rateControlCharacters {
+                    state.recordFault("control")
+                    text = Self.withControlCharacters(text, using: &choiceFaults)
+                }
                 completionTokens += SimulatedTokenizer.count(text)
                 if chat {
                     choices.append(.object([
@@ -268,6 +273,17 @@ struct SimulatorEngine: Sendable {
     /// Text no reference parser can use: no newlines, digits, colons or `#`, letters rotated by 13, and a
     /// leading punctuation mark (Self-Instruct's filter rejects it, Alpaca's split finds no item, instance
     /// parsers find no `Example`, `Output:` or `Class label:`).
+    /// `text` with a NUL, an escape and a bell each put in at a random scalar position.
+    static func withControlCharacters(_ text: String, using random: inout SeededRandom) -> String {
+        var scalars = Array(text.unicodeScalars)
+        for control: Unicode.Scalar in ["\u{0}", "\u{1B}", "\u{7}"] {
+            scalars.insert(control, at: Int(random.unitDouble() * Double(scalars.count + 1)) % (scalars.count + 1))
+        }
+        var out = String.UnicodeScalarView()
+        out.append(contentsOf: scalars)
+        return String(out)
+    }
+
     static func garble(_ text: String) -> String {
         var out = "~*"
         for scalar in text.unicodeScalars {

@@ -31,7 +31,7 @@ struct TeacherSimCommand: AsyncParsableCommand {
     @Option(help: "none | fixed:MS | uniform:MIN:MAX | lognormal:MEDIAN_MS:SIGMA (env SI_SIM_LATENCY).")
     var latency: String?
 
-    @Option(help: "Comma-separated key=value: 429, 500, 503, hang, malformed, truncated, wrong-numbering, retry-after, hang-seconds, first-attempts (env SI_SIM_FAULTS).")
+    @Option(help: "Comma-separated key=value: 429, 500, 503, 400, hang, malformed, truncated, wrong-numbering, control (NUL, ESC and BEL put into a choice), retry-after, hang-seconds, first-attempts (env SI_SIM_FAULTS).")
     var faults: String?
 
     @Option(name: .customLong("model"), help: "A served model id; repeat for several (env SI_SIM_MODELS).")

@@ -52,16 +52,23 @@ public struct DatabaseCallRecorder: CallRecorder {
             cost = prices.cost(prompt: call.promptTokens ?? 0, completion: call.completionTokens ?? 0)
         }
         let latencyMS = Double(call.latency.components.seconds) * 1000 + Double(call.latency.components.attoseconds) / 1e15
-        do {
-            try await TeacherCallsTable.insert(TeacherCallsTable.NewCall(
-                runID: context.runID, entityID: context.entityID, stage: call.stage, model: call.model,
-                promptTokens: call.promptTokens ?? 0, completionTokens: call.completionTokens ?? 0, latencyMS: latencyMS,
-                httpStatus: call.httpStatus, attempt: call.attempt, costUSD: cost,
-                requestHash: call.requestHash, cached: call.cacheHit, errorKind: call.errorKind?.rawValue,
-                tokenCountMethod: call.tokenCountMethod?.rawValue), on: database)
-        } catch {
-            logger.warning("cannot record a teacher call", metadata: ["error": "\(error)"])
-        }
+        let row = TeacherCallsTable.NewCall(
+            runID: context.runID, entityID: context.entityID, stage: call.stage, model: call.model,
+            promptTokens: call.promptTokens ?? 0, completionTokens: call.completionTokens ?? 0, latencyMS: latencyMS,
+            httpStatus: call.httpStatus, attempt: call.attempt, costUSD: cost,
+            requestHash: call.requestHash, cached: call.cacheHit, errorKind: call.errorKind?.rawValue,
+            tokenCountMethod: call.tokenCountMethod?.rawValue)
+        // Detached: a call cancelled by a shutdown past its grace period is still a call (the server may bill it), and
+        // the cancelled caller's task would refuse to wait for a connection.
+        let database = self.database
+        let logger = self.logger
+        await Task.detached {
+            do {
+                try await TeacherCallsTable.insert(row, on: database)
+            } catch {
+                logger.warning("cannot record a teacher call", metadata: ["error": "\(error)"])
+            }
+        }.value
     }
 }
 

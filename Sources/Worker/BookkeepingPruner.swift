@@ -15,6 +15,12 @@ public final class BookkeepingPruner: Service {
         public var outbox = 0
         public var processedMessages = 0
         public var deliveryCounts = 0
+
+        public init(outbox: Int = 0, processedMessages: Int = 0, deliveryCounts: Int = 0) {
+            self.outbox = outbox
+            self.processedMessages = processedMessages
+            self.deliveryCounts = deliveryCounts
+        }
     }
 
     private let database: Database

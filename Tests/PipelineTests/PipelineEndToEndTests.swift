@@ -1,3 +1,4 @@
+import Broker
 import Foundation
 import Testing
 #if canImport(Glibc)
@@ -178,6 +179,43 @@ import Glibc
         let replay = try pipeline.sictl(["dlq", "replay", "e2e-crashloop", "--force"])
         #expect(replay.status == 0, "\(replay.stdout)\(replay.stderr)")
         try Self.expectAuditPasses(pipeline, run: "e2e-crashloop")
+    }
+
+    /// SIGTERM while teacher calls would take 2 minutes: the daemon waits SI_SHUTDOWN_GRACE_S for them, then
+    /// cancels them, gives their messages back to the queue and exits cleanly, well before an orchestrator's
+    /// SIGKILL; nothing is dead-lettered.
+    @Test func sigtermCancelsSlowTeacherCallsAfterTheGracePeriod() throws {
+        let pipeline = try PipelineProcesses(faults: "", simulatorEnvironment: ["SI_SIM_LATENCY": "fixed:120000"])
+        defer { pipeline.shutdown() }
+        pipeline.workerEnvironment = ["SI_SHUTDOWN_GRACE_S": "3"]
+        let generate = try pipeline.startWorker("si-generate")
+        try pipeline.createAndStart(name: "e2e-grace", recipe: "alpaca", seeds: exampleSeedsPath, target: 40, concurrency: 2)
+        // The token-counting probe at start gives up after 15 s against this server; then the daemon consumes.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !pipeline.allLogs().contains("consuming") && ContinuousClock.now < deadline { usleep(200_000) }
+        #expect(pipeline.allLogs().contains("consuming"), "si-generate did not start consuming\n\(pipeline.diagnostics())")
+        sleep(3)  // both tokens delivered (the relay publishes within a second) and their calls waiting on the server
+
+        let stopping = ContinuousClock.now
+        generate.terminate()
+        generate.waitUntilExit()
+        let took = ContinuousClock.now - stopping
+        print("SIGTERM with 2 calls of 120 s in flight: exited after \(took) (SI_SHUTDOWN_GRACE_S 3)")
+        #expect(generate.terminationReason == .exit && generate.terminationStatus == 0, "\(pipeline.diagnostics())")
+        #expect(took >= .seconds(2.5) && took < .seconds(10))
+        // Both messages are back in the queue, nothing is dead, and the cancelled calls are on record.
+        let connection = try AMQPConnection.connect(url: pipeline.amqpURL)
+        defer { connection.close() }
+        #expect(try connection.inspectQueue("\(pipeline.namespace).generate").messageCount == 2)
+        #expect(try pipeline.query("SELECT count(*) AS n FROM dead_letters", column: "n", as: Int.self) == 0)
+        #expect(try pipeline.query(
+            "SELECT count(*) AS n FROM generation_requests WHERE status = 'pending'", column: "n", as: Int.self) == 2)
+        // (The probe could not decide against this server, so each prompt of a generation was its own request.)
+        let cancelled = try pipeline.query(
+            "SELECT count(*) AS n FROM llm_calls WHERE error_kind = 'cancelled'", column: "n", as: Int.self)
+        #expect(cancelled >= 2)
+        #expect(try pipeline.query(
+            "SELECT count(*) AS n FROM llm_calls WHERE error_kind IS DISTINCT FROM 'cancelled'", column: "n", as: Int.self) == 0)
     }
 
     /// SIGKILLs a random daemon several times during the run and starts a fresh replica each time: the run still

@@ -40,6 +40,10 @@ public struct RunDefinition: Sendable, Hashable {
         var out: [String] = []
         if let problem = RunName.problem(name) { out.append("name: '\(name)' \(problem)") }
         if target <= 0 { out.append("target: must be positive (got \(target))") }
+        if target > 0, target + seeds.count > NoveltyIndex.capacity {
+            out.append("target: at most \(NoveltyIndex.capacity - seeds.count) with \(seeds.count) seed tasks (got \(target)): "
+                       + "a run's novelty pool holds \(NoveltyIndex.capacity) instructions, seeds included")
+        }
         if !(0...1).contains(threshold) { out.append("threshold: must be between 0 and 1 (got \(threshold))") }
         if concurrency <= 0 { out.append("concurrency: must be positive (got \(concurrency))") }
         if seeds.isEmpty { out.append("seeds: no seed tasks") }

@@ -8,6 +8,7 @@ public import Logging
 public import Records
 public import SelfInstruct
 public import Store
+public import ServiceLifecycle
 
 /// The `si.filter.instructions` handler.
 public struct FilterInstructionsHandler: StageHandler {
@@ -68,6 +69,28 @@ public struct FilterInstructionsHandler: StageHandler {
             return downstream + [try await GenerationTokens.next(
                 runID: runID, token: request.token, round: request.round + 1, on: transaction)]
         })
+    }
+
+    /// Drops pools of finished and idle runs every minute (`PoolEvictor`).
+    public func backgroundServices(logger: Logger) -> [any Service] {
+        [PoolEvictor(handler: self, logger: logger)]
+    }
+
+    /// Pools this process holds (one per run it filtered for and has not evicted).
+    public var cachedPools: Int { pools.count }
+
+    /// Drops the pools of runs that finished (or were deleted) and of runs no message used for `idleFor`;
+    /// returns how many. A pool holds every admitted instruction of its run, so a long-lived filter would otherwise
+    /// keep every run it ever served. A later message of an evicted run rebuilds its pool from the database.
+    public func evictPools(idleFor: Duration) async throws -> Int {
+        var evicted = 0
+        for (runID, lastUsed) in pools.usage {
+            let status = try await RunsTable.status(id: runID, on: database)
+            let finished = status.map(\.isFinished) ?? true
+            guard finished || ContinuousClock.now - lastUsed >= idleFor else { continue }
+            if pools.evict(runID: runID, unlessUsedAfter: lastUsed) { evicted += 1 }
+        }
+        return evicted
     }
 
     /// Brings the process's pool in line with the committed admissions; called under the run's admission lock,

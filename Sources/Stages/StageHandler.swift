@@ -5,6 +5,7 @@
 public import Logging
 public import SelfInstruct
 public import Teacher
+public import ServiceLifecycle
 
 /// One stage's domain logic.
 public protocol StageHandler: Sendable {
@@ -21,12 +22,16 @@ public protocol StageHandler: Sendable {
     /// fails once, with the server's message as its reason, and no retry is paid for. Nil (the default, for stages
     /// that never call the teacher) dead-letters the message instead.
     func refused(_ message: StageMessage, error: TeacherError, logger: Logger) async throws -> StageWork?
+    /// Housekeeping the handler needs while its daemon runs (si-filter's pool eviction), run beside the stage in
+    /// the daemon's service group; none by default.
+    func backgroundServices(logger: Logger) -> [any Service]
 }
 
 extension StageHandler {
     public var concurrencyLimit: Int? { nil }
 
     public func refused(_ message: StageMessage, error: TeacherError, logger: Logger) async throws -> StageWork? { nil }
+    public func backgroundServices(logger: Logger) -> [any Service] { [] }
 }
 
 extension TeacherError {

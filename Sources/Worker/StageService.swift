@@ -18,7 +18,8 @@ import Darwin
 
 /// Consumes one stage's queue and runs its handler; a `Service` for the daemon's `ServiceGroup`.
 public final class StageService<Handler: StageHandler>: Service {
-    private let handler: Handler
+    /// The stage's handler (tests reach its caches through it).
+    public let handler: Handler
     private let database: Database
     private let settings: BrokerSettings
     private let topology: Topology

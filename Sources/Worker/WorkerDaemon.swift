@@ -105,7 +105,8 @@ public enum WorkerDaemon {
         let publisher = BrokerPublisher(settings: settings)
         let relay = OutboxRelay(database: database, publisher: publisher, exchange: config.topology.exchange, logger: logger)
         let reachability = TeacherReachability(unreachableAfter: config.teacherUnreachableAfter)
-        let stages = try makeHandlers(resources).map { handler in
+        let handlers = try makeHandlers(resources)
+        let stages = handlers.map { handler in
             StageService(
                 handler: handler, database: database, settings: settings, topology: config.topology,
                 concurrency: config.concurrency, maxAttempts: config.maxAttempts, deliveryLimit: config.deliveryLimit,
@@ -114,6 +115,7 @@ public enum WorkerDaemon {
         // Shutdown runs in reverse: the stages stop consuming and finish in flight, then the relay drains.
         var groupConfiguration = ServiceGroupConfiguration(
             services: [.init(service: relay)] + makeServices(resources, relay).map { .init(service: $0) }
+                + handlers.flatMap { $0.backgroundServices(logger: logger) }.map { .init(service: $0) }
                 + stages.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
         // SI_SHUTDOWN_GRACE_S (default 20 s, below the usual 30 s orchestrator grace period): then the services are

@@ -1,5 +1,6 @@
 // si-filter: consumes `si.filter.instructions` (admission in one total order per run) and
 // `si.filter.instances` (instance parsing and validity rules; the last outcome of a run asks for shards).
+// Admission pools of finished and idle runs are dropped (PoolEvictor), so memory stays flat across runs.
 import Stages
 import Worker
 

@@ -73,6 +73,10 @@ struct Dedup: ParsableCommand {
         try CommandFailure.onErrors(seedFile.errors)
         let candidates = InstructionListReader.read(try FileIO.readAll(input), fileName: input)
         try CommandFailure.onErrors(candidates.problems)
+        if seedFile.tasks.count + candidates.instructions.count > NoveltyIndex.capacity {
+            throw CommandFailure(description: "\(input): \(candidates.instructions.count) candidates and \(seedFile.tasks.count) seeds are more than "
+                                 + "the novelty pool holds (\(NoveltyIndex.capacity), seeds included); split the input")
+        }
 
         let summary: Summary
         switch algorithm {

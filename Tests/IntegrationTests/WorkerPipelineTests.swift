@@ -302,6 +302,36 @@ struct WorkerPipelineTests {
         }
     }
 
+    @Test("the instruction filter keeps a run's pool only while the run needs it: a finished run's pool and an idle one are evicted")
+    func poolsOfFinishedAndIdleRunsAreEvicted() async throws {
+        try await withPipeline { pipeline in
+            let handler = pipeline.filters[0].handler
+            let first = try await createRun(pipeline.database, target: 20, tokens: 2)
+            try await GenerationTokens.issueInitial(runID: first, namespace: pipeline.topology.namespace, database: pipeline.database)
+            pipeline.relay.nudge()
+            try await waitForQuiescence(pipeline.infrastructure, runID: first, timeout: .seconds(60))
+            #expect(handler.cachedPools == 1)
+            // Running and just used: kept.
+            #expect(try await handler.evictPools(idleFor: .seconds(600)) == 0)
+            #expect(handler.cachedPools == 1)
+            // Finished: evicted however recently used.
+            try await pipeline.database.execute("UPDATE runs SET status = 'completed', finished_at = now() WHERE id = \(first)")
+            #expect(try await handler.evictPools(idleFor: .seconds(600)) == 1)
+            #expect(handler.cachedPools == 0)
+
+            // A second run, still running but idle longer than the limit: evicted too.
+            let second = try await createRun(pipeline.database, target: 20, tokens: 2)
+            try await GenerationTokens.issueInitial(runID: second, namespace: pipeline.topology.namespace, database: pipeline.database)
+            pipeline.relay.nudge()
+            try await waitForQuiescence(pipeline.infrastructure, runID: second, timeout: .seconds(60))
+            #expect(handler.cachedPools == 1)
+            try await Task.sleep(for: .milliseconds(50))
+            #expect(try await handler.evictPools(idleFor: .milliseconds(10)) == 1)
+            #expect(handler.cachedPools == 0)
+            #expect(try await pipeline.count("SELECT count(*) AS n FROM dead_letters") == 0)
+        }
+    }
+
     @Test("a message that cannot succeed is dead-lettered with its reason and acked, not dropped or retried forever")
     func poisonMessageIsDeadLettered() async throws {
         try await withPipeline { pipeline in

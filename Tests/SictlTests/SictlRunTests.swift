@@ -53,6 +53,18 @@ import Testing
         #expect(outcome.stdout.isEmpty)
     }
 
+    /// The novelty index packs member numbers into 24 bits: a run that could outgrow it is refused at create,
+    /// with the bound, instead of crashing its filter at instruction 16,777,197.
+    @Test func aTargetBeyondTheNoveltyIndexIsRefusedWithItsBound() throws {
+        let dir = try SictlDedupTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let seeds = try Self.writeSeeds(in: dir)
+        let outcome = try Self.run(["run", "create", "--name", "huge", "--recipe", "alpaca", "--seeds", seeds, "--target", "16777216"])
+        #expect(outcome.status != 0)
+        #expect(outcome.stderr.contains("target: at most 16777"), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("novelty pool holds 16777216 instructions"), "\(outcome.stderr)")
+    }
+
     @Test func runFileErrorsNameTheFieldAndSeedsResolveBesideIt() throws {
         let dir = try SictlDedupTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

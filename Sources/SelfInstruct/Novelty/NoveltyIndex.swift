@@ -41,7 +41,9 @@ public struct NoveltyIndex: NoveltyFilter, Sendable {
     static let maxBitParallelTokens = 4096
     /// Overlap value marking a member already scored in the current evaluation (real overlaps are far smaller).
     private static let scoredMark = UInt32.max
-    private static let memberLimit = 1 << 24
+    /// Most members (seeds included) an index holds: postings pack a member number into 24 bits. Runs and
+    /// `sictl dedup` are checked against it before they start.
+    public static let capacity = 1 << 24
 
     public init(threshold: Double = 0.7) {
         self.threshold = threshold
@@ -52,7 +54,7 @@ public struct NoveltyIndex: NoveltyFilter, Sendable {
     /// Adds a member in O(its length).
     public mutating func admit(_ memberTokens: [Int32]) {
         let member = poolCount
-        precondition(member < Self.memberLimit, "NoveltyIndex holds at most \(Self.memberLimit) members")
+        precondition(member < Self.capacity, "NoveltyIndex holds at most \(Self.capacity) members")
         tokens.append(contentsOf: memberTokens)
         offsets.append(tokens.count)
         memberEpoch.append(0)

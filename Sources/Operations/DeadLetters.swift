@@ -72,6 +72,7 @@ public struct DeadLetters: Sendable {
             case .skipped(let skipped): report.skipped.append(skipped)
             }
         }
+        if !dryRun && !report.replayed.isEmpty { try await OutboxTable.wakeRelays(namespace: namespace, on: database) }
         return report
     }
 

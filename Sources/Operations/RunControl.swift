@@ -83,10 +83,14 @@ public struct RunControl: Sendable {
             return RunTransition(
                 runID: runID, name: run.name, from: run.status, to: to, tokensIssued: issued, messagesUnparked: unparked)
         }
-        guard command == .resume else { return transition }
-        // Pausing parks the tokens (the filter stops re-issuing them); resuming puts each parked one back, after
-        // the status change committed so the filters see `running` from then on.
-        transition.tokensIssued = try await GenerationTokens.reissueParked(runID: runID, namespace: namespace, database: database)
+        if command == .resume {
+            // Pausing parks the tokens (the filter stops re-issuing them); resuming puts each parked one back, after
+            // the status change committed so the filters see `running` from then on.
+            transition.tokensIssued = try await GenerationTokens.reissueParked(runID: runID, namespace: namespace, database: database)
+        }
+        if transition.tokensIssued > 0 || transition.messagesUnparked > 0 {
+            try await OutboxTable.wakeRelays(namespace: namespace, on: database)
+        }
         return transition
     }
 }

@@ -6,6 +6,25 @@ public import Store
 
 /// Every statement over `instances`.
 public enum InstancesTable {
+    /// One instruction's filtered instances: kept (with the hygiene normalisations applied to each, `fixes[i]` for
+    /// `kept[i]`, missing entries meaning none), removed by hygiene, and dropped with their reasons.
+    public struct Filtered: Sendable {
+        public var instructionID: Int64
+        public var kept: [TaskInstance]
+        public var fixes: [[HygieneReason]]
+        public var removed: [HygieneRemoval]
+        public var dropped: [DroppedInstance]
+
+        public init(instructionID: Int64, kept: [TaskInstance], fixes: [[HygieneReason]] = [], removed: [HygieneRemoval] = [],
+                    dropped: [DroppedInstance]) {
+            self.instructionID = instructionID
+            self.kept = kept
+            self.fixes = fixes
+            self.removed = removed
+            self.dropped = dropped
+        }
+    }
+
     /// Records one instruction's filtered instances (valid, or rejected with the reason) in one statement,
     /// positions in kept, hygiene-removed, dropped order; a redelivery inserts nothing twice. `fixes[i]` are the
     /// normalising hygiene reasons applied to `kept[i]` (missing entries mean none).
@@ -13,24 +32,35 @@ public enum InstancesTable {
         kept: [TaskInstance], fixes: [[HygieneReason]] = [], removed: [HygieneRemoval] = [], dropped: [DroppedInstance],
         runID: Int64, instructionID: Int64, on executor: some SQLExecutor
     ) async throws {
-        var rows: [SQLQuery] = kept.enumerated().map { position, instance in
-            let applied = position < fixes.count ? fixes[position].map(\.rawValue) : []
-            return """
-                (\(runID), \(instructionID), \(Int32(position)), \(instance.input), \(instance.output), 'valid', NULL::text, \
-                \(SQLArray.text(applied))::text[], now())
+        try await insert([Filtered(instructionID: instructionID, kept: kept, fixes: fixes, removed: removed, dropped: dropped)],
+                         runID: runID, on: executor)
+    }
+
+    /// `insert` for several instructions in one statement (Alpaca's instances, filtered at admission).
+    public static func insert(_ instructions: [Filtered], runID: Int64, on executor: some SQLExecutor) async throws {
+        var rows: [SQLQuery] = []
+        for filtered in instructions {
+            let instructionID = filtered.instructionID
+            let kept = filtered.kept, fixes = filtered.fixes, removed = filtered.removed
+            rows += kept.enumerated().map { position, instance in
+                let applied = position < fixes.count ? fixes[position].map(\.rawValue) : []
+                return """
+                    (\(runID), \(instructionID), \(Int32(position)), \(instance.input), \(instance.output), 'valid', NULL::text, \
+                    \(SQLArray.text(applied))::text[], now())
+                    """
+            }
+            rows += removed.enumerated().map { offset, removal in
                 """
-        }
-        rows += removed.enumerated().map { offset, removal in
-            """
-            (\(runID), \(instructionID), \(Int32(kept.count + offset)), \(removal.instance.input), \(removal.instance.output), \
-            'rejected', \(removal.reason), '{}'::text[], now())
-            """
-        }
-        rows += dropped.enumerated().map { offset, dropped in
-            """
-            (\(runID), \(instructionID), \(Int32(kept.count + removed.count + offset)), \(dropped.instance.input), \
-            \(dropped.instance.output), 'rejected', \(dropped.reason), '{}'::text[], now())
-            """
+                (\(runID), \(instructionID), \(Int32(kept.count + offset)), \(removal.instance.input), \(removal.instance.output), \
+                'rejected', \(removal.reason), '{}'::text[], now())
+                """
+            }
+            rows += filtered.dropped.enumerated().map { offset, dropped in
+                """
+                (\(runID), \(instructionID), \(Int32(kept.count + removed.count + offset)), \(dropped.instance.input), \
+                \(dropped.instance.output), 'rejected', \(dropped.reason), '{}'::text[], now())
+                """
+            }
         }
         guard !rows.isEmpty else { return }
         try await executor.execute("""

@@ -91,10 +91,25 @@ public enum InstructionsTable {
     }
 
     /// The undecided candidates of a generation request, in parse order.
-    public static func candidates(requestID: Int64, on executor: some SQLExecutor) async throws -> [(id: Int64, text: String)] {
+    public static func candidates(requestID: Int64, on executor: some SQLExecutor) async throws
+        -> [(id: Int64, text: String, input: String?, output: String?)]
+    {
         try await executor.rows("""
-            SELECT id, text FROM instructions WHERE request_id = \(requestID) AND status = 'candidate' ORDER BY position
-            """, operation: "candidates").map { row throws(StoreError) in (id: try row.decode("id"), text: try row.decode("text")) }
+            SELECT id, text, input, output FROM instructions WHERE request_id = \(requestID) AND status = 'candidate' ORDER BY position
+            """, operation: "candidates").map { row throws(StoreError) in
+                (id: try row.decode("id"), text: try row.decode("text"), input: try row.decode("input"), output: try row.decode("output"))
+            }
+    }
+
+    /// Records the instance outcome of several instructions in one statement (Alpaca's, decided at admission).
+    public static func recordInstanceOutcomes(_ outcomes: [(id: Int64, outcome: InstanceOutcome)], on executor: some SQLExecutor) async throws {
+        guard !outcomes.isEmpty else { return }
+        try await executor.execute("""
+            UPDATE instructions AS i SET instance_outcome = o.outcome
+            FROM unnest(\(SQLArray.integers(outcomes.map(\.id)))::bigint[], \(SQLArray.text(outcomes.map(\.outcome.rawValue)))::text[])
+                 AS o (id, outcome)
+            WHERE i.id = o.id AND i.instance_outcome IS NULL
+            """, operation: "instance_outcomes")
     }
 
     /// Writes every decision in one statement: admission is serial per run, and on a busy machine each extra round

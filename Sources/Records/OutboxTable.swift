@@ -30,6 +30,17 @@ public enum OutboxTable {
             """, operation: "outbox_insert")
     }
 
+    /// The PostgreSQL channel the relays of broker namespace `namespace` listen on.
+    public static func wakeupChannel(namespace: String) -> String { "si_outbox:\(namespace)" }
+
+    /// Wakes the outbox relays of `namespace` (at commit, when called in a transaction): for rows written outside
+    /// the daemons (`sictl run start`, `resume`, `dlq replay`), which their own relays would otherwise find only at
+    /// their next poll.
+    public static func wakeRelays(namespace: String, on executor: some SQLExecutor) async throws {
+        _ = try await executor.rows(
+            "SELECT pg_notify(\(wakeupChannel(namespace: namespace)), '')", operation: "outbox_wake_relays")
+    }
+
     /// Claims up to `limit` unsent rows, oldest first, skipping rows another relay holds; call in a transaction
     /// that marks them sent after publishing.
     public static func claimUnsent(limit: Int, in transaction: Transaction) async throws -> [Pending] {

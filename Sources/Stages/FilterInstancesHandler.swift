@@ -48,24 +48,41 @@ public struct FilterInstancesHandler: StageHandler {
             guard let output = instruction.output else {
                 throw PermanentStageError(kind: "no_instances_generated", message: "instruction \(instruction.id) has no instance")
             }
-            // The Alpaca parser already dropped a cut-off last item, so the instance counts as complete here.
-            result = filter.apply(to: [TaskInstance(input: instruction.input ?? "", output: output)], finishReason: .stop, random: &random)
+            result = Self.alpacaResult(instructionID: instruction.id, input: instruction.input, output: output, run: run, filter: filter)
         }
-        let hygiene = run.config.hygiene
-            ? Self.hygiene(result.kept, instruction: instruction.text)
-            : HygieneOutcome(kept: result.kept, fixes: [], removed: [], repeated: [])
-        let outcome: InstanceOutcome = hygiene.kept.isEmpty ? .noInstances : .generated
+        let (filtered, outcome) = Self.filtered(result, instructionID: instruction.id, text: instruction.text, hygiene: run.config.hygiene)
         logger.debug("instances filtered", metadata: [
-            "si.kept": "\(hygiene.kept.count)", "si.dropped": "\(result.dropped.count)", "si.hygiene_removed": "\(hygiene.removed.count)",
+            "si.kept": "\(filtered.kept.count)", "si.dropped": "\(filtered.dropped.count)", "si.hygiene_removed": "\(filtered.removed.count)",
         ])
         let runID = run.id
         return StageWork(write: { transaction in
-            try await InstancesTable.insert(
-                kept: hygiene.kept, fixes: hygiene.fixes, removed: hygiene.removed, dropped: result.dropped + hygiene.repeated, runID: runID,
-                instructionID: instruction.id, on: transaction)
+            try await InstancesTable.insert([filtered], runID: runID, on: transaction)
             try await InstructionsTable.recordInstanceOutcome(outcome, id: instruction.id, on: transaction)
             return []
         })
+    }
+
+    /// The reference filter's result for an Alpaca instruction's one instance. The Alpaca parser already dropped a
+    /// cut-off last item, so the instance counts as complete here.
+    static func alpacaResult(
+        instructionID: Int64, input: String?, output: String, run: RunFacts, filter: InstanceFilter
+    ) -> InstanceParseResult {
+        var random = SeededRandom(seed: run.seed, stream: samplingStream, index: UInt64(bitPattern: instructionID))
+        return filter.apply(to: [TaskInstance(input: input ?? "", output: output)], finishReason: .stop, random: &random)
+    }
+
+    /// What to store for one instruction after the reference rules (`result`) and, when the run has it on, the
+    /// hygiene pass; and the instruction's instance outcome.
+    static func filtered(
+        _ result: InstanceParseResult, instructionID: Int64, text: String, hygiene enabled: Bool
+    ) -> (InstancesTable.Filtered, InstanceOutcome) {
+        let cleaned = enabled
+            ? Self.hygiene(result.kept, instruction: text)
+            : HygieneOutcome(kept: result.kept, fixes: [], removed: [], repeated: [])
+        let filtered = InstancesTable.Filtered(
+            instructionID: instructionID, kept: cleaned.kept, fixes: cleaned.fixes, removed: cleaned.removed,
+            dropped: result.dropped + cleaned.repeated)
+        return (filtered, cleaned.kept.isEmpty ? .noInstances : .generated)
     }
 
     /// The instances the hygiene pass kept (normalised), the reasons applied to each, those it removed, and those

@@ -1,7 +1,8 @@
 // si-filter for instructions: admission in one total order per run. Under the run's advisory lock the
 // in-memory pool catches up on rows other replicas admitted, each candidate of the generation is decided
-// greedily, each admitted instruction goes on (to classification, or for Alpaca to the instance filter), and
-// the generation token goes round again while the run is below its target.
+// greedily, each admitted instruction goes on (to classification, or for Alpaca its instance through the
+// instance filter's rules in the same transaction), and the generation token goes round again while the run is
+// below its target.
 
 import Synchronization
 public import Logging
@@ -42,6 +43,8 @@ public struct FilterInstructionsHandler: StageHandler {
             let candidates = try await InstructionsTable.candidates(requestID: requestID, on: transaction)
             var admitted = 0
             var downstream: [OutgoingMessage] = []
+            var instances: [InstancesTable.Filtered] = []
+            var outcomes: [(id: Int64, outcome: InstanceOutcome)] = []
             // Decide in memory, then write every decision in one statement.
             var decisions: [InstructionsTable.Decision] = []
             for candidate in candidates {
@@ -49,13 +52,27 @@ public struct FilterInstructionsHandler: StageHandler {
                 decisions.append(InstructionsTable.Decision(id: candidate.id, outcome: outcome))
                 guard case .admitted = outcome else { continue }
                 admitted += 1
-                // Self-Instruct: classify next. Alpaca: the instance came with the instruction, so it goes
-                // straight to the instance filter.
-                let next: PipelineStage = run.recipe == .selfInstruct ? .classify : .filterInstances
-                let kind: StageMessage.Kind = run.recipe == .selfInstruct ? .admittedInstruction : .instanceCandidates
-                downstream.append(OutgoingMessage(stage: next, message: StageMessage(runID: runID, entityID: candidate.id, kind: kind)))
+                switch run.recipe {
+                case .selfInstruct:
+                    // Classify next.
+                    downstream.append(OutgoingMessage(
+                        stage: .classify, message: StageMessage(runID: runID, entityID: candidate.id, kind: .admittedInstruction)))
+                case .alpaca:
+                    // The instance came with the instruction: filtered here, in the admission's transaction, with the
+                    // instance filter's rules. A message and a transaction per instruction made the instance filter
+                    // the slowest part of an Alpaca run.
+                    let result = FilterInstancesHandler.alpacaResult(
+                        instructionID: candidate.id, input: candidate.input, output: candidate.output ?? "", run: run,
+                        filter: InstanceFilter())
+                    let (filtered, instanceOutcome) = FilterInstancesHandler.filtered(
+                        result, instructionID: candidate.id, text: candidate.text, hygiene: run.config.hygiene)
+                    instances.append(filtered)
+                    outcomes.append((candidate.id, instanceOutcome))
+                }
             }
             try await InstructionsTable.record(decisions, on: transaction)
+            try await InstancesTable.insert(instances, runID: runID, on: transaction)
+            try await InstructionsTable.recordInstanceOutcomes(outcomes, on: transaction)
             let poolAdmitted = slot.pool.withLock { $0.admittedCount }
             logger.debug("candidates decided", metadata: [
                 "si.candidates": "\(candidates.count)", "si.admitted": "\(admitted)",

@@ -16,38 +16,51 @@ public final class RunCompletionWatcher: Service {
     private let namespace: String
     private let requested: @Sendable () -> Void
     private let interval: Duration
+    private let activeInterval: Duration
     private let logger: Logger
 
     /// A watcher writing shard requests into the outbox of broker namespace `namespace`; `requested` runs after a
     /// sweep that wrote any (the daemon nudges its outbox relay).
+    /// A watcher checking every `activeInterval` while some run is watched (a run's last outcome becomes its
+    /// shards within that) and every `idleInterval` while none is: the probes are two index lookups per run, and
+    /// an idle daemon should cost nothing.
     public init(
-        database: Database, namespace: String, interval: Duration = .seconds(1), logger: Logger,
-        requested: @escaping @Sendable () -> Void = {}
+        database: Database, namespace: String, activeInterval: Duration = .milliseconds(100),
+        idleInterval: Duration = .seconds(1), logger: Logger, requested: @escaping @Sendable () -> Void = {}
     ) {
         self.database = database
         self.namespace = namespace
         self.requested = requested
-        self.interval = interval
+        self.activeInterval = activeInterval
+        self.interval = idleInterval
         self.logger = logger
     }
 
     public func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            var watching = false
             do {
-                let asked = try await sweep()
-                if asked > 0 { requested() }
+                let pass = try await check()
+                watching = pass.watched > 0
+                if pass.asked > 0 { requested() }
             } catch {
                 logger.info("completion check failed; retrying", metadata: ["error": "\(error)"])
             }
-            try? await Task.sleep(for: interval)
+            try? await Task.sleep(for: watching ? activeInterval : interval)
         }
     }
 
     /// One pass over the watched runs; returns how many shard requests it wrote (new or not).
     @discardableResult
     public func sweep() async throws -> Int {
+        try await check().asked
+    }
+
+    /// One pass: how many runs were watched, and for how many shards were requested.
+    private func check() async throws -> (watched: Int, asked: Int) {
         var asked = 0
-        for run in try await RunsTable.watchedForCompletion(on: database) {
+        let runs = try await RunsTable.watchedForCompletion(on: database)
+        for run in runs {
             let namespace = self.namespace
             let complete = try await database.transaction { transaction in
                 guard try await InstructionsTable.runIsComplete(runID: run.id, target: run.target, on: transaction) else {
@@ -63,6 +76,6 @@ public final class RunCompletionWatcher: Service {
                 logger.debug("run complete; shards requested", metadata: [MetadataKey.runID: "\(run.id)"])
             }
         }
-        return asked
+        return (runs.count, asked)
     }
 }

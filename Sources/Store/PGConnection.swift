@@ -1,5 +1,10 @@
 import SelfInstruct
 internal import CLibPQ
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One PostgreSQL connection, driven synchronously through libpq.
 ///
@@ -64,6 +69,25 @@ public final class PGConnection {
         guard let handle else { return }
         self.handle = nil
         PQfinish(handle)
+    }
+
+    /// Waits up to `timeout` for the server to send something and returns how many notifications (`NOTIFY`) arrived
+    /// on this connection's `LISTEN` channels, 0 on a timeout. Throws when the connection broke.
+    public func waitForNotifications(timeout: Duration) throws(StoreError) -> Int {
+        guard let handle else {
+            throw StoreError(kind: .closed, operation: "listen", message: "the connection was closed", classification: .fatal)
+        }
+        var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+        let milliseconds = Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        if poll(&descriptor, 1, milliseconds) > 0, PQconsumeInput(handle) != 1 {
+            throw connectionError(handle: handle, operation: "listen")
+        }
+        var count = 0
+        while let notification = PQnotifies(handle) {
+            PQfreemem(notification)
+            count += 1
+        }
+        return count
     }
 
     /// Runs one SQL statement with text parameters `$1, $2, …` (nil is NULL) and returns its rows.

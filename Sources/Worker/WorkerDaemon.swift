@@ -104,6 +104,11 @@ public enum WorkerDaemon {
         let settings = BrokerSettings(url: config.amqpURL, logger: logger, topology: config.topology)
         let publisher = BrokerPublisher(settings: settings)
         let relay = OutboxRelay(database: database, publisher: publisher, exchange: config.topology.exchange, logger: logger)
+        // Rows written outside the daemons (sictl run start, resume, dlq replay) wake the relay at once instead of at
+        // its next poll; a connection of its own, since LISTEN holds it.
+        let listener = NotificationListener(
+            url: config.databaseURL, channel: OutboxTable.wakeupChannel(namespace: config.topology.namespace),
+            applicationName: logger.label + "-listen", logger: logger) { relay.nudge() }
         let reachability = TeacherReachability(unreachableAfter: config.teacherUnreachableAfter)
         let handlers = try makeHandlers(resources)
         let stages = handlers.map { handler in
@@ -123,11 +128,13 @@ public enum WorkerDaemon {
         groupConfiguration.maximumGracefulShutdownDuration = config.shutdownGrace
         let group = ServiceGroup(configuration: groupConfiguration)
         var failure: (any Error)?
+        listener.start()
         do {
             try await group.run()
         } catch {
             failure = error
         }
+        await listener.stop()
         await publisher.close()
         await transport?.shutdown()
         await accounting?.close()

@@ -1,5 +1,8 @@
 import Broker
 import Logging
+import Records
+import Store
+import Synchronization
 import SelfInstruct
 import TestSupport
 import Testing
@@ -35,6 +38,39 @@ struct OutboxRelayIntegrationTests {
             // made thousands in the same time.
             #expect(relay.waits >= 4)
             #expect(relay.waits <= 20)
+        }
+    }
+
+    /// Rows written outside the daemons (sictl run start, resume, dlq replay) wake the relays through
+    /// LISTEN/NOTIFY, so a run starts at once while idle relays still poll only once a second.
+    @Test("a NOTIFY on the outbox channel wakes the listener within a second, and another namespace's does not")
+    func notifyWakesTheListener() async throws {
+        try await withMigratedSchema { database in
+            let namespace = "si-wake-\(uniqueSuffix())"
+            let woken = Mutex(0)
+            let listener = NotificationListener(
+                url: try ServiceGate.databaseURL(), channel: OutboxTable.wakeupChannel(namespace: namespace),
+                applicationName: "si-test-listen", logger: Self.quiet) { woken.withLock { $0 += 1 } }
+            listener.start()
+            // The first wake-up comes with the connection (anything sent before it was missed).
+            try await Self.waitUntil { woken.withLock { $0 } == 1 }
+            try await OutboxTable.wakeRelays(namespace: namespace + "-other", on: database)
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(woken.withLock { $0 } == 1)
+            let sent = ContinuousClock.now
+            try await OutboxTable.wakeRelays(namespace: namespace, on: database)
+            try await Self.waitUntil { woken.withLock { $0 } == 2 }
+            #expect(ContinuousClock.now - sent < .seconds(1))
+            await listener.stop()
+        }
+    }
+
+    static func waitUntil(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !condition() {
+            #expect(ContinuousClock.now < deadline, "timed out")
+            if ContinuousClock.now >= deadline { return }
+            try await Task.sleep(for: .milliseconds(20))
         }
     }
 }

@@ -65,9 +65,13 @@ public struct Doctor: Sendable {
             let applied = try await database.appliedMigrationVersions()
             checks.append(Self.migrationCheck(name: schema, applied: applied, known: Migration.all.map(\.version)))
         } catch {
+            // Store marks libpq's certificate failures fatal and says so in the message (docs/tls.md).
+            let certificate = "\(error)".contains("TLS certificate verification failed")
             checks.append(DoctorCheck(
                 name: name, ok: false, detail: "\(database.redactedURL): \(Self.oneLine(error))",
-                fix: "start PostgreSQL (deploy/local/services.sh start) or correct \(EnvironmentVariable.databaseURL)"))
+                fix: certificate
+                    ? "check sslrootcert (the CA that signs the server's certificate) and sslmode in \(EnvironmentVariable.databaseURL)"
+                    : "start PostgreSQL (deploy/local/services.sh start) or correct \(EnvironmentVariable.databaseURL)"))
             checks.append(DoctorCheck(name: schema, ok: false, detail: "not checked (no database)", fix: "fix the database first"))
         }
         await database.close()

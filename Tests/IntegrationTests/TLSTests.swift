@@ -185,10 +185,11 @@ struct TLSTests {
             wrong[EnvironmentVariable.amqpCAFile] = other.caFile
             wrong[EnvironmentVariable.teacherCAFile] = other.caFile
             let failed = await Doctor(environment: wrong, timeout: .seconds(10)).run()
-            for name in ["database", "broker", "teacher"] {
+            for (name, setting) in [("database", "sslrootcert"), ("broker", "SI_AMQP_CA_FILE"), ("teacher", "SI_TEACHER_CA_FILE")] {
                 let check = try #require(failed.checks.first { $0.name == name })
                 #expect(!check.ok)
                 #expect(check.detail.lowercased().contains("certificate verif"), "\(name): \(check.detail)")
+                #expect(check.fix?.contains(setting) == true, "\(name): \(check.fix ?? "no fix")")
             }
         }
     }

@@ -126,7 +126,7 @@ EOF
 
 # The `env` lines for the TLS endpoints (none for a state directory started before they existed).
 tls_env() {
-    [ -f "$tls_dir/ca.pem" ] && [ -n "${SI_AMQPS_PORT:-}" ] || return 0
+    [ -f "$tls_dir/ca.pem" ] && grep -q '^SI_AMQPS_PORT=' "$config" || return 0
     echo "export SI_TLS_CA_FILE='$tls_dir/ca.pem'"
     echo "export SI_AMQPS_URL='amqps://$amqp_user:$SI_AMQP_PASSWORD@127.0.0.1:$SI_AMQPS_PORT/$amqp_vhost'"
     echo "export SI_DATABASE_TLS_URL='postgresql://$db_user:$SI_PG_PASSWORD@127.0.0.1:$SI_PG_PORT/$db_name?sslmode=verify-full&sslrootcert=$tls_dir/ca.pem'"

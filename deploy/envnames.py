@@ -63,9 +63,13 @@ def teacher_flag(program):
     return None if match is None else match.group(1) == "true"
 
 
+# The amqps:// settings, read by BrokerTLS for WorkerConfig and for sictl doctor alike.
+BROKER_TLS = SOURCES / "Broker" / "BrokerTLS.swift"
+
+
 def worker_names():
-    """Names WorkerConfig reads; it hands the SI_TEACHER_* ones to TeacherConfig."""
-    return _literals([SOURCES / "Worker" / "WorkerConfig.swift"])
+    """Names WorkerConfig reads; it hands the SI_TEACHER_* ones to TeacherConfig and the TLS ones to BrokerTLS."""
+    return _literals([SOURCES / "Worker" / "WorkerConfig.swift", BROKER_TLS])
 
 
 def teacher_names():
@@ -86,7 +90,7 @@ def names_read_by(program):
             notes.append(f"{program}: {', '.join(sorted(planned - allowed))} accepted as planned (architecture §2)")
         return allowed | planned, notes
     if program == "sictl":
-        return _literals([SOURCES / "sictl", SOURCES / "Operations"]), notes
+        return _literals([SOURCES / "sictl", SOURCES / "Operations", BROKER_TLS]), notes
     if program == "si-teacher-sim":
         return _literals([SOURCES / "si-teacher-sim"]), notes
     raise KeyError(program)

@@ -1,4 +1,5 @@
 internal import CRabbitMQ
+import SelfInstruct
 
 /// One AMQP 0-9-1 connection with one channel, driven synchronously through rabbitmq-c.
 ///
@@ -11,6 +12,7 @@ public final class AMQPConnection {
 
     private var state: amqp_connection_state_t?
     private let endpoint: AMQPEndpoint
+    private let tls: BrokerTLS
     private var loggedIn = false
     private var channelOpen = false
     private var connectionUsable = true
@@ -22,9 +24,10 @@ public final class AMQPConnection {
     private var unconfirmed: [UInt64] = []
     private var nacked: [UInt64] = []
 
-    private init(state: amqp_connection_state_t, endpoint: AMQPEndpoint, channel: UInt16) {
+    private init(state: amqp_connection_state_t, endpoint: AMQPEndpoint, tls: BrokerTLS, channel: UInt16) {
         self.state = state
         self.endpoint = endpoint
+        self.tls = tls
         self.channel = channel
     }
 
@@ -33,14 +36,16 @@ public final class AMQPConnection {
         if let state { amqp_destroy_connection(state) }
     }
 
-    /// Connects to `url` (`amqp://user:password@host:port/vhost`), logs in and opens `channel`.
+    /// Connects to `url` (`amqp://user:password@host:port/vhost`, or `amqps://` over TLS), logs in and opens `channel`.
     ///
     /// - Parameters:
+    ///   - tls: CA, verification and client certificate for `amqps://` (ignored for `amqp://`).
     ///   - heartbeat: the heartbeat interval proposed to the broker; zero disables heartbeats.
     ///   - connectTimeout: bound on the TCP connect.
     ///   - rpcTimeout: bound on every synchronous AMQP method round trip, so a hung broker fails the call.
     public static func connect(
         url: String,
+        tls: BrokerTLS = BrokerTLS(),
         heartbeat: Duration = .seconds(30),
         connectTimeout: Duration = .seconds(10),
         rpcTimeout: Duration = .seconds(30),
@@ -51,7 +56,7 @@ public final class AMQPConnection {
             throw BrokerError(kind: .library, operation: "connection.new", detail: "amqp_new_connection returned NULL",
                               classification: .transient)
         }
-        let connection = AMQPConnection(state: state, endpoint: endpoint, channel: channel)
+        let connection = AMQPConnection(state: state, endpoint: endpoint, tls: tls, channel: channel)
         do throws(BrokerError) {
             try connection.open(heartbeat: heartbeat, connectTimeout: connectTimeout, rpcTimeout: rpcTimeout)
             return connection
@@ -75,13 +80,18 @@ public final class AMQPConnection {
 
     private func open(heartbeat: Duration, connectTimeout: Duration, rpcTimeout: Duration) throws(BrokerError) {
         let state = try liveState(operation: "connection.open")
-        guard let socket = amqp_tcp_socket_new(state) else {
+        let socket = endpoint.usesTLS ? try tlsSocket(state: state) : amqp_tcp_socket_new(state)
+        guard let socket else {
             throw BrokerError(kind: .library, operation: "connection.open", detail: "amqp_tcp_socket_new returned NULL",
                               classification: .transient)
         }
         var connectTimeval = connectTimeout.timeval
         let status = endpoint.host.withCString { host in
             amqp_socket_open_noblock(socket, host, Int32(endpoint.port), &connectTimeval)
+        }
+        if endpoint.usesTLS, let error = tlsFailure(status: status) {
+            connectionUsable = false
+            throw error
         }
         try check(status: status, operation: "connection.open",
                   context: "\(endpoint.host):\(endpoint.port)")
@@ -123,6 +133,57 @@ public final class AMQPConnection {
         nacked.removeAll()
         // A channel reopened after a broker-side close keeps the confirm mode the caller asked for.
         if confirmsRequested { try selectConfirms(state: state) }
+    }
+
+    /// rabbitmq-c's SSL socket set up from `tls`; the connection state owns (and frees) it.
+    private func tlsSocket(state: amqp_connection_state_t) throws(BrokerError) -> OpaquePointer? {
+        guard let socket = amqp_ssl_socket_new(state) else {
+            throw BrokerError(kind: .library, operation: "connection.tls", detail: "amqp_ssl_socket_new returned NULL",
+                              classification: .transient)
+        }
+        amqp_ssl_socket_set_verify_peer(socket, tls.verification == .none ? 0 : 1)
+        amqp_ssl_socket_set_verify_hostname(socket, tls.verification == .full ? 1 : 0)
+        if tls.verification != .none {
+            // The SSL context trusts nothing until a CA file is loaded; without one every certificate fails.
+            guard let caFile = tls.effectiveCAFile else {
+                throw BrokerError(kind: .tls, operation: "connection.tls",
+                                  detail: "no CA to verify the broker's certificate: set \(EnvironmentVariable.amqpCAFile) (no system CA bundle found)")
+            }
+            guard amqp_ssl_socket_set_cacert(socket, caFile) == AMQP_STATUS_OK.rawValue else {
+                throw BrokerError(kind: .tls, operation: "connection.tls",
+                                  detail: "cannot load the CA file \(caFile) (\(EnvironmentVariable.amqpCAFile)): missing, unreadable or not PEM")
+            }
+        }
+        if let certificate = tls.certificateFile, let key = tls.keyFile {
+            guard amqp_ssl_socket_set_key(socket, certificate, key) == AMQP_STATUS_OK.rawValue else {
+                throw BrokerError(kind: .tls, operation: "connection.tls",
+                                  detail: "cannot load the client certificate \(certificate) with its key \(key) (\(EnvironmentVariable.amqpCertFile), \(EnvironmentVariable.amqpKeyFile)): missing, unreadable, not PEM, encrypted or not a pair")
+            }
+        }
+        return socket
+    }
+
+    /// The TLS outcomes of `amqp_socket_open` in words an operator can act on; nil for success and non-TLS failures.
+    private func tlsFailure(status: Int32) -> BrokerError? {
+        let target = "\(endpoint.host):\(endpoint.port)"
+        let ca = tls.effectiveCAFile.map { "the CA file \($0)" } ?? "no CA"
+        switch status {
+        case AMQP_STATUS_SSL_PEER_VERIFY_FAILED.rawValue:
+            return BrokerError(kind: .tls, operation: "connection.tls",
+                               detail: "TLS certificate verification failed: the certificate of \(target) is not signed by \(ca) (\(EnvironmentVariable.amqpCAFile)), or it has expired",
+                               libraryStatus: status)
+        case AMQP_STATUS_SSL_HOSTNAME_VERIFY_FAILED.rawValue:
+            return BrokerError(kind: .tls, operation: "connection.tls",
+                               detail: "TLS certificate verification failed: the certificate of \(target) does not name '\(endpoint.host)' (rabbitmq-c compares DNS names only); use a host name the certificate carries or \(EnvironmentVariable.amqpTLSVerify)=ca",
+                               libraryStatus: status)
+        case AMQP_STATUS_SSL_CONNECTION_FAILED.rawValue, AMQP_STATUS_SSL_ERROR.rawValue:
+            // Also what a plain AMQP port answers to a TLS hello; a restarting broker can cause it too.
+            return BrokerError(kind: .tls, operation: "connection.tls",
+                               detail: "TLS handshake with \(target) failed (is it the broker's TLS port?)",
+                               classification: .transient, libraryStatus: status)
+        default:
+            return nil
+        }
     }
 
     /// Closes the channel and the connection and frees the C state; safe to call more than once.
@@ -567,14 +628,15 @@ public final class AMQPConnection {
 
     // MARK: - URL
 
-    /// Parses an `amqp://` URL with `amqp_parse_url`, copying every field out before the C buffer goes away.
+    /// Parses an `amqp://` or `amqps://` URL with `amqp_parse_url`, copying every field out before the C buffer goes away.
     static func parse(url: String) throws(BrokerError) -> AMQPEndpoint {
         var buffer = Array(url.utf8CString)
         let parsed: AMQPEndpoint? = buffer.withUnsafeMutableBufferPointer { chars in
             var info = amqp_connection_info()
             amqp_default_connection_info(&info)
-            guard amqp_parse_url(chars.baseAddress, &info) == AMQP_STATUS_OK.rawValue, info.ssl == 0 else { return nil }
+            guard amqp_parse_url(chars.baseAddress, &info) == AMQP_STATUS_OK.rawValue else { return nil }
             return AMQPEndpoint(
+                usesTLS: info.ssl != 0,
                 host: String(cString: info.host),
                 port: Int(info.port),
                 virtualHost: String(cString: info.vhost),
@@ -584,7 +646,7 @@ public final class AMQPConnection {
         }
         guard let parsed else {
             throw BrokerError(kind: .invalidURL, operation: "connection.parse_url",
-                              detail: "not an amqp:// URL (amqps is not supported): \(redactingPassword(in: url))")
+                              detail: "not an amqp:// or amqps:// URL: \(redactingPassword(in: url))")
         }
         return parsed
     }

@@ -1,5 +1,7 @@
-/// Where to connect, as parsed from an `amqp://` URL.
+/// Where to connect, as parsed from an `amqp://` or `amqps://` URL.
 struct AMQPEndpoint: Sendable, Equatable {
+    /// True for `amqps://`: the connection goes through rabbitmq-c's SSL socket.
+    var usesTLS: Bool = false
     var host: String
     var port: Int
     var virtualHost: String
@@ -8,6 +10,6 @@ struct AMQPEndpoint: Sendable, Equatable {
 
     /// The endpoint without its password, for error messages.
     var redactedDescription: String {
-        "amqp://\(user)@\(host):\(port)/\(virtualHost == "/" ? "%2F" : virtualHost)"
+        "\(usesTLS ? "amqps" : "amqp")://\(user)@\(host):\(port)/\(virtualHost == "/" ? "%2F" : virtualHost)"
     }
 }

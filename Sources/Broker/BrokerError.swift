@@ -16,6 +16,8 @@ public struct BrokerError: Error, Sendable, Equatable, CustomStringConvertible, 
         case timeout = "timeout"
         case publishNacked = "publish_nacked"
         case protocolError = "protocol_error"
+        /// TLS set-up, handshake or certificate verification (`amqps://`).
+        case tls = "tls"
         case closed = "closed"
         case library = "library"
     }
@@ -75,7 +77,7 @@ public struct BrokerError: Error, Sendable, Equatable, CustomStringConvertible, 
             return .transient
         case .notFound, .preconditionFailed, .library:
             return .permanent
-        case .invalidURL, .authentication, .accessRefused, .protocolError, .closed:
+        case .invalidURL, .authentication, .accessRefused, .protocolError, .closed, .tls:
             return .fatal
         }
     }
@@ -113,7 +115,7 @@ public struct BrokerError: Error, Sendable, Equatable, CustomStringConvertible, 
     /// True when this error means the TCP connection can no longer be used.
     var endsConnection: Bool {
         switch kind {
-        case .connect, .connectionClosed, .protocolError, .authentication: return true
+        case .connect, .connectionClosed, .protocolError, .authentication, .tls: return true
         default: return false
         }
     }

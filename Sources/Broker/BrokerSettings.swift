@@ -10,8 +10,10 @@ import Darwin
 
 /// How a publisher or consumer reaches the broker and what it does when the connection goes away.
 public struct BrokerSettings: Sendable {
-    /// `amqp://user:password@host:port/vhost`.
+    /// `amqp://user:password@host:port/vhost`, or `amqps://` for TLS.
     public var url: String
+    /// CA, verification and client certificate for an `amqps://` URL.
+    public var tls: BrokerTLS
     /// The heartbeat interval proposed to the broker (whole seconds); the connection thread services it.
     public var heartbeat: Duration
     /// Bound on the TCP connect.
@@ -33,6 +35,7 @@ public struct BrokerSettings: Sendable {
     public init(
         url: String,
         logger: Logger,
+        tls: BrokerTLS = BrokerTLS(),
         heartbeat: Duration = .seconds(10),
         connectTimeout: Duration = .seconds(10),
         rpcTimeout: Duration = .seconds(30),
@@ -42,6 +45,7 @@ public struct BrokerSettings: Sendable {
         maxConsecutiveFailures: Int? = nil
     ) {
         self.url = url
+        self.tls = tls
         self.logger = logger
         self.heartbeat = heartbeat
         self.connectTimeout = connectTimeout

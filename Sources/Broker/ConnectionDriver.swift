@@ -120,7 +120,7 @@ final class ConnectionDriver {
 
     /// Connects, declares the topology, and sets up confirms or the consumer.
     private func establish() throws(BrokerError) {
-        let connection = try AMQPConnection.connect(url: settings.url, heartbeat: settings.heartbeat,
+        let connection = try AMQPConnection.connect(url: settings.url, tls: settings.tls, heartbeat: settings.heartbeat,
                                                     connectTimeout: settings.connectTimeout,
                                                     rpcTimeout: settings.rpcTimeout)
         do throws(BrokerError) {

@@ -3,14 +3,17 @@
 #define SI_CRABBITMQ_SHIM_H
 
 // rabbitmq-c 0.12 moved its headers under <rabbitmq-c/…>; Debian 12 ships 0.11 with flat headers.
+// The SSL socket (amqps://) lives in librabbitmq itself, built with OpenSSL: no extra library to link.
 #if __has_include(<rabbitmq-c/amqp.h>)
 #include <rabbitmq-c/amqp.h>
 #include <rabbitmq-c/framing.h>
 #include <rabbitmq-c/tcp.h>
+#include <rabbitmq-c/ssl_socket.h>
 #else
 #include <amqp.h>
 #include <amqp_framing.h>
 #include <amqp_tcp_socket.h>
+#include <amqp_ssl_socket.h>
 #endif
 
 #include <sys/time.h>

@@ -65,9 +65,13 @@ public struct Doctor: Sendable {
             let applied = try await database.appliedMigrationVersions()
             checks.append(Self.migrationCheck(name: schema, applied: applied, known: Migration.all.map(\.version)))
         } catch {
+            // Store marks libpq's certificate failures fatal and says so in the message (docs/tls.md).
+            let certificate = "\(error)".contains("TLS certificate verification failed")
             checks.append(DoctorCheck(
                 name: name, ok: false, detail: "\(database.redactedURL): \(Self.oneLine(error))",
-                fix: "start PostgreSQL (deploy/local/services.sh start) or correct \(EnvironmentVariable.databaseURL)"))
+                fix: certificate
+                    ? "check sslrootcert (the CA that signs the server's certificate) and sslmode in \(EnvironmentVariable.databaseURL)"
+                    : "start PostgreSQL (deploy/local/services.sh start) or correct \(EnvironmentVariable.databaseURL)"))
             checks.append(DoctorCheck(name: schema, ok: false, detail: "not checked (no database)", fix: "fix the database first"))
         }
         await database.close()
@@ -107,12 +111,16 @@ public struct Doctor: Sendable {
         let redacted = AMQPConnection.redactedURL(url)
         let connection: AMQPConnection
         do {
+            let tls = try BrokerTLS(environment: environment)
             // Blocking, but bounded by the timeouts; a CLI has nothing else to do meanwhile.
-            connection = try AMQPConnection.connect(url: url, heartbeat: .zero, connectTimeout: timeout, rpcTimeout: timeout)
+            connection = try AMQPConnection.connect(url: url, tls: tls, heartbeat: .zero, connectTimeout: timeout, rpcTimeout: timeout)
         } catch {
+            let tlsProblem = error is BrokerTLS.EnvironmentError || (error as? BrokerError)?.kind == .tls
             return [
                 DoctorCheck(name: name, ok: false, detail: "\(redacted): \(Self.oneLine(error))",
-                            fix: "start RabbitMQ (deploy/local/services.sh start) or correct \(EnvironmentVariable.amqpURL) (host, port, user, vhost)"),
+                            fix: tlsProblem
+                                ? "check \(EnvironmentVariable.amqpCAFile), \(EnvironmentVariable.amqpTLSVerify) and the broker's TLS port"
+                                : "start RabbitMQ (deploy/local/services.sh start) or correct \(EnvironmentVariable.amqpURL) (host, port, user, vhost)"),
                 DoctorCheck(name: queues, ok: false, detail: "not checked (no broker)", fix: "fix the broker first"),
             ]
         }
@@ -167,16 +175,23 @@ public struct Doctor: Sendable {
         let logger = Logger(label: "sictl-doctor", factory: { _ in SwiftLogNoOpLogHandler() })
         let models: [String]
         do {
-            models = try await withCurlTransport(configuration: .init(maximumConnectionsPerHost: 1), logger: logger) { transport in
+            var transportConfiguration = CurlTransport.Configuration(for: config)
+            transportConfiguration.maximumConnectionsPerHost = 1
+            models = try await withCurlTransport(configuration: transportConfiguration, logger: logger) { transport in
                 try await ModelListing.fetch(config: config, transport: transport, timeout: timeout)
             }
         } catch {
-            let credentials = (error as? TeacherError)?.kind == .credentialsRejected
+            let teacherError = error as? TeacherError
+            let fix = switch teacherError?.kind {
+            case .credentialsRejected?: "check \(EnvironmentVariable.teacherAPIKey) / \(EnvironmentVariable.teacherAPIKeyFile)"
+            case .configuration? where config.baseURL.lowercased().hasPrefix("https://"):
+                "check \(EnvironmentVariable.teacherCAFile) (the CA that signs the teacher's certificate) and \(EnvironmentVariable.teacherURL)"
+            default: "start the teacher server (or si-teacher-sim) or correct \(EnvironmentVariable.teacherURL)"
+            }
             return [
                 DoctorCheck(
                     name: name, ok: false, detail: "\(config.baseURL)\(ModelListing.path): \(Self.oneLine(error))",
-                    fix: credentials ? "check \(EnvironmentVariable.teacherAPIKey) / \(EnvironmentVariable.teacherAPIKeyFile)"
-                        : "start the teacher server (or si-teacher-sim) or correct \(EnvironmentVariable.teacherURL)"),
+                    fix: fix),
                 DoctorCheck(name: model, ok: false, detail: "not checked (no model list)", fix: "fix the teacher first"),
             ]
         }

@@ -45,6 +45,12 @@ public final class PGConnection {
         guard PQstatus(handle) == CONNECTION_OK else {
             let message = trimmed(PQerrorMessage(handle))
             PQfinish(handle)
+            // libpq reports TLS trust problems only as text. They are configuration (sslrootcert, host name):
+            // retrying cannot help, so they stop the caller instead of reconnecting forever.
+            if let problem = tlsProblem(in: message) {
+                throw StoreError(kind: .connect, operation: "connect",
+                                 message: "\(problem) connecting to \(redacted): \(message)", classification: .fatal)
+            }
             throw StoreError(kind: .connect, operation: "connect",
                              message: "cannot connect to \(redacted): \(message)", classification: .reconnect)
         }
@@ -186,6 +192,16 @@ public final class PGConnection {
             return StoreError(kind: .connectionLost, operation: operation, message: message, classification: .reconnect)
         }
         return StoreError(kind: .server, operation: operation, message: message, classification: .retry)
+    }
+
+    /// A short cause for libpq's certificate failures (wrong or missing root certificate, host name mismatch).
+    static func tlsProblem(in message: String) -> String? {
+        if message.contains("certificate verify failed") || message.contains("does not match host name")
+            || message.contains("root certificate file")
+        {
+            return "TLS certificate verification failed (check sslrootcert and sslmode in the URL)"
+        }
+        return nil
     }
 
     static func validate(url: String, redacted: String) throws(StoreError) {

@@ -30,19 +30,23 @@ public final class CurlTransport: HTTPTransport {
         /// Largest response body accepted; bigger ones fail instead of filling memory.
         public var maximumResponseBytes: Int
         public var userAgent: String
+        /// PEM CA file that https:// servers' certificates must chain to (CURLOPT_CAINFO); nil keeps libcurl's
+        /// default, the system bundle.
+        public var caFile: String?
 
         public init(
             maximumConnectionsPerHost: Int = TeacherConfig.defaultMaximumConnections, maximumResponseBytes: Int = 64 << 20,
-            userAgent: String = "self-instruct-teacher/1"
+            userAgent: String = "self-instruct-teacher/1", caFile: String? = nil
         ) {
             self.maximumConnectionsPerHost = maximumConnectionsPerHost
             self.maximumResponseBytes = maximumResponseBytes
             self.userAgent = userAgent
+            self.caFile = caFile
         }
 
         /// The transport settings a teacher configuration asks for.
         public init(for config: TeacherConfig) {
-            self.init(maximumConnectionsPerHost: config.maximumConnections)
+            self.init(maximumConnectionsPerHost: config.maximumConnections, caFile: config.caFile)
         }
     }
 

@@ -47,6 +47,9 @@ final class EasyHandle {
         try check(si_curl_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Self.milliseconds(request.timeout)), "CURLOPT_TIMEOUT_MS")
         try check(si_curl_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1), "CURLOPT_TCP_KEEPALIVE")
         try check(si_curl_easy_setopt_string(easy, CURLOPT_USERAGENT, configuration.userAgent), "CURLOPT_USERAGENT")
+        if let caFile = configuration.caFile {
+            try check(si_curl_easy_setopt_string(easy, CURLOPT_CAINFO, caFile), "CURLOPT_CAINFO")
+        }
         // An empty string asks for every encoding libcurl can decode.
         try check(si_curl_easy_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, ""), "CURLOPT_ACCEPT_ENCODING")
         try check(si_curl_easy_setopt_pointer(easy, CURLOPT_PRIVATE, context), "CURLOPT_PRIVATE")

@@ -16,6 +16,8 @@ public struct TeacherConfig: Sendable, Hashable, CustomStringConvertible {
     public var model: String
     /// Bearer token; `nil` for local servers without authentication.
     public var apiKey: APIKey?
+    /// PEM file of the CA(s) that sign an https:// server's certificate; nil trusts the system's CA bundle.
+    public var caFile: String?
     /// The model's context window (prompt + completion tokens).
     public var contextTokens: Int
     /// Tokens kept free beyond the prompt estimate.
@@ -39,7 +41,7 @@ public struct TeacherConfig: Sendable, Hashable, CustomStringConvertible {
     public var recipeVersion: String
 
     public init(
-        baseURL: String, model: String, apiKey: APIKey? = nil, contextTokens: Int = 4096, completionMargin: Int = 64,
+        baseURL: String, model: String, apiKey: APIKey? = nil, caFile: String? = nil, contextTokens: Int = 4096, completionMargin: Int = 64,
         minimumCompletionTokens: Int = 16, connectTimeout: Duration = .seconds(10), requestTimeout: Duration = .seconds(300),
         retry: RetryPolicy = RetryPolicy(), rateLimits: RateLimits = .unlimited,
         maximumConnections: Int = TeacherConfig.defaultMaximumConnections,
@@ -48,6 +50,7 @@ public struct TeacherConfig: Sendable, Hashable, CustomStringConvertible {
         self.baseURL = Self.normalizedBaseURL(baseURL)
         self.model = model
         self.apiKey = apiKey
+        self.caFile = caFile
         self.contextTokens = contextTokens
         self.completionMargin = completionMargin
         self.minimumCompletionTokens = minimumCompletionTokens
@@ -69,6 +72,7 @@ public struct TeacherConfig: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         var parts = [
             "url=\(baseURL)", "model=\(model)", "api_key=\(apiKey == nil ? "none" : "[redacted]")",
+            "ca_file=\(caFile ?? "system")",
             "context_tokens=\(contextTokens)", "max_attempts=\(retry.maximumAttempts)",
             "connect_timeout=\(connectTimeout)", "timeout=\(requestTimeout)", "max_connections=\(maximumConnections)",
         ]
@@ -141,6 +145,30 @@ public struct TeacherConfig: Sendable, Hashable, CustomStringConvertible {
             throw TeacherConfigError(variable: variable, problem: "the API key contains characters other than printable ASCII")
         }
 
+        if apiKey != nil, !Self.isLoopbackOrEncrypted(url) {
+            let allowed = environment[EnvironmentVariable.teacherAllowPlaintextKey]?.trimmingWhitespace() ?? ""
+            guard allowed == "1" else {
+                throw TeacherConfigError(
+                    variable: EnvironmentVariable.teacherURL,
+                    problem: "the API key would travel unencrypted over http:// to \(Self.host(of: url)), which is not a loopback address; use https:// (see \(EnvironmentVariable.teacherCAFile)) or set \(EnvironmentVariable.teacherAllowPlaintextKey)=1")
+            }
+        }
+        var caFile: String?
+        if let path = environment[EnvironmentVariable.teacherCAFile]?.trimmingWhitespace(), !path.isEmpty {
+            // Read once here so a wrong path stops the program at start instead of failing every request.
+            let content: String
+            do {
+                content = try readFile(path)
+            } catch {
+                throw TeacherConfigError(variable: EnvironmentVariable.teacherCAFile, problem: "cannot read the file \(path)")
+            }
+            guard content.contains("-----BEGIN CERTIFICATE-----") else {
+                throw TeacherConfigError(
+                    variable: EnvironmentVariable.teacherCAFile, problem: "the file \(path) holds no PEM certificate (-----BEGIN CERTIFICATE-----)")
+            }
+            caFile = path
+        }
+
         let rpm = try number(EnvironmentVariable.teacherRequestsPerMinute)
         let tpm = try number(EnvironmentVariable.teacherTokensPerMinute)
         let requestBurst = try number(EnvironmentVariable.teacherRequestBurst)
@@ -150,7 +178,7 @@ public struct TeacherConfig: Sendable, Hashable, CustomStringConvertible {
         let completionPrice = try number(EnvironmentVariable.teacherCompletionPricePerMillion)
         prices.prices[model] = TokenPrices.given(promptPerMillion: promptPrice, completionPerMillion: completionPrice)
         self.init(
-            baseURL: url, model: model, apiKey: apiKey,
+            baseURL: url, model: model, apiKey: apiKey, caFile: caFile,
             contextTokens: try integer(EnvironmentVariable.teacherContextTokens, default: 4096, range: 128...10_000_000),
             connectTimeout: .seconds(try integer(EnvironmentVariable.teacherConnectTimeoutSeconds, default: 10, range: 1...600)),
             requestTimeout: .seconds(try integer(EnvironmentVariable.teacherTimeoutSeconds, default: 300, range: 1...86_400)),
@@ -184,6 +212,26 @@ public struct TeacherConfig: Sendable, Hashable, CustomStringConvertible {
             throw TeacherConfigError(
                 variable: EnvironmentVariable.teacherURL, problem: "credentials in the URL are not allowed; use \(EnvironmentVariable.teacherAPIKey) or \(EnvironmentVariable.teacherAPIKeyFile)")
         }
+    }
+
+    /// The host of an http(s) URL without port or brackets, lower-cased (the URL was validated: it has one).
+    static func host(of url: String) -> String {
+        let afterScheme = url[url.firstRange(of: "://")!.upperBound...]
+        let authority = afterScheme.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
+            return String(authority[authority.index(after: authority.startIndex)..<close]).lowercased()
+        }
+        return String(authority.prefix { $0 != ":" }).lowercased()
+    }
+
+    /// True for https://, and for http:// to this machine (127.0.0.0/8, ::1, localhost), where a key cannot be
+    /// read off the network.
+    static func isLoopbackOrEncrypted(_ url: String) -> Bool {
+        if url.lowercased().hasPrefix("https://") { return true }
+        let host = host(of: url)
+        if host == "localhost" || host.hasSuffix(".localhost") || host == "::1" || host == "0:0:0:0:0:0:0:1" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 
     static func normalizedBaseURL(_ url: String) -> String {

@@ -1,4 +1,5 @@
 internal import CCurl
+import SelfInstruct
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -58,9 +59,16 @@ final class TransferContext {
                         transportFailure: .responseTooLarge, detail: "response body over \(maximumBodyBytes) bytes",
                         operation: operation, code: Int(code.rawValue)))
             }
+            var detail = easy.errorDetail(code)
+            // libcurl says "SSL certificate problem: …"; name the cause and the variable that fixes it.
+            if code == CURLE_PEER_FAILED_VERIFICATION {
+                detail = "TLS certificate verification failed (check \(EnvironmentVariable.teacherCAFile)): \(detail)"
+            } else if code == CURLE_SSL_CACERT_BADFILE {
+                detail = "cannot load the CA file (check \(EnvironmentVariable.teacherCAFile)): \(detail)"
+            }
             return .failure(
                 ErrorClassifier.classify(
-                    transportFailure: Self.failure(for: code), detail: easy.errorDetail(code), operation: operation,
+                    transportFailure: Self.failure(for: code), detail: detail, operation: operation,
                     code: Int(code.rawValue)))
         }
         return .success(HTTPResponse(status: easy.responseCode(), headers: headers, body: body, totalTime: easy.totalTime()))

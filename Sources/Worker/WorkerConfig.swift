@@ -9,8 +9,10 @@ import SelfInstruct
 public struct WorkerConfig: Sendable, CustomStringConvertible {
     /// postgres:// URI (may hold a password: redacted in `description`).
     public var databaseURL: String
-    /// amqp:// URI including the vhost (may hold a password: redacted in `description`).
+    /// amqp:// or amqps:// URI including the vhost (may hold a password: redacted in `description`).
     public var amqpURL: String
+    /// CA, verification and client certificate for an amqps:// URI.
+    public var amqpTLS: BrokerTLS
     /// Messages handled at once; also the consumer prefetch.
     public var concurrency: Int
     public var logLevel: Logger.Level
@@ -37,7 +39,7 @@ public struct WorkerConfig: Sendable, CustomStringConvertible {
 
     /// A configuration from explicit values (tests, tools).
     public init(
-        databaseURL: String, amqpURL: String, concurrency: Int = 4, logLevel: Logger.Level = .info,
+        databaseURL: String, amqpURL: String, amqpTLS: BrokerTLS = BrokerTLS(), concurrency: Int = 4, logLevel: Logger.Level = .info,
         topology: Topology = Topology(), maxAttempts: Int = 3, databasePoolSize: Int? = nil, teacher: TeacherConfig? = nil,
         shardsDirectory: String = "shards", teacherUnreachableAfter: Duration = .seconds(120), deliveryLimit: Int = 5,
         crashOnMessageID: String? = nil, shutdownGrace: Duration = .seconds(20), retention: Duration = .seconds(24 * 3600)
@@ -50,6 +52,7 @@ public struct WorkerConfig: Sendable, CustomStringConvertible {
         self.teacherUnreachableAfter = teacherUnreachableAfter
         self.databaseURL = databaseURL
         self.amqpURL = amqpURL
+        self.amqpTLS = amqpTLS
         self.concurrency = concurrency
         self.logLevel = logLevel
         self.topology = topology
@@ -86,6 +89,12 @@ public struct WorkerConfig: Sendable, CustomStringConvertible {
 
         let databaseURL = try required(EnvironmentVariable.databaseURL, schemes: ["postgresql", "postgres"])
         let amqpURL = try required(EnvironmentVariable.amqpURL, schemes: ["amqp", "amqps"])
+        let amqpTLS: BrokerTLS
+        do {
+            amqpTLS = try BrokerTLS(environment: environment)
+        } catch {
+            throw WorkerConfigError(variable: error.variable, problem: error.problem)
+        }
         let concurrency = try integer(EnvironmentVariable.concurrency, default: 4, range: 1...1024)
         var level = Logger.Level.info
         if let text = value(EnvironmentVariable.logLevel) {
@@ -116,7 +125,7 @@ public struct WorkerConfig: Sendable, CustomStringConvertible {
             }
         }
         self.init(
-            databaseURL: databaseURL, amqpURL: amqpURL, concurrency: concurrency, logLevel: level,
+            databaseURL: databaseURL, amqpURL: amqpURL, amqpTLS: amqpTLS, concurrency: concurrency, logLevel: level,
             topology: Topology(namespace: namespace, queueType: queueType),
             maxAttempts: try integer(EnvironmentVariable.maxAttempts, default: 3, range: 1...100),
             databasePoolSize: try integer(EnvironmentVariable.databasePoolSize, default: concurrency + 2, range: 1...256),
@@ -139,6 +148,7 @@ public struct WorkerConfig: Sendable, CustomStringConvertible {
             "retention=\(retention.components.seconds / 3600)h",
         ]
         if let crashOnMessageID { parts.append("fault_crash_message_id=\(crashOnMessageID)") }
+        if amqpURL.lowercased().hasPrefix("amqps://") { parts.append("amqp_tls=(\(amqpTLS))") }
         if let teacher { parts.append("teacher=(\(teacher))") }
         return parts.joined(separator: " ")
     }

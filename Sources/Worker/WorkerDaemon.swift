@@ -101,7 +101,7 @@ public enum WorkerDaemon {
         }
         let resources = WorkerResources(
             config: config, database: database, catalog: RunCatalog(database: database), teacher: teacher, logger: logger)
-        let settings = BrokerSettings(url: config.amqpURL, logger: logger, topology: config.topology)
+        let settings = BrokerSettings(url: config.amqpURL, logger: logger, tls: config.amqpTLS, topology: config.topology)
         let publisher = BrokerPublisher(settings: settings)
         let relay = OutboxRelay(database: database, publisher: publisher, exchange: config.topology.exchange, logger: logger)
         // Rows written outside the daemons (sictl run start, resume, dlq replay) wake the relay at once instead of at

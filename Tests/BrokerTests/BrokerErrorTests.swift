@@ -66,9 +66,45 @@ struct BrokerErrorTests {
         #expect(defaults == AMQPEndpoint(host: "localhost", port: 5672, virtualHost: "/", user: "guest", password: "guest"))
     }
 
-    @Test("malformed and TLS URLs are invalid and fatal, without the password", arguments: [
+    @Test("amqps:// URLs parse with TLS on and port 5671 by default")
+    func parsesTLSURLs() throws {
+        let endpoint = try AMQPConnection.parse(url: "amqps://user:p%40ss@broker.internal/jobs")
+        #expect(endpoint == AMQPEndpoint(usesTLS: true, host: "broker.internal", port: 5671, virtualHost: "jobs", user: "user", password: "p@ss"))
+        #expect(endpoint.redactedDescription == "amqps://user@broker.internal:5671/jobs")
+        #expect(try AMQPConnection.parse(url: "amqp://h").usesTLS == false)
+    }
+
+    @Test("TLS settings from the environment: verification on by default, bad values named")
+    func tlsFromEnvironment() throws {
+        let defaults = try BrokerTLS(environment: [:])
+        #expect(defaults == BrokerTLS(caFile: nil, verification: .full))
+        let explicit = try BrokerTLS(environment: [
+            "SI_AMQP_CA_FILE": " /etc/si/ca.pem ", "SI_AMQP_TLS_VERIFY": "CA",
+            "SI_AMQP_CERT_FILE": "/etc/si/client.pem", "SI_AMQP_KEY_FILE": "/etc/si/client.key",
+        ])
+        #expect(explicit == BrokerTLS(caFile: "/etc/si/ca.pem", verification: .ca, certificateFile: "/etc/si/client.pem",
+                                      keyFile: "/etc/si/client.key"))
+        let mode = #expect(throws: BrokerTLS.EnvironmentError.self) { try BrokerTLS(environment: ["SI_AMQP_TLS_VERIFY": "yes"]) }
+        #expect(mode?.variable == "SI_AMQP_TLS_VERIFY")
+        let pair = #expect(throws: BrokerTLS.EnvironmentError.self) { try BrokerTLS(environment: ["SI_AMQP_CERT_FILE": "/c.pem"]) }
+        #expect(pair?.variable == "SI_AMQP_KEY_FILE")
+    }
+
+    @Test("a CA file that does not exist fails before connecting, naming the file and the variable")
+    func missingCAFile() throws {
+        let error = try #require(throws: BrokerError.self) {
+            try AMQPConnection.connect(url: "amqps://si:hunter2@127.0.0.1:1/si", tls: BrokerTLS(caFile: "/nonexistent/ca.pem"),
+                                       connectTimeout: .seconds(2)).close()
+        }
+        #expect(error.kind == .tls)
+        #expect(error.classification == .fatal)
+        #expect(error.detail.contains("/nonexistent/ca.pem"))
+        #expect(error.detail.contains("SI_AMQP_CA_FILE"))
+        #expect(!error.description.contains("hunter2"))
+    }
+
+    @Test("malformed URLs are invalid and fatal, without the password", arguments: [
         "http://user:hunter2@host/",
-        "amqps://user:hunter2@host/vh",
         "amqp://user:hunter2@host:notaport/",
     ])
     func rejectsURLs(url: String) {

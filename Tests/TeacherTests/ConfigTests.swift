@@ -92,6 +92,42 @@ struct ConfigTests {
             readFile: { _ in " \n" })
     }
 
+    @Test("an API key over plain http:// to a host that is not loopback is refused unless allowed", arguments: [
+        "http://10.0.0.5:8000", "http://teacher.internal/v1", "http://[fd00::1]:8000", "http://128.0.0.1", "http://127.0.0.1.nip.io",
+    ])
+    func plaintextKeyToRemoteHostIsRefused(url: String) throws {
+        let environment = ["SI_TEACHER_URL": url, "SI_TEACHER_MODEL": "tiny", "SI_TEACHER_API_KEY": Self.secret]
+        let error = #expect(throws: TeacherConfigError.self) { try TeacherConfig(environment: environment) }
+        #expect(error?.variable == "SI_TEACHER_URL")
+        #expect(error?.problem.contains("SI_TEACHER_ALLOW_PLAINTEXT_KEY=1") == true)
+        #expect(error?.description.contains(Self.secret) == false)
+        // Explicitly allowed, or without a key, the same URL is fine.
+        let allowed = try TeacherConfig(environment: environment.merging(["SI_TEACHER_ALLOW_PLAINTEXT_KEY": "1"]) { $1 })
+        #expect(allowed.apiKey == APIKey(Self.secret))
+        #expect(try TeacherConfig(environment: ["SI_TEACHER_URL": url, "SI_TEACHER_MODEL": "tiny"]).apiKey == nil)
+    }
+
+    @Test("an API key may go over http:// to loopback, and over https:// anywhere", arguments: [
+        "http://127.0.0.1:8000", "http://127.9.8.7", "http://localhost:8000/v1", "http://LOCALHOST", "http://[::1]:8000",
+        "https://api.openai.com/v1", "HTTPS://10.0.0.5",
+    ])
+    func keyToLoopbackOrOverTLSIsAccepted(url: String) throws {
+        let config = try TeacherConfig(environment: ["SI_TEACHER_URL": url, "SI_TEACHER_MODEL": "tiny", "SI_TEACHER_API_KEY": Self.secret])
+        #expect(config.apiKey == APIKey(Self.secret))
+    }
+
+    @Test("SI_TEACHER_CA_FILE is checked at start: unreadable or not PEM is an error naming it")
+    func caFile() throws {
+        let pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+        let environment = Self.base.merging(["SI_TEACHER_URL": "https://teacher.internal", "SI_TEACHER_CA_FILE": "/etc/si/ca.pem"]) { $1 }
+        let config = try TeacherConfig(environment: environment, readFile: { _ in pem })
+        #expect(config.caFile == "/etc/si/ca.pem")
+        #expect(CurlTransport.Configuration(for: config).caFile == "/etc/si/ca.pem")
+        #expect(try TeacherConfig(environment: Self.base).caFile == nil)
+        Self.expectError(environment, variable: "SI_TEACHER_CA_FILE", readFile: { _ in throw UnreadableFile() })
+        Self.expectError(environment, variable: "SI_TEACHER_CA_FILE", readFile: { _ in "not a certificate" })
+    }
+
     @Test func limitsAndPrices() throws {
         let config = try TeacherConfig(
             environment: Self.base.merging([

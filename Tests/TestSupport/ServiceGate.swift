@@ -18,7 +18,8 @@ public enum ServiceGate {
     public static let howToStart = """
         start private servers with `deploy/local/services.sh --install start`, then \
         `eval "$(deploy/local/services.sh env)"; export SI_TEST_DATABASE_URL=$SI_DATABASE_URL \
-        SI_TEST_AMQP_URL=$SI_AMQP_URL` (or run everything with `deploy/local/test.sh`)
+        SI_TEST_AMQP_URL=$SI_AMQP_URL SI_TEST_AMQPS_URL=$SI_AMQPS_URL SI_TEST_DATABASE_TLS_URL=$SI_DATABASE_TLS_URL \
+        SI_TEST_TLS_CA_FILE=$SI_TLS_CA_FILE` (or run everything with `deploy/local/test.sh`)
         """
 
     public static let howToStartTeacher = """
@@ -60,6 +61,32 @@ public enum ServiceGate {
         } catch {
             throw GateFailure(text: "RabbitMQ at \(AMQPConnection.redactedURL(url)) is unreachable: \(error)")
         }
+    }
+
+    /// The TLS endpoints of the same servers (`SI_TEST_AMQPS_URL`, `SI_TEST_DATABASE_TLS_URL`) and the CA file that
+    /// signs their certificate (`SI_TEST_TLS_CA_FILE`); `deploy/local/services.sh env` prints all three.
+    public static func tlsEndpoints() throws -> (amqpsURL: String, databaseURL: String, caFile: String) {
+        (
+            try configuredURL(variable: "SI_TEST_AMQPS_URL", server: "RabbitMQ's TLS listener"),
+            try configuredURL(variable: "SI_TEST_DATABASE_TLS_URL", server: "PostgreSQL with ssl=on"),
+            try configuredURL(variable: "SI_TEST_TLS_CA_FILE", server: "the services' CA file")
+        )
+    }
+
+    /// A program the test runs (`openssl`, `stunnel4`): its path, or cancelled / failed like a missing server.
+    public static func program(_ names: [String], package: String) throws -> String {
+        let path = environment("PATH") ?? "/usr/bin:/bin"
+        for name in names {
+            for directory in path.split(separator: ":") + ["/usr/bin", "/usr/sbin"] {
+                let candidate = "\(directory)/\(name)"
+                if access(candidate, X_OK) == 0 { return candidate }
+            }
+        }
+        let howTo = "install the Debian package \(package) (deploy/local/services.sh --install start installs it)"
+        if environment("SI_TEST_REQUIRE_SERVICES") == "1" {
+            throw GateFailure(text: "\(names[0]) is not installed but SI_TEST_REQUIRE_SERVICES=1 requires it; \(howTo)")
+        }
+        try Test.cancel("\(names[0]) is not installed; \(howTo)")
     }
 
     /// Creates a schema private to the caller on the test PostgreSQL server; the caller drops it.

@@ -50,6 +50,7 @@ struct WorkerConfigTests {
         ("SI_AMQP_QUEUE_TYPE", "stream"),
         ("SI_AMQP_NAMESPACE", "si/../x"),
         ("SI_MAX_ATTEMPTS", "-1"),
+        ("SI_AMQP_TLS_VERIFY", "off"),
     ])
     func errorsNameTheVariable(variable: String, value: String?) {
         var environment = Self.minimal
@@ -57,6 +58,19 @@ struct WorkerConfigTests {
         let error = #expect(throws: WorkerConfigError.self) { try WorkerConfig(environment: environment, needsTeacher: false) }
         #expect(error?.variable == variable)
         #expect(error?.description.hasPrefix(variable) == true)
+    }
+
+    @Test("amqps:// is accepted with its TLS settings, verification on by default")
+    func amqpsSettings() throws {
+        var environment = Self.minimal
+        environment["SI_AMQP_URL"] = "amqps://si:amqp-secret-2@broker.internal:5671/si"
+        #expect(try WorkerConfig(environment: environment, needsTeacher: false).amqpTLS == BrokerTLS(verification: .full))
+        environment["SI_AMQP_CA_FILE"] = "/etc/si/ca.pem"
+        environment["SI_AMQP_TLS_VERIFY"] = "ca"
+        let config = try WorkerConfig(environment: environment, needsTeacher: false)
+        #expect(config.amqpTLS == BrokerTLS(caFile: "/etc/si/ca.pem", verification: .ca))
+        #expect(config.description.contains("amqp_tls=(verify=ca ca=/etc/si/ca.pem)"))
+        #expect(!config.description.contains("amqp-secret-2"))
     }
 
     @Test("the teacher is required only when asked for, and its errors name its variables")

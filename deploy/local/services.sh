@@ -3,7 +3,8 @@
 #
 #   deploy/local/services.sh [--install] [--throwaway] start   start both (a no-op for one already running)
 #   deploy/local/services.sh stop                              stop both, and the private epmd
-#   deploy/local/services.sh env                               print `export SI_DATABASE_URL=… SI_AMQP_URL=…`
+#   deploy/local/services.sh env                               print `export SI_DATABASE_URL=… SI_AMQP_URL=…`, and the TLS
+#                                                              ones: SI_AMQPS_URL, SI_DATABASE_TLS_URL, SI_TLS_CA_FILE
 #   deploy/local/services.sh status                            exit 0 when both answer
 #   deploy/local/services.sh packages                          print the Debian packages the project needs
 #
@@ -15,12 +16,15 @@
 # Runs as root (PostgreSQL itself runs as the `postgres` user through runuser). Everything lives in the state
 # directory $SI_LOCAL_STATE (default ./.local/services). Ports, fixed at the first start and kept in
 # $SI_LOCAL_STATE/config.env: SI_PG_PORT (55433), SI_AMQP_PORT (55672), SI_AMQP_DIST_PORT (55679),
-# SI_EPMD_PORT (54369); `env` prints the URLs with the ports in use.
+# SI_EPMD_PORT (54369), SI_AMQPS_PORT (55671, RabbitMQ's TLS listener); `env` prints the URLs with the ports in use.
+# TLS: the first start makes a private CA and a server certificate for 127.0.0.1 and localhost ($SI_LOCAL_STATE/tls,
+# openssl); PostgreSQL runs with ssl=on and RabbitMQ listens for amqps:// on SI_AMQPS_PORT with them (docs/tls.md).
 set -euo pipefail
 
 # Build and server packages; libcurl is for the Teacher adapter's build; python3-venv for deploy/local/llm.sh and pyvenv.sh
-# (Debian's python3 has no ensurepip without it, so `python3 -m venv` fails).
-PACKAGES=(postgresql libpq-dev rabbitmq-server librabbitmq-dev libcurl4-openssl-dev pkg-config python3-venv)
+# (Debian's python3 has no ensurepip without it, so `python3 -m venv` fails); openssl makes the local CA, and stunnel4 is
+# the TLS terminator the tests put in front of an HTTP teacher.
+PACKAGES=(postgresql libpq-dev rabbitmq-server librabbitmq-dev libcurl4-openssl-dev pkg-config python3-venv openssl stunnel4)
 RABBIT_BIN=/usr/lib/rabbitmq/bin
 
 install_missing=0
@@ -62,6 +66,72 @@ install_packages() {
 
 [ "$install_missing" -eq 1 ] && install_packages
 
+# --- TLS ---------------------------------------------------------------------------------------------------
+# A private CA and one server certificate for both servers, so that amqps:// and sslmode=verify-full can be used
+# (and tested) locally; a client trusts it through the CA file that `env` prints as SI_TLS_CA_FILE. Functions only:
+# they run once the state directory and config.env are known.
+
+# SI_AMQPS_PORT joined config.env after the other ports; a state directory made before it gets one at its next start.
+tls_port_config() {
+    grep -q '^SI_AMQPS_PORT=' "$config" && return 0
+    [ "$command" = start ] || return 0
+    chosen_ports+="$SI_PG_PORT $SI_AMQP_PORT $SI_AMQP_DIST_PORT $SI_EPMD_PORT "
+    choose_port SI_AMQPS_PORT "${SI_AMQPS_PORT:-55671}"
+    echo "SI_AMQPS_PORT=$port" >>"$config"
+    SI_AMQPS_PORT="$port"
+}
+
+# Makes the CA and the server certificate once (SAN: localhost, and 127.0.0.1 both as IP and as DNS name, because
+# rabbitmq-c compares DNS names only). The keys stay readable by root alone; PostgreSQL gets its own copy.
+tls_setup() {
+    [ -f "$tls_dir/server.pem" ] && return 0
+    command -v openssl >/dev/null || die "no openssl (use --install)"
+    install -d -m 0755 "$tls_dir"
+    (
+        set -e
+        umask 077
+        cd "$tls_dir"
+        openssl req -x509 -new -newkey rsa:2048 -nodes -days 3650 -subj "/CN=self-instruct local CA" \
+            -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+            -keyout ca.key -out ca.pem
+        openssl req -new -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout server.key -out server.csr
+        printf 'subjectAltName=DNS:localhost,DNS:127.0.0.1,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >server.ext
+        openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 825 -extfile server.ext \
+            -out server.pem
+        rm -f server.csr server.ext
+        chmod 0644 ca.pem server.pem
+    ) >"$state/tls-setup.log" 2>&1 || { tail -n 5 "$state/tls-setup.log" >&2; die "making the local CA failed; see $state/tls-setup.log"; }
+    log "made a local CA and a server certificate in $tls_dir"
+}
+
+# PostgreSQL refuses a key that others can read; its copy of the pair is owned by postgres, mode 0600.
+pg_tls_options() {
+    install -m 0644 -o postgres -g postgres "$tls_dir/server.pem" "$pg_dir/server.pem"
+    install -m 0600 -o postgres -g postgres "$tls_dir/server.key" "$pg_dir/server.key"
+    echo "-c ssl=on -c ssl_cert_file=$pg_dir/server.pem -c ssl_key_file=$pg_dir/server.key"
+}
+
+# Lines for rabbitmq.conf: a TLS listener beside the plain one. The node runs as root here, so it reads the key
+# where it is. A client certificate is verified when one is sent, but not required.
+rabbit_tls_config() {
+    cat <<EOF
+listeners.ssl.local = 127.0.0.1:$SI_AMQPS_PORT
+ssl_options.cacertfile = $tls_dir/ca.pem
+ssl_options.certfile = $tls_dir/server.pem
+ssl_options.keyfile = $tls_dir/server.key
+ssl_options.verify = verify_peer
+ssl_options.fail_if_no_peer_cert = false
+EOF
+}
+
+# The `env` lines for the TLS endpoints (none for a state directory started before they existed).
+tls_env() {
+    [ -f "$tls_dir/ca.pem" ] && grep -q '^SI_AMQPS_PORT=' "$config" || return 0
+    echo "export SI_TLS_CA_FILE='$tls_dir/ca.pem'"
+    echo "export SI_AMQPS_URL='amqps://$amqp_user:$SI_AMQP_PASSWORD@127.0.0.1:$SI_AMQPS_PORT/$amqp_vhost'"
+    echo "export SI_DATABASE_TLS_URL='postgresql://$db_user:$SI_PG_PASSWORD@127.0.0.1:$SI_PG_PORT/$db_name?sslmode=verify-full&sslrootcert=$tls_dir/ca.pem'"
+}
+
 # --- state directory and configuration --------------------------------------------------------------------
 
 state="${SI_LOCAL_STATE:-./.local/services}"
@@ -75,6 +145,7 @@ fi
                      die "no services in $state: run 'deploy/local/services.sh start' first"; }
 state="$(cd "$state" && pwd)"
 config="$state/config.env"
+tls_dir="$state/tls"
 
 random_secret() { od -An -tx1 -N16 /dev/urandom | tr -d ' \n'; }
 
@@ -122,6 +193,7 @@ EOF
 fi
 # shellcheck disable=SC1090
 . "$config"
+tls_port_config
 if [ "$SI_AMQP_DIST_PORT" -ge 35672 ] && [ "$SI_AMQP_DIST_PORT" -le 35682 ]; then
     die "SI_AMQP_DIST_PORT must stay outside 35672-35682, where rabbitmqctl takes its own ports"
 fi
@@ -174,6 +246,7 @@ pg_start() {
     else
         # Every daemon keeps a small pool; a dozen replicas on one machine need more than the default 100.
         local server_options="-p $SI_PG_PORT -k $pg_socket -c listen_addresses=127.0.0.1 -c max_connections=300"
+        server_options+=" $(pg_tls_options)"
         if [ "$throwaway" -eq 1 ]; then
             # Throwaway test data only: a crash may lose or corrupt it.
             server_options+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
@@ -259,6 +332,7 @@ default_permissions.configure = .*
 default_permissions.read = .*
 default_permissions.write = .*
 EOF
+            rabbit_tls_config >>"$rabbit_dir/rabbitmq.conf"
         )
         rm -f "$rabbit_pid_file"
         rabbit "$RABBIT_BIN/rabbitmq-server" -detached
@@ -306,6 +380,7 @@ rabbit_stop() {
 
 case "$command" in
     start)
+        tls_setup
         pg_start
         rabbit_start
         ;;
@@ -316,6 +391,7 @@ case "$command" in
     env)
         echo "export SI_DATABASE_URL='postgresql://$db_user:$SI_PG_PASSWORD@127.0.0.1:$SI_PG_PORT/$db_name'"
         echo "export SI_AMQP_URL='amqp://$amqp_user:$SI_AMQP_PASSWORD@127.0.0.1:$SI_AMQP_PORT/$amqp_vhost'"
+        tls_env
         ;;
     status)
         healthy=0

@@ -10,7 +10,7 @@
 #                                              in a third and fourth)
 #
 # The servers live in $SI_TEST_STATE (default .local/test-services) on their own ports (SI_TEST_PG_PORT 55434,
-# SI_TEST_AMQP_PORT 55674, SI_TEST_AMQP_DIST_PORT 55680, SI_TEST_EPMD_PORT 54370, or free ones where another
+# SI_TEST_AMQP_PORT 55674, SI_TEST_AMQPS_PORT 55675 for amqps://, SI_TEST_AMQP_DIST_PORT 55680, SI_TEST_EPMD_PORT 54370, or free ones where another
 # program holds those), apart from the development servers of deploy/local/services.sh; the teacher's pid and logs in $SI_TEST_LLM_STATE (default .local/test-llm),
 # on a free port, its venv in $SI_LLM_VENV (default .local/llm-venv, kept: installing needs PyPI once).
 # It also installs Hugging Face `datasets` (pinned, with pyarrow and pandas; no torch) into a venv of its own,
@@ -27,6 +27,7 @@ llm="$root/deploy/local/llm.sh"
 export SI_LOCAL_STATE="${SI_TEST_STATE:-$root/.local/test-services}"
 export SI_PG_PORT="${SI_TEST_PG_PORT:-55434}"
 export SI_AMQP_PORT="${SI_TEST_AMQP_PORT:-55674}"
+export SI_AMQPS_PORT="${SI_TEST_AMQPS_PORT:-55675}"
 export SI_AMQP_DIST_PORT="${SI_TEST_AMQP_DIST_PORT:-55680}"
 export SI_EPMD_PORT="${SI_TEST_EPMD_PORT:-54370}"
 export SI_LLM_STATE="${SI_TEST_LLM_STATE:-$root/.local/test-llm}"
@@ -60,6 +61,10 @@ say "services up in $((SECONDS - started)) s"
 eval "$("$services" env)"
 export SI_TEST_DATABASE_URL="$SI_DATABASE_URL"
 export SI_TEST_AMQP_URL="$SI_AMQP_URL"
+# The TLS endpoints of the same servers and the CA that signs them (TLSTests).
+export SI_TEST_AMQPS_URL="$SI_AMQPS_URL"
+export SI_TEST_DATABASE_TLS_URL="$SI_DATABASE_TLS_URL"
+export SI_TEST_TLS_CA_FILE="$SI_TLS_CA_FILE"
 export SI_TEST_REQUIRE_SERVICES=1
 
 # The real teacher: a no-op install after the first run, a start of about a second.

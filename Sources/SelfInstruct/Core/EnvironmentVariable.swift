@@ -16,6 +16,14 @@ public enum EnvironmentVariable {
     public static let amqpNamespace = "SI_AMQP_NAMESPACE"
     /// RabbitMQ queue type of the stage queues: `classic` (default) or `quorum`.
     public static let amqpQueueType = "SI_AMQP_QUEUE_TYPE"
+    /// PEM file of the CA(s) that sign the broker's certificate, for `amqps://` URLs (default: the system's CA bundle).
+    public static let amqpCAFile = "SI_AMQP_CA_FILE"
+    /// What an `amqps://` connection checks: `full` (chain and host name, the default), `ca` (chain only) or `none`.
+    public static let amqpTLSVerify = "SI_AMQP_TLS_VERIFY"
+    /// PEM client certificate for an `amqps://` broker that asks for one; set together with `amqpKeyFile`.
+    public static let amqpCertFile = "SI_AMQP_CERT_FILE"
+    /// Unencrypted PEM private key of `amqpCertFile`.
+    public static let amqpKeyFile = "SI_AMQP_KEY_FILE"
     /// Messages a daemon handles at once (default 4).
     public static let concurrency = "SI_CONCURRENCY"
     /// Log level: trace, debug, info (default), notice, warning, error or critical.
@@ -53,6 +61,10 @@ public enum EnvironmentVariable {
     public static let teacherAPIKey = "SI_TEACHER_API_KEY"
     /// Path of a file holding the teacher's API key (e.g. a mounted secret). Exclusive with `teacherAPIKey`.
     public static let teacherAPIKeyFile = "SI_TEACHER_API_KEY_FILE"
+    /// PEM file of the CA(s) that sign an `https://` teacher's certificate (default: the system's CA bundle).
+    public static let teacherCAFile = "SI_TEACHER_CA_FILE"
+    /// `1` allows sending the API key over plain `http://` to a host that is not loopback (refused otherwise).
+    public static let teacherAllowPlaintextKey = "SI_TEACHER_ALLOW_PLAINTEXT_KEY"
     /// The model's context window in tokens, prompt plus completion (default 4096).
     public static let teacherContextTokens = "SI_TEACHER_CONTEXT_TOKENS"
     /// Bound on connecting to the teacher, in whole seconds (default 10).

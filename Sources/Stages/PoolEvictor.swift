@@ -20,7 +20,9 @@ public final class PoolEvictor: Service {
 
     public func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            try? await Task.sleep(for: interval)
+            // Woken by a graceful shutdown too: a minute's sleep would hold up the daemon's exit.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
+            if Task.isShuttingDownGracefully { break }
             do {
                 let evicted = try await handler.evictPools(idleFor: idleFor)
                 if evicted > 0 {

@@ -50,7 +50,8 @@ public final class BookkeepingPruner: Service {
             } catch {
                 logger.info("bookkeeping pruning failed; trying again later", metadata: ["error": "\(error)"])
             }
-            try? await Task.sleep(for: interval)
+            // Woken by a graceful shutdown too: ten minutes' sleep would hold up the daemon's exit.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
         }
     }
 

@@ -130,12 +130,15 @@ EOF
 fi
 # shellcheck disable=SC1090
 . "$config"
-# A config.env from before the owner role: add its password (same mode, config.env stays 0600).
+# A config.env from before the owner role: `start` adds its password (same mode, config.env stays 0600).
 if [ -z "${SI_PG_OWNER_PASSWORD:-}" ]; then
-    [ "$command" = start ] || die "$config has no SI_PG_OWNER_PASSWORD: run 'deploy/local/services.sh start' once"
-    (umask 077; echo "SI_PG_OWNER_PASSWORD=$(random_secret)" >>"$config")
-    # shellcheck disable=SC1090
-    . "$config"
+    if [ "$command" = start ]; then
+        (umask 077; echo "SI_PG_OWNER_PASSWORD=$(random_secret)" >>"$config")
+        # shellcheck disable=SC1090
+        . "$config"
+    elif [ "$command" = env ]; then
+        die "$config has no SI_PG_OWNER_PASSWORD (made before the owner role): run 'deploy/local/services.sh start' once"
+    fi
 fi
 if [ "$SI_AMQP_DIST_PORT" -ge 35672 ] && [ "$SI_AMQP_DIST_PORT" -le 35682 ]; then
     die "SI_AMQP_DIST_PORT must stay outside 35672-35682, where rabbitmqctl takes its own ports"

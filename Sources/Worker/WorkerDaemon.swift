@@ -71,6 +71,14 @@ public enum WorkerDaemon {
         let database = try Database(
             configuration: .init(url: config.databaseURL, poolSize: config.databasePoolSize, applicationName: logger.label),
             logger: logger)
+        // The daemons never migrate (their role may not): they refuse a schema that is missing, older than they
+        // are, or not granted to them, instead of failing message by message.
+        do {
+            if let problem = try await database.checkSchema().problem { throw SchemaNotReady(description: problem) }
+        } catch {
+            await database.close()
+            throw error
+        }
         var transport: CurlTransport?
         var teacher: TeacherClient?
         var accounting: Database?

@@ -8,8 +8,9 @@ struct Sictl: AsyncParsableCommand {
         discussion: """
             Offline tools work on files and need no services:
               sictl dedup --seeds seed_tasks.jsonl --input candidates.jsonl --output decisions.jsonl
-            Database commands read SI_DATABASE_URL:
-              sictl migrate
+            Database commands read SI_DATABASE_URL (the worker role); migrate connects as the schema owner
+            (SI_MIGRATE_DATABASE_URL) and grants the worker role:
+              sictl migrate --grant-to si
               sictl run create --name demo --recipe self-instruct --seeds seed_tasks.jsonl --target 500
               sictl run start demo && sictl status demo --watch
               sictl audit demo

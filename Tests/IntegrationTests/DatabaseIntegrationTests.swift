@@ -27,7 +27,7 @@ struct DatabaseIntegrationTests {
     @Test("synchronousCommit false turns synchronous_commit off on every pooled connection, with the search path kept")
     func asynchronousCommitSetting() async throws {
         try await ServiceGate.withPrivateSchema { schema in
-            var configuration = Database.Configuration(url: schema.serverURL, poolSize: 2, searchPath: [schema.name])
+            var configuration = Database.Configuration(url: schema.ownerServerURL, poolSize: 2, searchPath: [schema.name])
             configuration.synchronousCommit = false
             try await using(try Database(configuration: configuration)) { database in
                 // Two concurrent transactions use both connections. `source` tells a session-level SET apart from
@@ -355,7 +355,8 @@ struct DatabaseIntegrationTests {
             try await using(schema.database(poolSize: 1)) { database in
                 let before = try await database.query("SELECT pg_backend_pid() AS pid").singleRow()
                     .decode("pid", as: Int32.self)
-                let admin = try ServiceGate.database()
+                // The pool connects as the owner; only the same role (or a superuser) may terminate its backend.
+                let admin = try ServiceGate.ownerDatabase()
                 defer { admin.close() }
                 let terminated = try admin.execute("SELECT pg_terminate_backend(\(before)) AS done")
                 #expect(terminated[0, "done"] == "t")
@@ -483,10 +484,10 @@ struct DatabaseIntegrationTests {
 }
 
 extension PrivateSchema {
-    /// A database whose connections use only this schema.
+    /// A database whose connections use only this schema, as its owner (these tests create tables).
     func database(poolSize: Int = 2, maxTransactionAttempts: Int = 5) throws -> Database {
         try Database(configuration: Database.Configuration(
-            url: serverURL, poolSize: poolSize, applicationName: "si-integration-tests", searchPath: [name],
+            url: ownerServerURL, poolSize: poolSize, applicationName: "si-integration-tests", searchPath: [name],
             maxTransactionAttempts: maxTransactionAttempts,
             reconnectBackoff: Backoff(base: .milliseconds(10), cap: .milliseconds(200)),
             conflictBackoff: Backoff(base: .milliseconds(1), cap: .milliseconds(20))))

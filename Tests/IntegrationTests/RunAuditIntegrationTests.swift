@@ -6,17 +6,38 @@ import Store
 import TestSupport
 import Testing
 
-/// Runs `body` with a migrated database confined to a schema of its own, dropped afterwards.
+/// Runs `body` with a database confined to a schema of its own, dropped afterwards: migrated by the owner role,
+/// used as the worker role (as the daemons use it).
 func withMigratedSchema(_ body: (Database) async throws -> Void) async throws {
     try await ServiceGate.withPrivateSchema { schema in
+        try await schema.migrate()
         let database = try Database(configuration: Database.Configuration(
             url: schema.serverURL, poolSize: 2, applicationName: "si-operations-tests", searchPath: [schema.name]))
         do {
-            try await database.migrate()
             try await body(database)
             await database.close()
         } catch {
             await database.close()
+            throw error
+        }
+    }
+}
+
+/// `withMigratedSchema` with a second database as the schema owner, for tests that change the schema itself.
+func withMigratedSchemaAndOwner(_ body: (_ worker: Database, _ owner: Database) async throws -> Void) async throws {
+    try await ServiceGate.withPrivateSchema { schema in
+        try await schema.migrate()
+        let worker = try Database(configuration: Database.Configuration(
+            url: schema.serverURL, poolSize: 2, applicationName: "si-operations-tests", searchPath: [schema.name]))
+        let owner = try Database(configuration: Database.Configuration(
+            url: schema.ownerServerURL, poolSize: 1, applicationName: "si-operations-tests-owner", searchPath: [schema.name]))
+        do {
+            try await body(worker, owner)
+            await worker.close()
+            await owner.close()
+        } catch {
+            await worker.close()
+            await owner.close()
             throw error
         }
     }
@@ -197,13 +218,14 @@ struct RunAuditIntegrationTests {
 
     @Test("each corruption fails exactly its checks", arguments: corruptions)
     func corruptionFailsItsChecks(corruption: Corruption) async throws {
-        try await withMigratedSchema { database in
+        // The corruptions drop an index or replace a view: the owner makes them, the worker role audits.
+        try await withMigratedSchemaAndOwner { database, owner in
             let directory = try temporaryShardsDirectory()
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let runID = try await SmallRun.build(database, shardsDirectory: directory)
             try corruption.file?(directory + "/train-00000.jsonl")
             for statement in corruption.sql {
-                try await database.execute(SQLQuery(unsafeSQL: statement.replacingOccurrences(of: "$RUN", with: String(runID))))
+                try await owner.execute(SQLQuery(unsafeSQL: statement.replacingOccurrences(of: "$RUN", with: String(runID))))
             }
             let report = try await RunAudit(database: database, shardsDirectory: directory).audit(runID: runID)
             let failed = Set(report.checks.filter { !$0.passed }.map(\.name))

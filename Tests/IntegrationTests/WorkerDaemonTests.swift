@@ -1,6 +1,7 @@
 import Broker
 import SelfInstruct
 import Foundation
+import Store
 import TestSupport
 import Testing
 
@@ -39,9 +40,38 @@ struct WorkerDaemonTests {
         #expect(!text.contains("pw-secret-9"))
     }
 
+    @Test("si-filter refuses a schema that is not migrated, or older than it, with status 1 and what to run")
+    func unmigratedSchemaStopsTheDaemon() async throws {
+        let amqpURL = try ServiceGate.brokerURL()
+        try await ServiceGate.withPrivateSchema { schema in
+            // Empty, then migrated to all but the last version: the daemon (as the worker role) never migrates itself.
+            for step in 0..<2 {
+                if step == 1 { try await schema.migrate(Array(Migration.all.dropLast())) }
+                let (process, output) = try Self.start("si-filter", environment: [
+                    "SI_DATABASE_URL": schema.url, "SI_AMQP_URL": amqpURL, "SI_AMQP_NAMESPACE": "si-test-\(uniqueSuffix())",
+                ])
+                // A daemon that started consuming instead would never close the pipe: stop it after 30 s.
+                let watchdog = Task {
+                    try await Task.sleep(for: .seconds(30))
+                    if process.isRunning { process.terminate() }
+                }
+                let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                watchdog.cancel()
+                #expect(process.terminationStatus == 1, "output: \(text)")
+                #expect(text.contains("schema not migrated"), "output: \(text)")
+                #expect(text.contains("run `sictl migrate` as the schema owner"), "output: \(text)")
+                if step == 1 { #expect(text.contains("v\(Migration.all.last?.version ?? 0)"), "output: \(text)") }
+            }
+        }
+    }
+
     @Test("si-filter consumes its queue and exits 0 on SIGTERM, leaving no consumer behind")
     func sigtermStopsCleanly() async throws {
-        let databaseURL = try ServiceGate.databaseURL()
+        let schema = try ServiceGate.privateSchema()
+        defer { try? schema.drop() }
+        try await schema.migrate()
+        let databaseURL = schema.url
         let amqpURL = try ServiceGate.brokerURL()
         let topology = Topology(namespace: "si-test-\(uniqueSuffix())")
         let admin = try ServiceGate.broker()

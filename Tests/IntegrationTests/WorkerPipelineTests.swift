@@ -96,15 +96,13 @@ struct WorkerPipelineTests {
     private func withInfrastructure(
         faults: FaultInjection = .none, _ body: (Infrastructure) async throws -> Void
     ) async throws {
-        // PostgreSQL: a private schema with the real migrations.
-        let admin = try ServiceGate.database()
-        defer { admin.close() }
-        let schema = "si_test_\(uniqueSuffix())"
-        try admin.execute("CREATE SCHEMA \(schema)")
-        defer { _ = try? admin.execute("DROP SCHEMA \(schema) CASCADE") }
+        // PostgreSQL: a private schema with the real migrations, applied by the owner and used as the worker role.
+        let privateSchema = try ServiceGate.privateSchema()
+        defer { try? privateSchema.drop() }
+        let schema = privateSchema.name
+        try await privateSchema.migrate()
         let database = try Database(configuration: .init(
-            url: try ServiceGate.databaseURL(), poolSize: 8, applicationName: "si-worker-tests", searchPath: [schema]))
-        try await database.migrate()
+            url: privateSchema.serverURL, poolSize: 8, applicationName: "si-worker-tests", searchPath: [schema]))
 
         // RabbitMQ: a namespace of its own.
         let topology = Topology(namespace: "si-test-\(uniqueSuffix())")

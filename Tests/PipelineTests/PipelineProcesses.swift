@@ -81,7 +81,8 @@ final class PipelineProcesses {
             // A server on a few CPU cores queues requests behind its slots; waiting there is not a failure.
             teacherSettings["SI_TEACHER_TIMEOUT_S"] = "900"
         }
-        let migrate = try sictl(["migrate"])
+        // The schema owner migrates and grants; the daemons and every other sictl call use the worker role.
+        let migrate = try sictl(["migrate"], extra: schema.migrationEnvironment)
         guard migrate.status == 0 else { throw Failure("sictl migrate failed: \(migrate.stderr)") }
     }
 
@@ -94,6 +95,9 @@ final class PipelineProcesses {
     var environment: [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["SI_DATABASE_URL"] = databaseURL
+        // Only `sictl migrate` gets the owner's URL (sictl(_:extra:)); not the services' own, exported by test.sh.
+        environment["SI_MIGRATE_DATABASE_URL"] = nil
+        environment["SI_DATABASE_WORKER_ROLE"] = nil
         environment["SI_AMQP_URL"] = amqpURL
         environment["SI_AMQP_NAMESPACE"] = namespace
         environment["SI_TEACHER_URL"] = teacherURL
@@ -152,11 +156,11 @@ final class PipelineProcesses {
     }
 
     /// Runs the built `sictl` with this pipeline's environment.
-    func sictl(_ arguments: [String]) throws -> Outcome {
+    func sictl(_ arguments: [String], extra: [String: String] = [:]) throws -> Outcome {
         let process = Process()
         process.executableURL = binaries.appendingPathComponent("sictl")
         process.arguments = arguments
-        process.environment = environment
+        process.environment = environment.merging(extra) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

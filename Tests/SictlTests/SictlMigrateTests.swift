@@ -9,7 +9,8 @@ import Testing
         process.executableURL = SictlDedupTests.executable
         process.arguments = arguments
         var inherited = ProcessInfo.processInfo.environment
-        inherited["SI_DATABASE_URL"] = nil
+        // deploy/local/test.sh exports the services' own URLs; a test names the ones it means.
+        for variable in ["SI_DATABASE_URL", "SI_MIGRATE_DATABASE_URL", "SI_DATABASE_WORKER_ROLE"] { inherited[variable] = nil }
         process.environment = inherited.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

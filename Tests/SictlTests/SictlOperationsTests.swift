@@ -33,7 +33,8 @@ import Testing
     static func withDatabase(_ body: (_ url: String, _ db: PGConnection) throws -> Void) throws {
         try ServiceGate.withPrivateSchema { schema in
             let url = schema.url
-            let migrate = try run(["migrate"], environment: ["SI_DATABASE_URL": url])
+            // Migrated by the owner; every verb and fixture after it runs as the worker role.
+            let migrate = try run(["migrate"], environment: schema.migrationEnvironment.merging(["SI_DATABASE_URL": url]) { $1 })
             try #require(migrate.status == 0, "\(migrate.stderr)")
             let db = try PGConnection.connect(url: url)
             defer { db.close() }
@@ -78,6 +79,35 @@ import Testing
     }
 
     // MARK: dlq
+
+    @Test func migrateNeedsTheOwnerAndGrantsTheWorkerRole() throws {
+        _ = try ServiceGate.twoRoles()
+        try ServiceGate.withPrivateSchema { schema in
+            let role = try #require(schema.workerRole)
+            // As the worker role alone: refused by PostgreSQL, with what to set, and nothing applied.
+            let asWorker = try Self.run(["migrate"], environment: ["SI_DATABASE_URL": schema.url])
+            #expect(asWorker.status == 1)
+            #expect(asWorker.stderr.contains("[3F000]") || asWorker.stderr.contains("[42501]"), "\(asWorker.stderr)")
+            #expect(asWorker.stderr.contains("set SI_MIGRATE_DATABASE_URL to the owner's URL"), "\(asWorker.stderr)")
+            // As the owner, the role from --grant-to (over SI_DATABASE_WORKER_ROLE) gets its rights.
+            let environment = ["SI_DATABASE_URL": schema.url, "SI_MIGRATE_DATABASE_URL": schema.ownerURL,
+                               "SI_DATABASE_WORKER_ROLE": "si_no_such_role"]
+            let text = try Self.run(["migrate", "--grant-to", role], environment: environment)
+            #expect(text.status == 0, "\(text.stderr)")
+            #expect(text.stdout.contains("granted role \(role) in schema \(schema.name)"), "\(text.stdout)")
+            let json = try Self.json(try Self.run(["migrate", "--json", "--grant-to", role], environment: environment).stdout)
+            let grants = try #require(json["grants"] as? [String: Any])
+            #expect(grants["role"] as? String == role)
+            #expect((grants["tables"] as? [String])?.contains("runs") == true)
+            #expect((grants["read_only"] as? [String])?.contains("si_run_progress") == true)
+            // SI_DATABASE_WORKER_ROLE alone, naming a role that does not exist: a clear failure.
+            let missing = try Self.run(["migrate"], environment: environment)
+            #expect(missing.status == 1)
+            #expect(missing.stderr.contains("does not exist"), "\(missing.stderr)")
+            // The worker role can run the data verbs.
+            #expect(try Self.run(["doctor", "--json"], environment: ["SI_DATABASE_URL": schema.url]).stdout.contains("current"))
+        }
+    }
 
     @Test func dlqListShowsUnreplayedLettersNewestFirst() throws {
         try Self.withDatabase { url, db in

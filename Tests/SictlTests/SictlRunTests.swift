@@ -10,6 +10,11 @@ import Testing
         try SictlMigrateTests.run(arguments, environment: databaseURL.map { ["SI_DATABASE_URL": $0] } ?? [:])
     }
 
+    /// `sictl migrate` of a private schema as its owner, granting the worker role.
+    static func migrate(_ schema: PrivateSchema) throws -> SictlDedupTests.Outcome {
+        try SictlMigrateTests.run(["migrate"], environment: schema.migrationEnvironment.merging(["SI_DATABASE_URL": schema.url]) { $1 })
+    }
+
     static let seedLines = [
         #"{"id": "s0", "instruction": "Write a poem about the ocean.", "instances": [{"input": "", "output": "Waves."}], "is_classification": false}"#,
         #"{"id": "s1", "instruction": "List three prime numbers.", "instances": [{"input": "", "output": "2, 3, 5"}], "is_classification": false}"#,
@@ -101,7 +106,7 @@ import Testing
     @Test func noHygieneIsStoredInRunsConfig() throws {
         try ServiceGate.withPrivateSchema { schema in
             let url = schema.url
-            #expect(try Self.run(["migrate"], databaseURL: url).status == 0)
+            #expect(try Self.migrate(schema).status == 0)
             let dir = try SictlDedupTests.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: dir) }
             let seeds = try Self.writeSeeds(in: dir)
@@ -127,7 +132,7 @@ import Testing
     @Test func lifecycleAgainstPostgreSQL() throws {
         try ServiceGate.withPrivateSchema { schema in
             let url = schema.url
-            #expect(try Self.run(["migrate"], databaseURL: url).status == 0)
+            #expect(try Self.migrate(schema).status == 0)
             let dir = try SictlDedupTests.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: dir) }
             let seeds = try Self.writeSeeds(in: dir)

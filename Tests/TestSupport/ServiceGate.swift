@@ -10,6 +10,11 @@ import Darwin
 
 /// Decides, per server, whether a test that needs PostgreSQL or RabbitMQ runs, is cancelled, or fails.
 ///
+/// PostgreSQL has two roles, as in production (docs/store.md): `SI_TEST_DATABASE_URL` is the worker role's URL, the
+/// one daemons, stores and sictl verbs use; `SI_TEST_MIGRATE_DATABASE_URL` is the schema owner's, which creates the
+/// private schemas and migrates them, granting `SI_TEST_DATABASE_WORKER_ROLE` its data rights. Without the owner's
+/// URL both are the one role of `SI_TEST_DATABASE_URL`.
+///
 /// Unset URL (`SI_TEST_DATABASE_URL`, `SI_TEST_AMQP_URL`): the test is cancelled with instructions, unless
 /// `SI_TEST_REQUIRE_SERVICES=1` (set by `deploy/local/test.sh` and `.ci/run`) makes it a failure.
 /// Set but unreachable: always a failure. The same holds for the real teacher (`SI_TEST_REAL_TEACHER_URL`), which
@@ -18,6 +23,7 @@ public enum ServiceGate {
     public static let howToStart = """
         start private servers with `deploy/local/services.sh --install start`, then \
         `eval "$(deploy/local/services.sh env)"; export SI_TEST_DATABASE_URL=$SI_DATABASE_URL \
+        SI_TEST_MIGRATE_DATABASE_URL=$SI_MIGRATE_DATABASE_URL SI_TEST_DATABASE_WORKER_ROLE=$SI_DATABASE_WORKER_ROLE \
         SI_TEST_AMQP_URL=$SI_AMQP_URL SI_TEST_AMQPS_URL=$SI_AMQPS_URL SI_TEST_DATABASE_TLS_URL=$SI_DATABASE_TLS_URL \
         SI_TEST_TLS_CA_FILE=$SI_TLS_CA_FILE` (or run everything with `deploy/local/test.sh`)
         """
@@ -33,9 +39,42 @@ public enum ServiceGate {
         try configuredURL(variable: "SI_TEST_REAL_TEACHER_URL", server: "a real teacher server", howToStart: howToStartTeacher)
     }
 
-    /// The test PostgreSQL URL, for tests that build their own `Database` or hand it to a process.
+    /// The test PostgreSQL URL of the worker role, for tests that build their own `Database` or hand it to a process.
     public static func databaseURL() throws -> String {
         try configuredURL(variable: "SI_TEST_DATABASE_URL", server: "PostgreSQL")
+    }
+
+    /// The schema owner's URL (`SI_TEST_MIGRATE_DATABASE_URL`), for creating schemas, migrating and other DDL;
+    /// `databaseURL()` when unset (one role).
+    public static func ownerDatabaseURL() throws -> String {
+        let workerURL = try databaseURL()
+        if let value = environment("SI_TEST_MIGRATE_DATABASE_URL"), !value.isEmpty { return value }
+        return workerURL
+    }
+
+    /// The worker role (`SI_TEST_DATABASE_WORKER_ROLE`) that migrations grant data rights to; nil with one role.
+    public static func workerRole() -> String? {
+        environment("SI_TEST_DATABASE_WORKER_ROLE").flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The owner's URL and the worker role, for tests of the two-role setup itself: cancelled when the servers
+    /// have one role, or a failure when `SI_TEST_REQUIRE_SERVICES=1` (`deploy/local/test.sh` sets up both).
+    public static func twoRoles() throws -> (ownerURL: String, workerRole: String) {
+        let ownerURL = try configuredURL(variable: "SI_TEST_MIGRATE_DATABASE_URL", server: "a PostgreSQL owner role")
+        guard let role = workerRole() else {
+            throw GateFailure(text: "SI_TEST_MIGRATE_DATABASE_URL is set but SI_TEST_DATABASE_WORKER_ROLE is not; \(howToStart)")
+        }
+        return (ownerURL, role)
+    }
+
+    /// An open connection to the test PostgreSQL server as the schema owner.
+    public static func ownerDatabase() throws -> PGConnection {
+        let url = try ownerDatabaseURL()
+        do {
+            return try PGConnection.connect(url: url)
+        } catch {
+            throw GateFailure(text: "PostgreSQL at \(PGConnection.redactedURL(url)) is unreachable: \(error)")
+        }
     }
 
     /// An open connection to the test PostgreSQL server.
@@ -89,9 +128,10 @@ public enum ServiceGate {
         try Test.cancel("\(names[0]) is not installed; \(howTo)")
     }
 
-    /// Creates a schema private to the caller on the test PostgreSQL server; the caller drops it.
+    /// Creates a schema private to the caller on the test PostgreSQL server, owned by the owner role (the worker
+    /// role gets its rights when the schema is migrated); the caller drops it.
     public static func privateSchema(prefix: String = "si_test") throws -> PrivateSchema {
-        let admin = try database()
+        let admin = try ownerDatabase()
         let name = "\(prefix)_\(uniqueSuffix())"
         do {
             try admin.execute("CREATE SCHEMA \(name)")
@@ -99,7 +139,8 @@ public enum ServiceGate {
             admin.close()
             throw error
         }
-        return PrivateSchema(name: name, serverURL: try databaseURL(), admin: admin)
+        return PrivateSchema(name: name, serverURL: try databaseURL(), ownerServerURL: try ownerDatabaseURL(),
+                             workerRole: workerRole(), admin: admin)
     }
 
     /// Runs `body` with a private schema, dropped afterwards (a failed drop fails the test only when `body`
@@ -151,20 +192,51 @@ public enum ServiceGate {
 public final class PrivateSchema {
     /// The schema's name, `<prefix>_<random>`.
     public let name: String
-    /// The server's URL as configured; give `Database.Configuration` `searchPath: [name]` with it.
+    /// The worker role's URL as configured; give `Database.Configuration` `searchPath: [name]` with it.
     public let serverURL: String
-    /// The connection that created the schema; `drop()` closes it.
+    /// The schema owner's URL as configured (the same as `serverURL` with one role): for migrations and DDL.
+    public let ownerServerURL: String
+    /// The role `migrate` grants data rights to, nil with one role.
+    public let workerRole: String?
+    /// The owner's connection that created the schema; `drop()` closes it.
     public let admin: PGConnection
 
-    init(name: String, serverURL: String, admin: PGConnection) {
+    init(name: String, serverURL: String, ownerServerURL: String, workerRole: String?, admin: PGConnection) {
         self.name = name
         self.serverURL = serverURL
+        self.ownerServerURL = ownerServerURL
+        self.workerRole = workerRole
         self.admin = admin
     }
 
-    /// `serverURL` with this schema as the search path, for processes and single connections.
-    public var url: String {
-        serverURL + (serverURL.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(name)"
+    /// `serverURL` (the worker role) with this schema as the search path, for processes and single connections.
+    public var url: String { Self.url(serverURL, searchPath: name) }
+
+    /// `ownerServerURL` with this schema as the search path: what `sictl migrate` gets.
+    public var ownerURL: String { Self.url(ownerServerURL, searchPath: name) }
+
+    /// What `sictl migrate` needs besides `SI_DATABASE_URL`: the owner's URL and the worker role to grant.
+    public var migrationEnvironment: [String: String] {
+        var environment = ["SI_MIGRATE_DATABASE_URL": ownerURL]
+        if let workerRole { environment["SI_DATABASE_WORKER_ROLE"] = workerRole }
+        return environment
+    }
+
+    /// Migrates the schema as the owner, granting the worker role its data rights.
+    public func migrate(_ migrations: [Migration] = Migration.all) async throws {
+        let owner = try Database(configuration: Database.Configuration(
+            url: ownerServerURL, poolSize: 1, applicationName: "si-test-migrate", searchPath: [name]))
+        do {
+            try await owner.migrate(migrations, grantingTo: workerRole)
+            await owner.close()
+        } catch {
+            await owner.close()
+            throw error
+        }
+    }
+
+    private static func url(_ serverURL: String, searchPath: String) -> String {
+        serverURL + (serverURL.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(searchPath)"
     }
 
     /// Drops the schema with everything in it (not when a test closed `admin` itself) and closes `admin`.

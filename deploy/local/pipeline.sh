@@ -161,6 +161,10 @@ else
     started_services=1
 fi
 eval "$(deploy/local/services.sh env)"
+# Two database roles (docs/store.md): the owner's URL is for `sictl migrate` only, never in the environment of the
+# daemons or of the other sictl calls, which use the worker role of SI_DATABASE_URL.
+migrate_url="$SI_MIGRATE_DATABASE_URL" worker_role="$SI_DATABASE_WORKER_ROLE"
+unset SI_MIGRATE_DATABASE_URL SI_DATABASE_WORKER_ROLE
 export SI_DATABASE_URL SI_AMQP_URL
 
 say "building ($configuration)"
@@ -170,7 +174,7 @@ swift build "${build_options[@]}" 2>&1 | grep -E "error|warning: .*\.swift|Compi
 bin="$(swift build "${build_options[@]}" --show-bin-path)"
 sictl="$bin/sictl"
 
-"$sictl" migrate >/dev/null
+SI_MIGRATE_DATABASE_URL="$migrate_url" SI_DATABASE_WORKER_ROLE="$worker_role" "$sictl" migrate >/dev/null
 
 # --- the teacher: the simulator, or the real server named by --teacher-url -------------------------------------
 if [ -n "$teacher_url" ]; then
@@ -287,20 +291,28 @@ if [ "$report" -eq 1 ]; then
         peak=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo "?")
         echo "report: peak RSS ${entry%%:*} ${peak} kB"
     done
-    psql_url="$SI_DATABASE_URL"
-    psql "$psql_url" -X -q -A -F ' ' -t -v ON_ERROR_STOP=1 <<SQL | sed 's/^/report: /'
+    # psql as the worker role: the parts of SI_DATABASE_URL (postgresql://user:password@host:port/database, as
+    # services.sh prints it) go in libpq's environment variables, so the password is not on psql's command line;
+    # the run name reaches the SQL as a psql variable (:'name'), never pasted into it.
+    url_rest="${SI_DATABASE_URL#*://}"
+    url_user="${url_rest%%@*}"
+    url_rest="${url_rest#*@}"
+    url_host="${url_rest%%/*}"
+    url_database="${url_rest#*/}"
+    PGUSER="${url_user%%:*}" PGPASSWORD="${url_user#*:}" PGHOST="${url_host%:*}" PGPORT="${url_host##*:}" \
+        PGDATABASE="${url_database%%\?*}" psql -X -q -A -F ' ' -t -v ON_ERROR_STOP=1 -v name="$name" <<'SQL' | sed 's/^/report: /'
 SELECT 'run wall ' || round(extract(epoch FROM finished_at - started_at)::numeric, 1) || ' s (runs.started_at to finished_at)'
-FROM runs WHERE name = '$name';
+FROM runs WHERE name = :'name';
 SELECT 'run ' || name || ': admitted ' || p.admitted || ', candidates ' || p.candidates || ', instances valid '
        || p.instances_valid || ', rejected ' || p.instances_rejected || ', sharded ' || p.records_sharded
-FROM si_run_progress p WHERE name = '$name';
+FROM si_run_progress p WHERE name = :'name';
 SELECT 'teacher calls ' || count(*) || ' (' || count(*) FILTER (WHERE error_kind IS NOT NULL) || ' failed), prompt tokens '
        || sum(prompt_tokens) || ', completion tokens ' || sum(completion_tokens)
-FROM llm_calls WHERE run_id = (SELECT id FROM runs WHERE name = '$name');
+FROM llm_calls WHERE run_id = (SELECT id FROM runs WHERE name = :'name');
 SELECT 'stage ' || stage || ': ' || count(*) || ' messages in '
        || round(extract(epoch FROM max(processed_at) - min(processed_at))::numeric, 1) || ' s = '
        || round(count(*) / greatest(extract(epoch FROM max(processed_at) - min(processed_at)), 0.001)::numeric, 1) || ' msg/s'
-FROM processed_messages WHERE run_id = (SELECT id FROM runs WHERE name = '$name') GROUP BY stage ORDER BY stage;
+FROM processed_messages WHERE run_id = (SELECT id FROM runs WHERE name = :'name') GROUP BY stage ORDER BY stage;
 SELECT 'sharding ' || round(extract(epoch FROM r.finished_at - o.last_outcome)::numeric, 1)
        || ' s from the last instance outcome to completed (' || p.records_sharded || ' records, formats '
        || coalesce(r.config->>'formats', '["jsonl"]') || ')'
@@ -308,7 +320,7 @@ FROM runs r
 JOIN si_run_progress p ON p.run_id = r.id
 CROSS JOIN LATERAL (SELECT max(processed_at) AS last_outcome FROM processed_messages
                     WHERE run_id = r.id AND stage = CASE r.recipe WHEN 'alpaca' THEN 'filter.instructions' ELSE 'filter.instances' END) o
-WHERE r.name = '$name';
+WHERE r.name = :'name';
 SQL
     # Each export as its own process, timed with its peak RSS (getrusage of the finished child).
     mkdir -p "$out_dir/export"

@@ -3,7 +3,8 @@
 #
 #   deploy/local/services.sh [--install] [--throwaway] start   start both (a no-op for one already running)
 #   deploy/local/services.sh stop                              stop both, and the private epmd
-#   deploy/local/services.sh env                               print `export SI_DATABASE_URL=… SI_AMQP_URL=…`, and the TLS
+#   deploy/local/services.sh env                               print `export SI_DATABASE_URL=… SI_MIGRATE_DATABASE_URL=…
+#                                                              SI_DATABASE_WORKER_ROLE=… SI_AMQP_URL=…`, and the TLS
 #                                                              ones: SI_AMQPS_URL, SI_DATABASE_TLS_URL, SI_TLS_CA_FILE
 #   deploy/local/services.sh status                            exit 0 when both answer
 #   deploy/local/services.sh packages                          print the Debian packages the project needs
@@ -19,6 +20,12 @@
 # SI_EPMD_PORT (54369), SI_AMQPS_PORT (55671, RabbitMQ's TLS listener); `env` prints the URLs with the ports in use.
 # TLS: the first start makes a private CA and a server certificate for 127.0.0.1 and localhost ($SI_LOCAL_STATE/tls,
 # openssl); PostgreSQL runs with ssl=on and RabbitMQ listens for amqps:// on SI_AMQPS_PORT with them (docs/tls.md).
+#
+# Two database roles (docs/store.md, "Two database roles"): `si_owner` owns the database and its schema and runs
+# `sictl migrate` (SI_MIGRATE_DATABASE_URL); `si`, the worker role of the daemons and the other sictl verbs
+# (SI_DATABASE_URL), can only read and write rows, granted by `sictl migrate` (SI_DATABASE_WORKER_ROLE=si).
+# Their passwords (SI_PG_OWNER_PASSWORD, SI_PG_PASSWORD) and RabbitMQ's live in config.env (0600); they never go
+# on a command line.
 set -euo pipefail
 
 # Build and server packages; libcurl is for the Teacher adapter's build; python3-venv for deploy/local/llm.sh and pyvenv.sh
@@ -187,6 +194,7 @@ SI_AMQP_PORT=$amqp_port
 SI_AMQP_DIST_PORT=$dist_port
 SI_EPMD_PORT=$epmd_port
 SI_PG_PASSWORD=$(random_secret)
+SI_PG_OWNER_PASSWORD=$(random_secret)
 SI_AMQP_PASSWORD=$(random_secret)
 EOF
     )
@@ -194,12 +202,23 @@ fi
 # shellcheck disable=SC1090
 . "$config"
 tls_port_config
+# A config.env from before the owner role: `start` adds its password (same mode, config.env stays 0600).
+if [ -z "${SI_PG_OWNER_PASSWORD:-}" ]; then
+    if [ "$command" = start ]; then
+        (umask 077; echo "SI_PG_OWNER_PASSWORD=$(random_secret)" >>"$config")
+        # shellcheck disable=SC1090
+        . "$config"
+    elif [ "$command" = env ]; then
+        die "$config has no SI_PG_OWNER_PASSWORD (made before the owner role): run 'deploy/local/services.sh start' once"
+    fi
+fi
 if [ "$SI_AMQP_DIST_PORT" -ge 35672 ] && [ "$SI_AMQP_DIST_PORT" -le 35682 ]; then
     die "SI_AMQP_DIST_PORT must stay outside 35672-35682, where rabbitmqctl takes its own ports"
 fi
 
 db_name=si
-db_user=si
+db_owner=si_owner  # owns the database and schema; runs `sictl migrate`
+db_user=si         # the worker role: data rights only
 amqp_vhost=si
 amqp_user=si
 
@@ -255,15 +274,50 @@ pg_start() {
             { tail -n 8 "$pg_dir/server.log" >&2 2>/dev/null; die "postgres did not start; see $pg_dir/server.log"; }
         log "postgres started on 127.0.0.1:$SI_PG_PORT"
     fi
-    # Role and database, idempotently; the password is reset to the one in config.env.
-    if [ -z "$(pg_sql -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$db_user'")" ]; then
-        pg_sql -c "CREATE ROLE $db_user LOGIN PASSWORD '$SI_PG_PASSWORD'"
-    else
-        pg_sql -c "ALTER ROLE $db_user LOGIN PASSWORD '$SI_PG_PASSWORD'"
-    fi
-    if [ -z "$(pg_sql -tAc "SELECT 1 FROM pg_database WHERE datname = '$db_name'")" ]; then
-        pg_sql -c "CREATE DATABASE $db_name OWNER $db_user"
-    fi
+    pg_setup_roles
+}
+
+# Both roles and the database, idempotently; passwords are reset to those in config.env. The SQL comes on stdin
+# with every value a psql variable (:'literal', :"identifier"); the passwords reach psql through its environment
+# (\getenv), never argv, and statement logging is off for the session so an error cannot write one to the log.
+# A database from before the two roles (owned by the worker) is handed to the owner with everything in it.
+pg_setup_roles() {
+    SI_PSQL_OWNER_PASSWORD="$SI_PG_OWNER_PASSWORD" SI_PSQL_WORKER_PASSWORD="$SI_PG_PASSWORD" \
+        pg_sql -v owner="$db_owner" -v worker="$db_user" -v db="$db_name" <<'SQL'
+SET log_statement = 'none';
+SET log_min_error_statement = 'panic';
+\getenv owner_password SI_PSQL_OWNER_PASSWORD
+\getenv worker_password SI_PSQL_WORKER_PASSWORD
+SELECT NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'owner') AS missing \gset
+\if :missing
+CREATE ROLE :"owner";
+\endif
+ALTER ROLE :"owner" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'owner_password';
+SELECT NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'worker') AS missing \gset
+\if :missing
+CREATE ROLE :"worker";
+\endif
+ALTER ROLE :"worker" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'worker_password';
+SELECT NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'db') AS missing \gset
+\if :missing
+CREATE DATABASE :"db" OWNER :"owner";
+\endif
+SELECT r.rolname AS previous_owner, r.rolname <> :'owner' AS hand_over, r.rolname <> :'owner' AND NOT r.rolsuper AS reassign
+FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba WHERE d.datname = :'db' \gset
+\if :hand_over
+ALTER DATABASE :"db" OWNER TO :"owner";
+\endif
+-- Only the two roles connect; only the owner creates (PostgreSQL 15 already keeps CREATE on public from PUBLIC).
+REVOKE ALL ON DATABASE :"db" FROM PUBLIC;
+GRANT CONNECT ON DATABASE :"db" TO :"worker";
+\connect :"db"
+SET log_statement = 'none';
+SET log_min_error_statement = 'panic';
+\if :reassign
+REASSIGN OWNED BY :"previous_owner" TO :"owner";
+\endif
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+SQL
 }
 
 pg_stop() {
@@ -347,10 +401,11 @@ EOF
     if ! rabbit "$RABBIT_BIN/rabbitmqctl" -q list_vhosts name | grep -qx "$amqp_vhost"; then
         rabbit "$RABBIT_BIN/rabbitmqctl" -q add_vhost "$amqp_vhost" >/dev/null
     fi
+    # Without its password argument, rabbitmqctl reads the password from stdin: it never goes on a command line.
     if rabbit "$RABBIT_BIN/rabbitmqctl" -q list_users | cut -f1 | grep -qx "$amqp_user"; then
-        rabbit "$RABBIT_BIN/rabbitmqctl" -q change_password "$amqp_user" "$SI_AMQP_PASSWORD" >/dev/null
+        printf '%s\n' "$SI_AMQP_PASSWORD" | rabbit "$RABBIT_BIN/rabbitmqctl" -q change_password "$amqp_user" >/dev/null
     else
-        rabbit "$RABBIT_BIN/rabbitmqctl" -q add_user "$amqp_user" "$SI_AMQP_PASSWORD" >/dev/null
+        printf '%s\n' "$SI_AMQP_PASSWORD" | rabbit "$RABBIT_BIN/rabbitmqctl" -q add_user "$amqp_user" >/dev/null
     fi
     rabbit "$RABBIT_BIN/rabbitmqctl" -q set_permissions -p "$amqp_vhost" "$amqp_user" '.*' '.*' '.*' >/dev/null
 }
@@ -390,6 +445,8 @@ case "$command" in
         ;;
     env)
         echo "export SI_DATABASE_URL='postgresql://$db_user:$SI_PG_PASSWORD@127.0.0.1:$SI_PG_PORT/$db_name'"
+        echo "export SI_MIGRATE_DATABASE_URL='postgresql://$db_owner:$SI_PG_OWNER_PASSWORD@127.0.0.1:$SI_PG_PORT/$db_name'"
+        echo "export SI_DATABASE_WORKER_ROLE='$db_user'"
         echo "export SI_AMQP_URL='amqp://$amqp_user:$SI_AMQP_PASSWORD@127.0.0.1:$SI_AMQP_PORT/$amqp_vhost'"
         tls_env
         ;;

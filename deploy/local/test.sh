@@ -59,7 +59,13 @@ started=$SECONDS
 "$services" --install --throwaway --free-ports start
 say "services up in $((SECONDS - started)) s"
 eval "$("$services" env)"
+# Two database roles, as in production: the tests create and migrate their schemas as the owner (which grants the
+# worker role) and run daemons, stores and sictl verbs as the worker (Tests/TestSupport/ServiceGate.swift).
 export SI_TEST_DATABASE_URL="$SI_DATABASE_URL"
+export SI_TEST_MIGRATE_DATABASE_URL="$SI_MIGRATE_DATABASE_URL"
+export SI_TEST_DATABASE_WORKER_ROLE="$SI_DATABASE_WORKER_ROLE"
+# Not for the tests' processes: a sictl migrate that inherited these would migrate the services' own schema.
+unset SI_MIGRATE_DATABASE_URL SI_DATABASE_WORKER_ROLE
 export SI_TEST_AMQP_URL="$SI_AMQP_URL"
 # The TLS endpoints of the same servers and the CA that signs them (TLSTests).
 export SI_TEST_AMQPS_URL="$SI_AMQPS_URL"

@@ -10,6 +10,12 @@ public enum EnvironmentVariable {
 
     /// PostgreSQL URI (`postgresql://user:password@host:5432/db`) of the run state; also read by `sictl`.
     public static let databaseURL = "SI_DATABASE_URL"
+    /// PostgreSQL URI of the schema owner, read by `sictl migrate` only (default: `SI_DATABASE_URL`). The daemons
+    /// and the other verbs use `SI_DATABASE_URL`, a role with data rights only (least privilege, docs/store.md).
+    public static let migrateDatabaseURL = "SI_MIGRATE_DATABASE_URL"
+    /// The role the daemons connect as (the user of `SI_DATABASE_URL`): `sictl migrate` grants it the data rights
+    /// on every table after migrating (default: no grants, for a single-role setup). Same as `--grant-to`.
+    public static let databaseWorkerRole = "SI_DATABASE_WORKER_ROLE"
     /// AMQP URI including the vhost (`amqp://user:password@host:5672/vhost`) of the broker.
     public static let amqpURL = "SI_AMQP_URL"
     /// Prefix of the exchange and queue names (default `si`), so several environments can share one broker.

@@ -32,8 +32,14 @@ extension Database {
     /// Each migration runs in its own transaction that first takes an advisory lock (per schema), creates
     /// `schema_migrations` if needed and re-checks the recorded versions, so several processes may call this
     /// at once: one applies each version, the others wait and then find it done.
+    ///
+    /// With `workerRole`, that role gets the data rights of `WorkerGrants` in the same transaction as each
+    /// migration (so a table never exists without them) and once more at the end, also when nothing was
+    /// pending (a new worker role, or views a migration re-created).
     @discardableResult
-    public func migrate(_ migrations: [Migration] = Migration.all) async throws -> MigrationReport {
+    public func migrate(_ migrations: [Migration] = Migration.all, grantingTo workerRole: String? = nil) async throws
+        -> MigrationReport
+    {
         let versions = migrations.map(\.version)
         precondition(versions == versions.sorted() && Set(versions).count == versions.count && versions.allSatisfy { $0 > 0 },
                      "migration versions must be positive and strictly increasing")
@@ -50,20 +56,24 @@ extension Database {
                 try await transaction.execute("""
                     INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))
                     """, operation: "record migration")
+                if let workerRole { _ = try await Self.grantWorkerRights(to: workerRole, in: transaction) }
                 return true
             }
             let entry = MigrationReport.Entry(version: migration.version, name: migration.name)
             if didApply { applied.append(entry) } else { alreadyApplied.append(entry) }
             recorded.insert(migration.version)
         }
-        let all = try await transaction { transaction in
+        let (all, grants) = try await transaction { transaction in
             try await Self.lockMigrations(transaction)
-            return try await transaction.query("SELECT version FROM schema_migrations ORDER BY version",
-                                               operation: "list migrations")
+            let all = try await transaction.query("SELECT version FROM schema_migrations ORDER BY version",
+                                                  operation: "list migrations")
+            var grants: WorkerGrants?
+            if let workerRole { grants = try await Self.grantWorkerRights(to: workerRole, in: transaction) }
+            return (all, grants)
         }
         let unknown = try all.decodableRows.map { row throws(StoreError) in try row.decode("version", as: Int.self) }
             .filter { !recorded.contains($0) }
-        return MigrationReport(applied: applied, alreadyApplied: alreadyApplied, unknownVersions: unknown)
+        return MigrationReport(applied: applied, alreadyApplied: alreadyApplied, unknownVersions: unknown, grants: grants)
     }
 
     /// The migration versions recorded in the database, in order (empty before the first `migrate()`).
@@ -78,7 +88,7 @@ extension Database {
     ///
     /// The two-int lock space keeps it apart from the bigint keys of `AdvisoryLockKey`; keying it on the
     /// schema lets separate schemas (tests) migrate in parallel.
-    private static func lockMigrations(_ transaction: Transaction) async throws(StoreError) {
+    static func lockMigrations(_ transaction: Transaction) async throws(StoreError) {
         try await transaction.query("SELECT pg_advisory_xact_lock(\(migrationLockClass), hashtext(current_schema()))",
                                     operation: "migration lock")
         try await transaction.executeScript("""

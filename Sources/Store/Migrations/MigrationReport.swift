@@ -14,6 +14,8 @@ public struct MigrationReport: Sendable, Hashable, Codable {
     public let alreadyApplied: [Entry]
     /// Versions recorded in the database that this program does not know (a newer program migrated it).
     public let unknownVersions: [Int]
+    /// The rights granted to the worker role, when `migrate` was given one.
+    public var grants: WorkerGrants?
 
     /// The highest version now in the database, 0 for none.
     public var currentVersion: Int {

@@ -21,7 +21,8 @@
 #   --teacher-url URL   its base URL, e.g. https://api.openai.com or http://127.0.0.1:8080 (no simulator starts)
 #   --model M           the model id, required with --teacher-url; also the run's model (sictl run create --model)
 #   --api-key-file F    a file holding the API key (passed as SI_TEACHER_API_KEY_FILE; the key itself is never
-#                       on a command line or in a log; an exported SI_TEACHER_API_KEY works too)
+#                       on a command line or in a log; an exported SI_TEACHER_API_KEY works too). Without
+#                       --teacher-url the simulator requires that key (SI_SIM_API_KEY_FILE)
 #   --context-tokens N  the model's context window, prompt plus completion (default 4096)
 #   --price-prompt USD_PER_M --price-completion USD_PER_M
 #                       USD per million prompt / completion tokens: the run's prices, for its costs and budget
@@ -33,7 +34,13 @@
 #   --debug             use a debug build (faster to build, slower to run)
 #   --report            at the end print wall time, audit time, per-stage messages/s, teacher calls, peak RSS per
 #                       worker, the time from the last instance outcome to the run's completion (sharding), and
-#                       `sictl export` in each of the five formats: wall time and peak RSS (files in OUT/export/)
+#                       `sictl export` in each of the five formats: wall time and peak RSS (files in OUT/export/),
+#                       and how often the API key and the database and broker passwords occur in every log of the
+#                       run (the daemons', the simulator's, PostgreSQL's and RabbitMQ's): it must be 0
+#   --idle-cpu S        the CPU each daemon uses over S seconds with no run (before it starts) and after the run
+#                       completed, in per cent of a core
+#   --sample-rss S      every S seconds, the RSS of every daemon into OUT/rss.csv; with --report, each daemon's RSS
+#                       after warm-up (the first quarter of the run), its peak after that, and the growth in per cent
 #   -h, --help          this text
 #
 # Examples:
@@ -51,7 +58,7 @@ cd "$(dirname "$0")/../.."
 root="$(pwd)"
 
 recipe=self-instruct target=500 seeds=examples/seed_tasks.jsonl replicas=1 run_concurrency=8 worker_concurrency=8
-name="" faults="" latency="" out_dir=out configuration=release report=0 formats="" system_prompt=""
+name="" faults="" latency="" out_dir=out configuration=release report=0 formats="" system_prompt="" sample_rss="" idle_cpu=""
 teacher_url="" model="" api_key_file="" context_tokens="" price_prompt="" price_completion="" budget_usd="" budget_tokens=""
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -77,6 +84,8 @@ while [ $# -gt 0 ]; do
         --out) out_dir="$2"; shift 2 ;;
         --debug) configuration=debug; shift ;;
         --report) report=1; shift ;;
+        --sample-rss) sample_rss="$2"; shift 2 ;;
+        --idle-cpu) idle_cpu="$2"; shift 2 ;;
         -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         *) echo "pipeline.sh: unknown argument '$1' (try --help)" >&2; exit 64 ;;
     esac
@@ -101,7 +110,11 @@ if [ -n "$teacher_url" ]; then
     fi
 else
     [ -z "$model" ] || usage_error "--model needs --teacher-url (the simulator serves its own model)"
-    for option in api_key_file context_tokens; do
+    if [ -n "$api_key_file" ]; then
+        [ -f "$api_key_file" ] && [ -r "$api_key_file" ] || { echo "pipeline.sh: API key file '$api_key_file' not found or not readable" >&2; exit 66; }
+        api_key_file="$(cd "$(dirname "$api_key_file")" && pwd)/$(basename "$api_key_file")"
+    fi
+    for option in context_tokens; do
         [ -z "${!option}" ] || usage_error "--$(echo "$option" | tr _ -) goes with --teacher-url only"
     done
 fi
@@ -114,6 +127,12 @@ fi
 if [ -n "$budget_usd" ]; then
     [[ "$budget_usd" =~ ^[0-9]+(\.[0-9]+)?$ ]] || usage_error "--budget-usd must be a dollar amount, like 2.5 (got '$budget_usd')"
     [ -n "$price_prompt" ] || usage_error "--budget-usd needs --price-prompt and --price-completion"
+fi
+if [ -n "$idle_cpu" ]; then
+    [[ "$idle_cpu" =~ ^[1-9][0-9]*$ ]] || usage_error "--idle-cpu must be a whole number of seconds (got '$idle_cpu')"
+fi
+if [ -n "$sample_rss" ]; then
+    [[ "$sample_rss" =~ ^[1-9][0-9]*$ ]] || usage_error "--sample-rss must be a whole number of seconds (got '$sample_rss')"
 fi
 if [ -n "$budget_tokens" ]; then
     [[ "$budget_tokens" =~ ^[1-9][0-9]*$ ]] || usage_error "--budget-tokens must be a positive integer (got '$budget_tokens')"
@@ -190,6 +209,8 @@ if [ -n "$teacher_url" ]; then
     say "real teacher: $model at $teacher_url${context_tokens:+, context $context_tokens tokens}${api_key_file:+, API key from $api_key_file}"
 else
     sim_args=(--port 0)
+    # The simulator requires the key; the daemons send it. Both read it from the file.
+    if [ -n "$api_key_file" ]; then export SI_SIM_API_KEY_FILE="$api_key_file"; else unset SI_SIM_API_KEY_FILE; fi
     [ -n "$faults" ] && sim_args+=(--faults "$faults")
     [ -n "$latency" ] && sim_args+=(--latency "$latency")
     sim_out="$out_dir/logs/si-teacher-sim.out"
@@ -202,6 +223,7 @@ else
     say "simulated teacher at $teacher_url"
     export SI_TEACHER_URL="$teacher_url" SI_TEACHER_MODEL=si-sim-1
     unset SI_TEACHER_API_KEY_FILE SI_TEACHER_CONTEXT_TOKENS SI_TEACHER_PRICE_PROMPT_PER_M SI_TEACHER_PRICE_COMPLETION_PER_M
+    [ -n "$api_key_file" ] && export SI_TEACHER_API_KEY_FILE="$api_key_file"
 fi
 
 # --- stage daemons ----------------------------------------------------------------------------------------------
@@ -224,6 +246,22 @@ for stage in "${stages[@]}"; do
 done
 say "started ${#worker_names[@]} stage daemons (logs in $out_dir/logs)"
 
+# RSS of every daemon every --sample-rss seconds: "unix time,daemon,kB" lines in OUT/rss.csv.
+if [ -n "$sample_rss" ]; then
+    echo "unix_seconds,daemon,rss_kb" > "$out_dir/rss.csv"
+    (
+        while true; do
+            now=$(date +%s)
+            for entry in "${worker_names[@]}"; do
+                rss=$(awk '/VmRSS/ {print $2}' "/proc/${entry##*:}/status" 2>/dev/null) || continue
+                [ -n "$rss" ] && echo "$now,${entry%%:*},$rss"
+            done >> "$out_dir/rss.csv"
+            sleep "$sample_rss"
+        done
+    ) &
+    pids+=($!)
+fi
+
 # A real teacher that is unreachable, rejects the key or does not serve the model would only show up as
 # retries in the logs; `sictl doctor` asks GET /v1/models first (its database and broker lines are not needed).
 if [ -n "$model" ]; then
@@ -233,6 +271,26 @@ if [ -n "$model" ]; then
         say "the teacher is not ready (see the doctor lines above)"
         exit 1
     fi
+fi
+
+# Each daemon's CPU (user + system, from /proc) over --idle-cpu seconds, in per cent of a core.
+measure_idle_cpu() {
+    local when="$1" entry ticks
+    declare -A before
+    for entry in "${worker_names[@]}"; do
+        before[$entry]=$(awk '{print $14 + $15}' "/proc/${entry##*:}/stat")
+    done
+    sleep "$idle_cpu"
+    ticks=$(getconf CLK_TCK)
+    for entry in "${worker_names[@]}"; do
+        awk -v b="${before[$entry]}" -v t="$ticks" -v s="$idle_cpu" -v n="${entry%%:*}" -v w="$when" \
+            '{printf "report: idle cpu %s %s: %.2f %% of a core over %d s\n", w, n, ($14 + $15 - b) / t / s * 100, s}' \
+            "/proc/${entry##*:}/stat"
+    done
+}
+if [ -n "$idle_cpu" ]; then
+    sleep 5  # past start-up (connections, the teacher probe)
+    measure_idle_cpu "with no run"
 fi
 
 # --- the run ----------------------------------------------------------------------------------------------------
@@ -280,6 +338,7 @@ say "auditing"
 audit_started=$(date +%s%N)
 "$sictl" audit "$name" --shards-dir "$out_dir/shards" >&2
 audit_ms=$(( ($(date +%s%N) - audit_started) / 1000000 ))
+[ -n "$idle_cpu" ] && measure_idle_cpu "after the run"
 
 if [ "$report" -eq 1 ]; then
     elapsed_ms=$(( (finished_at - started_at) / 1000000 ))
@@ -291,6 +350,27 @@ if [ "$report" -eq 1 ]; then
         peak=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo "?")
         echo "report: peak RSS ${entry%%:*} ${peak} kB"
     done
+    if [ -n "$sample_rss" ]; then
+        # Warm-up is the first quarter of the run; growth is the peak after it against the RSS at its end.
+        python3 - "$out_dir/rss.csv" "$((started_at / 1000000000))" "$((finished_at / 1000000000))" <<'PY'
+import csv, sys
+path, start, end = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+warm = start + (end - start) / 4
+series = {}
+for row in csv.DictReader(open(path)):
+    t = int(row["unix_seconds"])
+    if start <= t <= end:
+        series.setdefault(row["daemon"], []).append((t, int(row["rss_kb"])))
+for daemon in sorted(series):
+    after = [kb for t, kb in series[daemon] if t >= warm]
+    if len(after) < 2:
+        print(f"report: rss {daemon}: too few samples after warm-up")
+        continue
+    base, peak = after[0], max(after)
+    print(f"report: rss {daemon}: {base / 1024:.1f} MB after warm-up, peak {peak / 1024:.1f} MB after it, "
+          f"growth {100 * (peak - base) / base:+.1f} % ({len(series[daemon])} samples in the run)")
+PY
+    fi
     # psql as the worker role: the parts of SI_DATABASE_URL (postgresql://user:password@host:port/database, as
     # services.sh prints it) go in libpq's environment variables, so the password is not on psql's command line;
     # the run name reaches the SQL as a psql variable (:'name'), never pasted into it.
@@ -336,6 +416,30 @@ if done.returncode != 0:
 print(f"report: export {sys.argv[5]}: {wall:.2f} s, peak RSS {peak_mb:.1f} MB; {done.stderr.strip()}")
 PY
     done
+    # Secrets in logs: the API key and every password in the URLs, searched in the daemons' and simulator's logs
+    # and in PostgreSQL's and RabbitMQ's; read from the environment and the key file, never from a command line.
+    SI_REPORT_SERVICES_STATE="${SI_LOCAL_STATE:-.local/services}" SI_MIGRATE_DATABASE_URL="$migrate_url" \
+        python3 - "$out_dir/logs" <<'PY'
+import os, pathlib, sys, urllib.parse
+secrets = {}
+for variable in ("SI_DATABASE_URL", "SI_MIGRATE_DATABASE_URL", "SI_AMQP_URL"):
+    password = urllib.parse.urlsplit(os.environ.get(variable, "")).password
+    if password:
+        secrets[f"password in {variable}"] = urllib.parse.unquote(password)
+key = os.environ.get("SI_TEACHER_API_KEY") or ""
+if os.environ.get("SI_TEACHER_API_KEY_FILE"):
+    key = pathlib.Path(os.environ["SI_TEACHER_API_KEY_FILE"]).read_text().strip()
+if key:
+    secrets["API key"] = key
+state = pathlib.Path(os.environ["SI_REPORT_SERVICES_STATE"])
+files = sorted(pathlib.Path(sys.argv[1]).glob("*.log")) + [state / "postgres" / "server.log"]
+files += sorted(p for p in (state / "rabbitmq").rglob("*") if p.is_file() and p.suffix == ".log")
+files = [f for f in files if f.is_file()]
+hits = {name: sum(f.read_bytes().count(value.encode()) for f in files) for name, value in secrets.items()}
+total = sum(hits.values())
+detail = ", ".join(f"{name} {count}" for name, count in hits.items())
+print(f"report: secrets in logs: {total} hits in {len(files)} files ({detail})")
+PY
 fi
 
 # si-shards names the directory after the run; a name with characters outside [A-Za-z0-9._-] has them replaced

@@ -20,13 +20,6 @@ public struct Topology: Sendable, Hashable {
         self.queueType = queueType
     }
 
-    /// Quorum queues only: deliveries after which the broker itself dead-letters a message to the stage's `.dead`
-    /// queue. A backstop behind the daemons' own count (`SI_DELIVERY_LIMIT`, which records the dead letter with
-    /// its reason), for when even that count cannot be written; high enough that requeues for paused runs and
-    /// for dead letters that could not be recorded yet never reach it. A constant, because every process declares
-    /// the queues and RabbitMQ refuses a redeclaration with other arguments.
-    public static var brokerDeliveryLimit: Int { 50 }
-
     /// The durable direct exchange every stage message is published to.
     public var exchange: String { namespace }
     /// The exchange rejected and expired messages are dead-lettered to.
@@ -45,9 +38,8 @@ public struct Topology: Sendable, Hashable {
         try connection.declareExchange(deadLetterExchange, type: "direct")
         for stage in Stage.allCases {
             // Dead-lettering keeps the original routing key, which is the stage queue's name: the dead queue's binding.
-            var arguments: [String: AMQPArgument] = ["x-dead-letter-exchange": .string(deadLetterExchange)]
-            if queueType == .quorum { arguments["x-delivery-limit"] = .int(Int64(Self.brokerDeliveryLimit)) }
-            try connection.declareQueue(queue(stage), type: queueType, arguments: arguments)
+            try connection.declareQueue(queue(stage), type: queueType,
+                                        arguments: ["x-dead-letter-exchange": .string(deadLetterExchange)])
             try connection.bindQueue(queue(stage), exchange: exchange, routingKey: routingKey(stage))
             try connection.declareQueue(deadQueue(stage), type: queueType)
             try connection.bindQueue(deadQueue(stage), exchange: deadLetterExchange, routingKey: routingKey(stage))

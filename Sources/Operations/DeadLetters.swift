@@ -72,7 +72,8 @@ public struct DeadLetters: Sendable {
             case .skipped(let skipped): report.skipped.append(skipped)
             }
         }
-        if !dryRun && !report.replayed.isEmpty { try await OutboxTable.wakeRelays(namespace: namespace, on: database) }
+        // After the commits: a failed wake-up only costs the relays' next poll.
+        if !dryRun && !report.replayed.isEmpty { try? await OutboxTable.wakeRelays(namespace: namespace, on: database) }
         return report
     }
 

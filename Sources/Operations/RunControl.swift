@@ -89,7 +89,8 @@ public struct RunControl: Sendable {
             transition.tokensIssued = try await GenerationTokens.reissueParked(runID: runID, namespace: namespace, database: database)
         }
         if transition.tokensIssued > 0 || transition.messagesUnparked > 0 {
-            try await OutboxTable.wakeRelays(namespace: namespace, on: database)
+            // After the commit: a failed wake-up only costs the relays' next poll, so it is not the command failing.
+            try? await OutboxTable.wakeRelays(namespace: namespace, on: database)
         }
         return transition
     }

@@ -40,6 +40,7 @@ extension TeacherError {
         var text = "teacher \(kind.rawValue)"
         if let httpStatus { text += " (HTTP \(httpStatus))" }
         if !message.isEmpty { text += ": \(message)" }
-        return text
+        // Stored as the item's failure reason: a NUL in the server's message would fail that write every time.
+        return StorableText.removingNUL(text)
     }
 }

@@ -74,7 +74,7 @@ public final class BookkeepingPruner: Service {
 
     private func drain(_ batch: () async throws -> Int) async throws -> Int {
         var total = 0
-        while !Task.isCancelled {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let deleted = try await batch()
             total += deleted
             if deleted < batchSize { break }

@@ -2,12 +2,14 @@
 /// once. When such a message kills its worker again, nothing else of its own kind was running beside it, so
 /// only the culprit's delivery count grows and innocent messages that crashed along with it the first times
 /// are not dead-lettered in its place.
-actor SerialLane {
+public actor SerialLane {
+    public init() {}
+
     private var busy = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
     /// Waits until the lane is free and takes it.
-    func acquire() async {
+    public func acquire() async {
         guard busy else {
             busy = true
             return
@@ -16,7 +18,7 @@ actor SerialLane {
     }
 
     /// Hands the lane to the next waiter, or frees it.
-    func release() {
+    public func release() {
         if waiters.isEmpty {
             busy = false
         } else {

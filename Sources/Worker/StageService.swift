@@ -36,8 +36,9 @@ public final class StageService<Handler: StageHandler>: Service {
     private let counters = Mutex(StageCounters())
     /// Failed dead-letter writes per message key, in a row (reset when one succeeds).
     private let recordFailures = Mutex<[String: Int]>([:])
-    /// Messages redelivered more than once are handled here one at a time (see `SerialLane`).
-    private let isolation = SerialLane()
+    /// Messages redelivered more than once are handled here one at a time (see `SerialLane`); one lane per process,
+    /// shared by its stages, since a crash takes all of them down.
+    private let isolation: SerialLane
     /// Pauses between failed dead-letter writes: 1 s doubling to 30 s.
     private let recordBackoff = Backoff(base: .seconds(1), cap: .seconds(30))
     /// Failed dead-letter writes of one message before it is rejected to the broker's dead-letter queue.
@@ -60,13 +61,14 @@ public final class StageService<Handler: StageHandler>: Service {
     /// A stage loop. `relay` (optional) is nudged after each commit that emitted messages.
     public init(
         handler: Handler, database: Database, settings: BrokerSettings, topology: Topology, concurrency: Int,
-        maxAttempts: Int = 3, deliveryLimit: Int = 5, crashOnMessageID: String? = nil,
+        maxAttempts: Int = 3, deliveryLimit: Int = 5, crashOnMessageID: String? = nil, isolation: SerialLane = SerialLane(),
         retryDelay: Duration = .milliseconds(200), relay: OutboxRelay? = nil,
         reachability: TeacherReachability = TeacherReachability(unreachableAfter: .seconds(120)), logger: Logger
     ) {
         precondition(concurrency >= 1 && maxAttempts >= 1 && deliveryLimit >= 1, "concurrency, attempts and delivery limit must be positive")
         self.deliveryLimit = deliveryLimit
         self.crashOnMessageID = crashOnMessageID
+        self.isolation = isolation
         self.handler = handler
         self.database = database
         self.settings = settings
@@ -213,6 +215,17 @@ public final class StageService<Handler: StageHandler>: Service {
         return .deadLettered
     }
 
+    /// Records that the next redelivery of `messageID` comes from this process giving it back (a shutdown past its
+    /// grace period), not from a crash, so it does not count towards `deliveryLimit`. Detached: the cancelled task's
+    /// own database calls are refused. Best effort: if it cannot be written, the redelivery counts.
+    private func excuseRequeue(messageID: String) async {
+        let stage = handler.stage
+        let database = self.database
+        await Task.detached {
+            try? await DeliveryCountsTable.excuse(stage: stage, messageID: messageID, on: database)
+        }.value
+    }
+
     /// Handles a parsed message to its end (acked, parked, requeued or dead-lettered).
     private func handle(
         _ delivery: Delivery, message: StageMessage, messageID: String, consumer: BrokerConsumer, logger: Logger
@@ -297,6 +310,7 @@ public final class StageService<Handler: StageHandler>: Service {
                 if Task.isCancelled {
                     // Shutdown ran past its deadline: not the message's fault, so back to the queue, not the dead letters.
                     logger.info("cancelled in flight; requeueing", metadata: ["error": "\(error)"])
+                    await excuseRequeue(messageID: messageID)
                     try? await consumer.nack(delivery, requeue: true)
                     return
                 }

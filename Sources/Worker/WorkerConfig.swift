@@ -109,6 +109,10 @@ public struct WorkerConfig: Sendable, CustomStringConvertible {
         guard namespace.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || "-_".unicodeScalars.contains($0)) }) else {
             throw WorkerConfigError(variable: EnvironmentVariable.amqpNamespace, problem: "expected letters, digits, '-' or '_'")
         }
+        // The relays' wake-up channel (`si_outbox:<namespace>`) is a PostgreSQL identifier of at most 63 bytes.
+        guard namespace.utf8.count <= 48 else {
+            throw WorkerConfigError(variable: EnvironmentVariable.amqpNamespace, problem: "at most 48 characters")
+        }
         var queueType = QueueType.classic
         if let text = value(EnvironmentVariable.amqpQueueType) {
             guard let parsed = QueueType(rawValue: text) else {

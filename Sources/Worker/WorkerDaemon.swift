@@ -119,11 +119,12 @@ public enum WorkerDaemon {
             applicationName: logger.label + "-listen", logger: logger) { relay.nudge() }
         let reachability = TeacherReachability(unreachableAfter: config.teacherUnreachableAfter)
         let handlers = try makeHandlers(resources)
+        let isolation = SerialLane()
         let stages = handlers.map { handler in
             StageService(
                 handler: handler, database: database, settings: settings, topology: config.topology,
                 concurrency: config.concurrency, maxAttempts: config.maxAttempts, deliveryLimit: config.deliveryLimit,
-                crashOnMessageID: config.crashOnMessageID, relay: relay, reachability: reachability, logger: logger)
+                crashOnMessageID: config.crashOnMessageID, isolation: isolation, relay: relay, reachability: reachability, logger: logger)
         }
         // Shutdown runs in reverse: the stages stop consuming and finish in flight, then the relay drains.
         var groupConfiguration = ServiceGroupConfiguration(

@@ -98,6 +98,10 @@ struct Import: AsyncParsableCommand {
 
             let parsed = ImportReader.read(bytes, fileName: file, format: format.flatMap(ImportFormat.init(rawValue:)))
             try CommandFailure.onErrors(parsed.errors, suffix: "; nothing written")
+            if parsed.records.count > NoveltyIndex.capacity {
+                throw CommandFailure(description: "\(file): \(parsed.records.count) records are more than the novelty pool holds "
+                                     + "(\(NoveltyIndex.capacity) instructions); split the file; nothing written")
+            }
             let readSeconds = monotonicSeconds() - started
             if readSeconds >= 2 { Console.error("sictl import: read \(parsed.records.count) records (\(parsed.format.rawValue)) in \(seconds(readSeconds))") }
 

@@ -210,6 +210,9 @@ import Glibc
         #expect(try pipeline.query("SELECT count(*) AS n FROM dead_letters", column: "n", as: Int.self) == 0)
         #expect(try pipeline.query(
             "SELECT count(*) AS n FROM generation_requests WHERE status = 'pending'", column: "n", as: Int.self) == 2)
+        // Given back on purpose, not crashed: their next delivery will not count towards SI_DELIVERY_LIMIT.
+        #expect(try pipeline.query(
+            "SELECT count(*) AS n FROM delivery_counts WHERE stage = 'generate' AND excused = 1", column: "n", as: Int.self) == 2)
         // (The probe could not decide against this server, so each prompt of a generation was its own request.)
         let cancelled = try pipeline.query(
             "SELECT count(*) AS n FROM llm_calls WHERE error_kind = 'cancelled'", column: "n", as: Int.self)

@@ -50,6 +50,9 @@ struct WorkerConfigTests {
         ("SI_AMQP_QUEUE_TYPE", "stream"),
         ("SI_AMQP_NAMESPACE", "si/../x"),
         ("SI_MAX_ATTEMPTS", "-1"),
+        ("SI_AMQP_NAMESPACE", String(repeating: "n", count: 49)),
+        ("SI_DELIVERY_LIMIT", "0"),
+        ("SI_SHUTDOWN_GRACE_S", "soon"),
         ("SI_AMQP_TLS_VERIFY", "off"),
     ])
     func errorsNameTheVariable(variable: String, value: String?) {

@@ -25,18 +25,9 @@ public enum InstancesTable {
         }
     }
 
-    /// Records one instruction's filtered instances (valid, or rejected with the reason) in one statement,
-    /// positions in kept, hygiene-removed, dropped order; a redelivery inserts nothing twice. `fixes[i]` are the
-    /// normalising hygiene reasons applied to `kept[i]` (missing entries mean none).
-    public static func insert(
-        kept: [TaskInstance], fixes: [[HygieneReason]] = [], removed: [HygieneRemoval] = [], dropped: [DroppedInstance],
-        runID: Int64, instructionID: Int64, on executor: some SQLExecutor
-    ) async throws {
-        try await insert([Filtered(instructionID: instructionID, kept: kept, fixes: fixes, removed: removed, dropped: dropped)],
-                         runID: runID, on: executor)
-    }
-
-    /// `insert` for several instructions in one statement (Alpaca's instances, filtered at admission).
+    /// Records instructions' filtered instances (valid, or rejected with the reason) in one statement, per
+    /// instruction in kept, hygiene-removed, dropped order; a redelivery inserts nothing twice. One instruction from
+    /// the instance filter, a generation's from the Alpaca admission.
     public static func insert(_ instructions: [Filtered], runID: Int64, on executor: some SQLExecutor) async throws {
         var rows: [SQLQuery] = []
         for filtered in instructions {

@@ -101,7 +101,8 @@ public enum InstructionsTable {
             }
     }
 
-    /// Records the instance outcome of several instructions in one statement (Alpaca's, decided at admission).
+    /// Records the instance outcome of instructions (an instruction's from the instance filter, a generation's from
+    /// the Alpaca admission) in one statement; an outcome already recorded stays.
     public static func recordInstanceOutcomes(_ outcomes: [(id: Int64, outcome: InstanceOutcome)], on executor: some SQLExecutor) async throws {
         guard !outcomes.isEmpty else { return }
         try await executor.execute("""
@@ -259,13 +260,6 @@ public enum InstructionsTable {
             UPDATE instructions SET instances_raw = \(text), instances_finish_reason = \(finishReason.apiValue)
             WHERE id = \(id) AND instances_raw IS NULL
             """, operation: "instances_raw")
-    }
-
-    /// Records the instance outcome once.
-    public static func recordInstanceOutcome(_ outcome: InstanceOutcome, id: Int64, on executor: some SQLExecutor) async throws {
-        try await executor.execute("""
-            UPDATE instructions SET instance_outcome = \(outcome) WHERE id = \(id) AND instance_outcome IS NULL
-            """, operation: "instance_outcome")
     }
 
     /// Records that the teacher refused the instruction's call in `stage` (HTTP 400/404/422, prompt too long):

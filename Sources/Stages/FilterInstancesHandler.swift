@@ -57,7 +57,7 @@ public struct FilterInstancesHandler: StageHandler {
         let runID = run.id
         return StageWork(write: { transaction in
             try await InstancesTable.insert([filtered], runID: runID, on: transaction)
-            try await InstructionsTable.recordInstanceOutcome(outcome, id: instruction.id, on: transaction)
+            try await InstructionsTable.recordInstanceOutcomes([(instruction.id, outcome)], on: transaction)
             return []
         })
     }

@@ -50,12 +50,6 @@ public final class RunCompletionWatcher: Service {
         }
     }
 
-    /// One pass over the watched runs; returns how many shard requests it wrote (new or not).
-    @discardableResult
-    public func sweep() async throws -> Int {
-        try await check().asked
-    }
-
     /// One pass: how many runs were watched, and for how many shards were requested.
     private func check() async throws -> (watched: Int, asked: Int) {
         var asked = 0

@@ -67,6 +67,12 @@ let package = Package(
                 .embedInCode("Prompts/Resources/v1/selfinstruct-instances-output-first.txt"),
                 .embedInCode("Prompts/Resources/v1/selfinstruct-instances-input-first.txt"),
                 .embedInCode("Prompts/Resources/v1/alpaca-instructions.txt"),
+                .embedInCode("Prompts/Resources/zh-v1/zh-selfinstruct-instructions.txt"),
+                .embedInCode("Prompts/Resources/zh-v1/zh-selfinstruct-instructions-classification.txt"),
+                .embedInCode("Prompts/Resources/zh-v1/zh-selfinstruct-is-classification.txt"),
+                .embedInCode("Prompts/Resources/zh-v1/zh-selfinstruct-instances-output-first.txt"),
+                .embedInCode("Prompts/Resources/zh-v1/zh-selfinstruct-instances-input-first.txt"),
+                .embedInCode("Prompts/Resources/zh-v1/zh-alpaca-instructions.txt"),
             ],
             swiftSettings: strict
         ),

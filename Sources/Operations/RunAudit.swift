@@ -32,6 +32,10 @@ public struct RunAudit: Sendable {
         let admitted = try await InstructionsTable.admittedDecisions(runID: runID, on: database)
         let rejected = try await InstructionsTable.rejectedDecisions(runID: runID, reason: noveltyRejectReason, on: database)
 
+        let configJSON = try await RunsTable.configJSON(id: runID, on: database)
+        // The novelty replay tokenizes as the run did: runs.config's language (a run's, or an import's provenance).
+        let language = configJSON.flatMap { (try? RunSettings(json: $0))?.language } ?? .en
+
         var checks: [AuditCheck] = []
         checks.append(Self.check("admitted_equals_target", checked: admitted.count,
                                  violations: admitted.count == run.target ? [] : ["admitted \(admitted.count), target \(run.target)"],
@@ -39,9 +43,9 @@ public struct RunAudit: Sendable {
         checks.append(try await duplicateTexts(runID: runID))
         checks.append(Self.contiguity(admitted))
         checks += Self.novelty(seeds: seeds, admitted: admitted, rejected: rejected, threshold: run.threshold,
-                               reason: noveltyRejectReason.rawValue)
+                               reason: noveltyRejectReason.rawValue, language: language)
         // An imported data set went through neither classification nor sharding: `sictl export` writes its data.
-        let imported = try await RunsTable.configJSON(id: runID, on: database).flatMap(ImportProvenance.init(configJSON:))
+        let imported = configJSON.flatMap(ImportProvenance.init(configJSON:))
         if let imported, run.recipe == .selfInstruct {
             checks.append(Self.skipped("admitted_classified", imported, "no classification stage"))
         } else {
@@ -116,8 +120,8 @@ public struct RunAudit: Sendable {
 
     /// Pairwise novelty of the admitted set and the greedy replay of every novelty decision.
     static func novelty(seeds: [(id: String, text: String)], admitted: [Decided], rejected: [Decided],
-                        threshold: Double, reason: String) -> [AuditCheck] {
-        var pool = AdmissionPool(threshold: threshold, seedInstructions: seeds.map(\.text))
+                        threshold: Double, reason: String, language: RunLanguage = .en) -> [AuditCheck] {
+        var pool = AdmissionPool(threshold: threshold, seedInstructions: seeds.map(\.text), language: language)
         // Prefix length (admissions) after which each pool text is present; seeds are there from the start.
         var prefixOfText: [String: Int] = [:]
         for seed in seeds where prefixOfText[seed.text] == nil { prefixOfText[seed.text] = 0 }

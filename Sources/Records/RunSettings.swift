@@ -15,6 +15,8 @@ public struct RunSettings: Sendable, Hashable {
     public var systemPrompt: String?
     /// Whether the instance filter runs the hygiene pass (`RecordHygiene`) on kept instances (`hygiene`).
     public var hygiene: Bool = true
+    /// The run's language (`language`: en, zh or unicode): its prompts, ROUGE-L tokenizer and instruction filters.
+    public var language: RunLanguage = .en
 
     public init() {}
 
@@ -63,6 +65,17 @@ public struct RunSettings: Sendable, Hashable {
             formats = try Self.formats(text.joined(separator: ","))
         default:
             throw RecordError(kind: "invalid_run_config", message: "formats must be a list of format names or one string")
+        }
+        switch value["language"] {
+        case nil, .null?:
+            break
+        case .string(let name)?:
+            guard let chosen = RunLanguage(rawValue: name) else {
+                throw RecordError(kind: "invalid_run_config", message: "language must be one of \(RunLanguage.names) (got '\(name)')")
+            }
+            language = chosen
+        default:
+            throw RecordError(kind: "invalid_run_config", message: "language must be a string: \(RunLanguage.names)")
         }
         switch value["system_prompt"] {
         case nil, .null?:

@@ -36,7 +36,8 @@ public struct ClassifyHandler: StageHandler {
             throw RunHeld(runID: instruction.runID, reason: reason)
         }
         let run = try await catalog.facts(run: instruction.runID)
-        let prompt = renderIsClassificationPrompt(instruction: instruction.text, library: library)
+        let prompt = renderIsClassificationPrompt(
+            instruction: instruction.text, library: .forLanguage(run.config.language, english: library))
         let parameters = SamplingParameters.reference(for: .selfInstructIsClassification)
         let result = try await teacher.complete(
             prompts: [prompt], parameters: parameters, for: run, entityID: instruction.id, stage: stage)

@@ -153,9 +153,14 @@ public struct GenerateHandler: StageHandler {
                     return text
                 })
             }
-            return renderSelfInstructInstructionPrompt(examples: examples, classificationOnly: false, library: library)
+            return renderSelfInstructInstructionPrompt(
+                examples: examples, classificationOnly: false, library: .forLanguage(run.config.language, english: library))
         }
-        let parser = self.parser
+        let language = run.config.language
+        // Other languages: their own filters, and no `capitalize()`, which would lower-case every Latin word after
+        // the first character ("用Python" → "用python").
+        let parser = language == .en ? self.parser : SelfInstructInstructionParser(
+            mode: self.parser.mode, capitalize: false, heuristics: .forRecipe(.selfInstruct, language: language))
         return Batch(
             prompts: prompts, parameters: SamplingParameters.reference(for: .selfInstructInstructions),
             parse: { _, completion in
@@ -171,11 +176,12 @@ public struct GenerateHandler: StageHandler {
             var rng = Self.generator(runSeed: run.seed, token: token, round: round, prompt: prompt)
             return AlpacaExampleSampler.sample(seedCount: run.seedTasks.count, rng: &rng).map { run.seedTasks[$0] }
         }
-        let prompts = examples.map { renderAlpacaPrompt(examples: $0, library: library) }
+        let prompts = examples.map { renderAlpacaPrompt(examples: $0, library: .forLanguage(run.config.language, english: library)) }
         let parameters = SamplingParameters.reference(for: .alpacaInstructions)
         let mode = parser.mode
+        let heuristics = InstructionHeuristics.forRecipe(.alpaca, language: run.config.language)
         return Batch(prompts: prompts, parameters: parameters, parse: { prompt, completion in
-            let parsed = AlpacaResponseParser(mode: mode, firstItemNumber: examples[prompt].count + 1).parse(completion)
+            let parsed = AlpacaResponseParser(mode: mode, heuristics: heuristics, firstItemNumber: examples[prompt].count + 1).parse(completion)
             return (parsed.tasks.map { ($0.position, $0.instruction, $0.instance) }, parsed.dropped)
         })
     }

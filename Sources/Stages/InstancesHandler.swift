@@ -36,7 +36,8 @@ public struct InstancesHandler: StageHandler {
         }
         let run = try await catalog.facts(run: instruction.runID)
         let kind: PromptKind = isClassification ? .selfInstructInstancesOutputFirst : .selfInstructInstancesInputFirst
-        let prompt = renderInstancePrompt(instruction: instruction.text, outputFirst: isClassification, library: library)
+        let prompt = renderInstancePrompt(
+            instruction: instruction.text, outputFirst: isClassification, library: .forLanguage(run.config.language, english: library))
         let parameters = SamplingParameters.reference(for: kind)
         let result = try await teacher.complete(
             prompts: [prompt], parameters: parameters, for: run, entityID: instruction.id, stage: stage)

@@ -12,7 +12,7 @@ struct RunPool: Sendable {
     init(run: RunFacts) {
         runID = run.id
         seeds = run.seedInstructions
-        pool = AdmissionPool(threshold: run.threshold, seedInstructions: run.seedInstructions)
+        pool = AdmissionPool(threshold: run.threshold, seedInstructions: run.seedInstructions, language: run.config.language)
     }
 
     var admittedCount: Int64 { pool.lastAdmissionSequence }

@@ -16,8 +16,12 @@ struct Dedup: ParsableCommand {
             (a 0-based candidate index, "seed:<id>", or null when nothing shares a token).
             The output file appears only when complete.
 
-            Example:
+            --language zh makes each Chinese character a token (rouge_score's own tokenizer keeps only ASCII \
+            letters and digits, so Chinese text has no tokens and nothing is ever rejected).
+
+            Examples:
               sictl dedup --seeds seed_tasks.jsonl --input candidates.jsonl --output decisions.jsonl
+              sictl dedup --language zh --seeds examples/zh_seed_tasks.jsonl --input zh.jsonl --output zh-decisions.jsonl
             """
     )
 
@@ -32,6 +36,11 @@ struct Dedup: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Reject a candidate when its best F-measure is greater than this.", valueName: "f"))
     var threshold: Double = 0.7
+
+    @Option(name: .long, help: ArgumentHelp(
+        "en (default): rouge_score's tokenizer, ASCII words only; zh: one token per Chinese character (traditional folded to simplified), Latin words and numbers whole; unicode: the same for any script, no folding.",
+        valueName: "language"))
+    var language: RunLanguage = .en
 
     @Option(name: .long, help: ArgumentHelp("indexed (default): exact bounds + bit-parallel LCS; brute-force: every pair by dynamic programming. Both decide identically.", valueName: "name"))
     var algorithm: Algorithm = .indexed
@@ -81,20 +90,20 @@ struct Dedup: ParsableCommand {
         let summary: Summary
         switch algorithm {
         case .indexed where statistics:
-            var run = DedupRun(filter: NoveltyIndex(threshold: threshold), seeds: seedFile.tasks)
+            var run = DedupRun(filter: NoveltyIndex(threshold: threshold), seeds: seedFile.tasks, language: language)
             summary = try decideAll(candidates.instructions, started: started) {
                 run.decideWithStatistics($0, index: $1)
             }
         case .indexed:
-            summary = try decideAll(DedupRun(filter: NoveltyIndex(threshold: threshold), seeds: seedFile.tasks), candidates.instructions, started: started)
+            summary = try decideAll(DedupRun(filter: NoveltyIndex(threshold: threshold), seeds: seedFile.tasks, language: language), candidates.instructions, started: started)
         case .bruteForce:
-            summary = try decideAll(DedupRun(filter: BruteForceNoveltyFilter(threshold: threshold), seeds: seedFile.tasks), candidates.instructions, started: started)
+            summary = try decideAll(DedupRun(filter: BruteForceNoveltyFilter(threshold: threshold), seeds: seedFile.tasks, language: language), candidates.instructions, started: started)
         }
         let seconds = monotonicSeconds() - started
         if json {
-            print("{\"algorithm\": \"\(algorithm.rawValue)\", \"candidates\": \(candidates.instructions.count), \"kept\": \(summary.kept), \"rejected\": \(summary.rejected), \"seeds\": \(seedFile.tasks.count), \"pool\": \(seedFile.tasks.count + summary.kept), \"seconds\": \(seconds), \"output\": \(JSONWriter.quoted(output))}")
+            print("{\"algorithm\": \"\(algorithm.rawValue)\", \"language\": \"\(language.rawValue)\", \"candidates\": \(candidates.instructions.count), \"kept\": \(summary.kept), \"rejected\": \(summary.rejected), \"seeds\": \(seedFile.tasks.count), \"pool\": \(seedFile.tasks.count + summary.kept), \"seconds\": \(seconds), \"output\": \(JSONWriter.quoted(output))}")
         } else {
-            print("candidates \(candidates.instructions.count), kept \(summary.kept), rejected \(summary.rejected) (seeds \(seedFile.tasks.count), final pool \(seedFile.tasks.count + summary.kept)) in \(String(format: "%.2f", seconds)) s [\(algorithm.rawValue)]")
+            print("candidates \(candidates.instructions.count), kept \(summary.kept), rejected \(summary.rejected) (seeds \(seedFile.tasks.count), final pool \(seedFile.tasks.count + summary.kept)) in \(String(format: "%.2f", seconds)) s [\(algorithm.rawValue), \(language.rawValue)]")
             print("decisions written to \(output)")
         }
     }

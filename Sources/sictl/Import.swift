@@ -51,6 +51,9 @@ struct Import: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("alpaca-json, jsonl or self-instruct (default: detected from the content).", valueName: "format"))
     var format: String?
 
+    @Option(name: .long, help: ArgumentHelp("The data set's language for the novelty filter's tokens: \(RunLanguage.names) (default en).", valueName: "language"))
+    var language: RunLanguage = .en
+
     @Flag(name: .long, help: "Store every record as read: no hygiene removals or normalisations.")
     var noHygiene = false
 
@@ -86,7 +89,7 @@ struct Import: AsyncParsableCommand {
             case .sameFile(let runID, let provenance):
                 // The same file decided another way is not the run asked for.
                 let askedFormat = format.flatMap(ImportFormat.init(rawValue:))
-                guard provenance.hygiene == !noHygiene, askedFormat == nil || askedFormat == provenance.format else {
+                guard provenance.hygiene == !noHygiene, provenance.language == language, askedFormat == nil || askedFormat == provenance.format else {
                     throw RunImportError.differentOptions(name: name, runID: runID, provenance: provenance)
                 }
                 return report(existing: runID, provenance: provenance)
@@ -106,7 +109,7 @@ struct Import: AsyncParsableCommand {
             if readSeconds >= 2 { Console.error("sictl import: read \(parsed.records.count) records (\(parsed.format.rawValue)) in \(seconds(readSeconds))") }
 
             var lastReport = monotonicSeconds()
-            let plan = ImportPlan.make(parsed.records, fileName: file, hygiene: !noHygiene) { step in
+            let plan = ImportPlan.make(parsed.records, fileName: file, hygiene: !noHygiene, language: language) { step in
                 let (done, total, what) = switch step {
                 case .records(let done, let total): (done, total, noHygiene ? "records grouped" : "records through hygiene")
                 case .instructions(let done, let total): (done, total, "instructions through the novelty filter")
@@ -119,7 +122,7 @@ struct Import: AsyncParsableCommand {
             let decided = monotonicSeconds()
 
             // The absolute path: runs.config should say where the data came from whatever the caller's directory.
-            let provenance = ImportProvenance(path: URL(fileURLWithPath: file).standardizedFileURL.path, sha256: sha256, format: parsed.format, hygiene: !noHygiene, records: plan.records)
+            let provenance = ImportProvenance(path: URL(fileURLWithPath: file).standardizedFileURL.path, sha256: sha256, format: parsed.format, hygiene: !noHygiene, records: plan.records, language: language)
             let result = try await importer.write(plan, name: name, recipe: Recipe(rawValue: recipe) ?? .alpaca, provenance: provenance)
             guard result.written else { return report(existing: result.runID, provenance: provenance) }
             let finished = monotonicSeconds()

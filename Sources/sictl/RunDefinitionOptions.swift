@@ -10,6 +10,11 @@ struct RunDefinitionOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("self-instruct or alpaca.", valueName: "recipe"))
     var recipe: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "en (default: the reference, exactly), zh (Chinese prompts, one ROUGE-L token per character, Chinese filters) or unicode (English prompts, tokens and filters for any script).",
+        valueName: "language"))
+    var language: String?
+
     @Option(name: .long, help: ArgumentHelp("Seed tasks: Self-Instruct JSONL, Alpaca JSONL or a JSON list.", valueName: "file"))
     var seeds: String?
 
@@ -59,6 +64,9 @@ struct RunDefinitionOptions: ParsableArguments {
         if let recipe, Recipe(rawValue: recipe) == nil {
             throw ValidationError("--recipe must be self-instruct or alpaca (got '\(recipe)')")
         }
+        if let language, RunLanguage(rawValue: language) == nil {
+            throw ValidationError("--language must be one of \(RunLanguage.names) (got '\(language)')")
+        }
         if let threshold, !(0...1).contains(threshold) {
             throw ValidationError("--threshold must be between 0 and 1 (got \(threshold))")
         }
@@ -90,6 +98,7 @@ struct RunDefinitionOptions: ParsableArguments {
             config = config.setting("formats", to: .array(((try? TrainingFormat.list(format)) ?? []).map { .string($0.rawValue) }))
         }
         if let systemPrompt { config = config.setting("system_prompt", to: .string(systemPrompt)) }
+        if let language { config = config.setting("language", to: .string(language)) }
         if noHygiene { config = config.setting("hygiene", to: .bool(false)) }
         let text = JSONWriter.text(config)
         do {
@@ -110,6 +119,7 @@ struct RunDefinitionOptions: ParsableArguments {
     /// True when any flag that names a new run's recipe, seeds or settings is given.
     var definesRun: Bool {
         name != nil || recipe != nil || seeds != nil || seed != nil || threshold != nil || concurrency != nil || runFile != nil
+            || language != nil
     }
 
     /// Flags over the run file's values; the seed file is loaded and checked here (errors name file:line).

@@ -15,7 +15,7 @@ public struct ImportPlan: Sendable {
     /// then every 256 instructions, and at the end of each.
     public static func make(
         _ records: [ImportRecord], fileName: String, hygiene: Bool = true, threshold: Double = 0.7,
-        progress: (ImportProgress) -> Void = { _ in }
+        language: RunLanguage = .en, progress: (ImportProgress) -> Void = { _ in }
     ) -> ImportPlan {
         var plan = ImportPlan()
         plan.records = records.count
@@ -67,14 +67,14 @@ public struct ImportPlan: Sendable {
         }
         progress(.records(done: records.count, total: records.count))
         plan.hygiene = HygieneReason.allCases.compactMap { tallies[$0] }
-        plan.decideNovelty(threshold: threshold, progress: progress)
+        plan.decideNovelty(threshold: threshold, language: language, progress: progress)
         return plan
     }
 
     /// The greedy filter in file order: an instruction with a kept record is admitted unless its ROUGE-L F against
     /// an earlier admission exceeds the threshold; one without is rejected before the filter (hygiene removed all).
-    private mutating func decideNovelty(threshold: Double, progress: (ImportProgress) -> Void) {
-        var pool = AdmissionPool(threshold: threshold, seedInstructions: [])
+    private mutating func decideNovelty(threshold: Double, language: RunLanguage, progress: (ImportProgress) -> Void) {
+        var pool = AdmissionPool(threshold: threshold, seedInstructions: [], language: language)
         var admittedTexts: [String] = []
         for index in instructions.indices {
             if index & 255 == 0 { progress(.instructions(done: index, total: instructions.count)) }

@@ -8,8 +8,11 @@ public struct ImportProvenance: Sendable, Hashable {
     public var hygiene: Bool
     /// Records read from the file.
     public var records: Int
+    /// The language its novelty filter tokenized in (kept so that the audit replays it the same way).
+    public var language: RunLanguage
 
-    public init(path: String, sha256: String, format: ImportFormat, hygiene: Bool, records: Int) {
+    public init(path: String, sha256: String, format: ImportFormat, hygiene: Bool, records: Int, language: RunLanguage = .en) {
+        self.language = language
         self.path = path
         self.sha256 = sha256
         self.format = format
@@ -20,7 +23,9 @@ public struct ImportProvenance: Sendable, Hashable {
     /// The `runs.config` object.
     public var configJSON: String {
         "{\"imported_from\": \(JSONWriter.quoted(path)), \"sha256\": \"\(sha256)\", \"format\": \"\(format.rawValue)\", "
-            + "\"hygiene\": \(hygiene), \"records\": \(records)}"
+            + "\"hygiene\": \(hygiene), \"records\": \(records)"
+            // English, the default, is left out: configurations from before languages read the same.
+            + (language == .en ? "}" : ", \"language\": \"\(language.rawValue)\"}")
     }
 
     /// The provenance recorded in a `runs.config` object; nil for a run that was not imported.
@@ -37,5 +42,10 @@ public struct ImportProvenance: Sendable, Hashable {
         }
         if case .bool(let hygiene)? = value["hygiene"] { self.hygiene = hygiene } else { self.hygiene = true }
         if case .number(let number)? = value["records"], let records = Int(number) { self.records = records } else { self.records = 0 }
+        if case .string(let name)? = value["language"], let language = RunLanguage(rawValue: name) {
+            self.language = language
+        } else {
+            self.language = .en
+        }
     }
 }

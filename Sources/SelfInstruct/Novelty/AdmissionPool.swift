@@ -4,13 +4,15 @@
 
 public struct AdmissionPool: Sendable {
     public private(set) var index: NoveltyIndex
-    private var vocabulary = TokenVocabulary()
+    private var vocabulary: TokenVocabulary
     /// Sequence number of the last admitted instruction (0 when only seeds are in the pool).
     public private(set) var lastAdmissionSequence: Int64 = 0
     public let seedCount: Int
 
-    public init(threshold: Double = 0.7, seedInstructions: [String]) {
+    /// A pool of `seedInstructions`, tokenized for a run in `language`.
+    public init(threshold: Double = 0.7, seedInstructions: [String], language: RunLanguage = .en) {
         index = NoveltyIndex(threshold: threshold)
+        vocabulary = TokenVocabulary(language: language)
         seedCount = seedInstructions.count
         for seed in seedInstructions { index.admit(vocabulary.intern(seed)) }
     }

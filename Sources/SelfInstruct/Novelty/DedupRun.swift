@@ -3,14 +3,16 @@
 /// Runs the greedy filter over candidates with any `NoveltyFilter` implementation.
 public struct DedupRun<Filter: NoveltyFilter> {
     public private(set) var filter: Filter
-    private var vocabulary = TokenVocabulary()
+    private var vocabulary: TokenVocabulary
     private var members: [PoolMember] = []
     public private(set) var kept = 0
     public private(set) var rejected = 0
 
     /// Starts the pool with the seed instructions (never filtered against each other, as in the references).
-    public init(filter: Filter, seeds: [SeedTask]) {
+    /// Tokens come from `language`'s tokenizer (`en`: `rouge_score`'s).
+    public init(filter: Filter, seeds: [SeedTask], language: RunLanguage = .en) {
         self.filter = filter
+        vocabulary = TokenVocabulary(language: language)
         for seed in seeds {
             self.filter.admit(vocabulary.intern(seed.instruction))
             members.append(.seed(id: seed.id))

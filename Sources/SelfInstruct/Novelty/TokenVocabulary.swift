@@ -2,8 +2,12 @@
 public struct TokenVocabulary: Sendable {
     private var ids: [String: Int32] = [:]
     public private(set) var tokens: [String] = []
+    /// Whose tokenizer splits the texts (`en`: `rouge_score`'s).
+    public let language: RunLanguage
 
-    public init() {}
+    public init(language: RunLanguage = .en) {
+        self.language = language
+    }
 
     public var count: Int { tokens.count }
 
@@ -12,7 +16,7 @@ public struct TokenVocabulary: Sendable {
     public func lookup(_ text: some StringProtocol) -> [Int32] {
         var out: [Int32] = []
         let unknown = Int32(tokens.count)
-        RougeTokenizer.forEachToken(in: text) { bytes in
+        RougeTokenizer.forEachToken(in: text, language: language) { bytes in
             out.append(ids[String(decoding: bytes, as: UTF8.self)] ?? unknown)
         }
         return out
@@ -21,7 +25,7 @@ public struct TokenVocabulary: Sendable {
     /// The ids of `text`'s ROUGE tokens, interning new tokens.
     public mutating func intern(_ text: some StringProtocol) -> [Int32] {
         var out: [Int32] = []
-        RougeTokenizer.forEachToken(in: text) { bytes in
+        RougeTokenizer.forEachToken(in: text, language: language) { bytes in
             let token = String(decoding: bytes, as: UTF8.self)
             if let id = ids[token] {
                 out.append(id)

@@ -50,8 +50,34 @@ public struct PromptLibrary: Sendable, Hashable {
         }
     }()
 
+    /// The Chinese texts shipped with this build as version "zh-v1": the same structure as v1, the natural
+    /// language in Chinese, the structural labels (`Task:`, `Output:`, `Instruction:`, `<noinput>`…) kept in
+    /// English so that the same parsers read the answers.
+    public static let zhV1: PromptLibrary = {
+        do {
+            return try PromptLibrary(version: "zh-v1") { kind in
+                switch kind {
+                case .selfInstructInstructions: PackageResources.zh_selfinstruct_instructions_txt
+                case .selfInstructClassificationInstructions: PackageResources.zh_selfinstruct_instructions_classification_txt
+                case .selfInstructIsClassification: PackageResources.zh_selfinstruct_is_classification_txt
+                case .selfInstructInstancesOutputFirst: PackageResources.zh_selfinstruct_instances_output_first_txt
+                case .selfInstructInstancesInputFirst: PackageResources.zh_selfinstruct_instances_input_first_txt
+                case .alpacaInstructions: PackageResources.zh_alpaca_instructions_txt
+                }
+            }
+        } catch {
+            preconditionFailure("\(error)")
+        }
+    }()
+
     /// Every shipped library, oldest first.
-    public static let all: [PromptLibrary] = [.v1]
+    public static let all: [PromptLibrary] = [.v1, .zhV1]
+
+    /// The texts a run in `language` sends, given the English texts in use (`unicode` runs send the English
+    /// texts: their seed tasks show the language).
+    public static func forLanguage(_ language: RunLanguage, english: PromptLibrary = .v1) -> PromptLibrary {
+        language == .zh ? .zhV1 : english
+    }
 
     /// The shipped library with this version string (as recorded in a run's configuration), if any.
     public static func named(_ version: String) -> PromptLibrary? {

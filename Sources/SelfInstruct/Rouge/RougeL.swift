@@ -10,8 +10,10 @@ public enum RougeL {
     }
 
     /// `RougeScorer(["rougeL"]).score(target, prediction)["rougeL"]` on raw text.
-    public static func score(target: String, prediction: String) -> RougeScore {
-        score(target: RougeTokenizer.tokenize(target), prediction: RougeTokenizer.tokenize(prediction))
+    /// With `language` other than `en`, the same arithmetic on that run language's tokens.
+    public static func score(target: String, prediction: String, language: RunLanguage = .en) -> RougeScore {
+        score(target: RougeTokenizer.tokenize(target, language: language),
+              prediction: RougeTokenizer.tokenize(prediction, language: language))
     }
 
     /// Precision, recall and F from an LCS length, evaluated in the reference's order:

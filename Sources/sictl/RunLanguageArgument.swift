@@ -1,0 +1,5 @@
+public import ArgumentParser
+import SelfInstruct
+
+// `--language en|zh|unicode` on sictl's commands.
+extension RunLanguage: ExpressibleByArgument {}

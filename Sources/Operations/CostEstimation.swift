@@ -16,7 +16,8 @@ public struct CostEstimation: Sendable {
     /// The estimate of `plan`, and the estimator behind it (for budgets and projections).
     public func estimate(_ plan: EstimatePlan) async throws -> (estimate: CostEstimate, estimator: CostEstimator) {
         let defaults = EstimateDefaults.yields(
-            recipe: plan.recipe, simulator: EstimateDefaults.isSimulator(model: plan.model), seeds: plan.seeds)
+            recipe: plan.recipe, simulator: EstimateDefaults.isSimulator(model: plan.model), seeds: plan.seeds,
+            library: .forLanguage(plan.language))
         let observed = try await RecipeObservations.read(
             recipe: plan.recipe, model: plan.model, excluding: plan.runID, on: database)
         let estimator = CostEstimator(yields: defaults.refined(with: observed), prices: plan.prices, concurrency: plan.concurrency)
@@ -33,6 +34,7 @@ public struct CostEstimation: Sendable {
         }
         return EstimatePlan(
             recipe: facts.recipe, target: facts.target, concurrency: facts.concurrency, model: model, prices: facts.prices,
-            budget: try await RunBudgetsTable.ledger(runID: runID, on: database)?.budget, seeds: facts.seedTasks, runID: runID)
+            budget: try await RunBudgetsTable.ledger(runID: runID, on: database)?.budget, seeds: facts.seedTasks, runID: runID,
+            language: facts.config.language)
     }
 }

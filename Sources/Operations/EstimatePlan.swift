@@ -12,9 +12,12 @@ public struct EstimatePlan: Sendable, Hashable {
     public var seeds: [SeedTask]
     /// The run being estimated, left out of the observations (it is not an earlier run of itself).
     public var runID: Int64?
+    /// The run's language: which prompt texts the token counts are taken from.
+    public var language: RunLanguage
 
     public init(recipe: Recipe, target: Int, concurrency: Int, model: String?, prices: TokenPrices?, budget: RunBudget?,
-                seeds: [SeedTask], runID: Int64? = nil) {
+                seeds: [SeedTask], runID: Int64? = nil, language: RunLanguage = .en) {
+        self.language = language
         self.recipe = recipe
         self.target = target
         self.concurrency = concurrency

@@ -9,8 +9,8 @@ struct CandidateCollector {
     let inFlight: Int
     let promptsPerRequest: Int
     let file: FileHandle
-    let library = PromptLibrary.v1
-    let parser = SelfInstructInstructionParser(mode: .robust, capitalize: true, heuristics: .selfInstruct)
+    let library: PromptLibrary
+    let parser: SelfInstructInstructionParser
     let parameters: SamplingParameters
 
     private var random: SeededRandom
@@ -27,8 +27,14 @@ struct CandidateCollector {
     private(set) var drops: [String: Int] = [:]
     private var pendingOutput: [UInt8] = []
 
-    init(seedInstructions: [String], count: Int, seed: UInt64, inFlight: Int, promptsPerRequest: Int, file: FileHandle) throws {
+    init(seedInstructions: [String], count: Int, seed: UInt64, inFlight: Int, promptsPerRequest: Int, file: FileHandle,
+         language: RunLanguage = .en) throws {
         parameters = SamplingParameters.reference(for: .selfInstructInstructions)
+        // As the generate stage does for a run in `language`.
+        library = PromptLibrary.forLanguage(language)
+        parser = language == .en
+            ? SelfInstructInstructionParser(mode: .robust, capitalize: true, heuristics: .selfInstruct)
+            : SelfInstructInstructionParser(mode: .robust, capitalize: false, heuristics: .forRecipe(.selfInstruct, language: language))
         self.seedInstructions = seedInstructions
         self.count = count
         self.inFlight = inFlight

@@ -12,10 +12,10 @@ struct CollectInstructions: AsyncParsableCommand {
         commandName: "collect-instructions",
         abstract: "Collect parsed Self-Instruct instruction candidates from a teacher into JSON Lines.",
         discussion: """
-            Each request carries --prompts-per-request prompts (PromptLibrary v1); each prompt lists 8 examples,
+            Each request carries --prompts-per-request prompts (PromptLibrary v1, or zh-v1 with --language zh); each prompt lists 8 examples,
             6 seed instructions and 2 drawn from the candidates collected so far (fewer while there are none), with
             the reference sampling parameters. Completions are parsed in robust mode with the Self-Instruct
-            heuristics, and every surviving candidate is written, in request and completion order, as
+            heuristics of the language, and every surviving candidate is written, in request and completion order, as
             {"instruction": "..."} until --count lines exist. No novelty filter runs here: pipe the file into
             `sictl dedup`.
 
@@ -27,11 +27,16 @@ struct CollectInstructions: AsyncParsableCommand {
             Example:
               swift run -c release si-bench collect-instructions --seeds ../shared/data/self_instruct_seed_tasks.jsonl \\
                   --count 50000 --output /tmp/candidates.jsonl
+              swift run -c release si-bench collect-instructions --language zh --seeds examples/zh_seed_tasks.jsonl \\
+                  --count 100000 --output /tmp/zh-candidates.jsonl
             """
     )
 
     @Option(help: ArgumentHelp("Seed tasks (Self-Instruct JSONL, Alpaca JSONL or a JSON list).", valueName: "file"))
     var seeds: String
+
+    @Option(help: ArgumentHelp("en (default) or zh: the prompts and filters of a run in that language (unicode sends the English prompts).", valueName: "language"))
+    var language: String = RunLanguage.en.rawValue
 
     @Option(help: "Candidate lines to write.")
     var count = 50_000
@@ -58,6 +63,9 @@ struct CollectInstructions: AsyncParsableCommand {
     var latencyMs = 0
 
     func validate() throws {
+        guard RunLanguage(rawValue: language) != nil else {
+            throw ValidationError("--language must be one of \(RunLanguage.names) (got '\(language)')")
+        }
         guard count > 0, inFlight > 0, promptsPerRequest > 0, latencyMs >= 0 else {
             throw ValidationError("--count, --in-flight and --prompts-per-request must be positive, --latency-ms not negative")
         }
@@ -81,7 +89,7 @@ struct CollectInstructions: AsyncParsableCommand {
 
         var collector = try CandidateCollector(
             seedInstructions: seedFile.tasks.map(\.instruction), count: count, seed: seed, inFlight: inFlight,
-            promptsPerRequest: promptsPerRequest, file: file)
+            promptsPerRequest: promptsPerRequest, file: file, language: RunLanguage(rawValue: language) ?? .en)
         let start = monotonicSeconds()
         if let url {
             let key = ProcessInfo.processInfo.environment[EnvironmentVariable.teacherAPIKey].flatMap { $0.isEmpty ? nil : APIKey($0) }

@@ -58,7 +58,8 @@ struct RunEstimate: AsyncParsableCommand {
                 if let newRun {
                     plan = EstimatePlan(
                         recipe: newRun.recipe, target: newRun.target, concurrency: newRun.concurrency, model: newRun.teacherModel,
-                        prices: newRun.prices, budget: newRun.budget, seeds: newRun.seeds)
+                        prices: newRun.prices, budget: newRun.budget, seeds: newRun.seeds,
+                        language: (try? RunSettings(json: newRun.configJSON))?.language ?? .en)
                 } else {
                     plan = try await estimation.plan(runID: try await RunControl(database: database).resolve(run ?? ""))
                     plan.target = definition.target ?? plan.target

@@ -37,6 +37,29 @@ import Testing
 
     static let goodSeed = #"{"id": "s0", "instruction": "Write a poem about the ocean.", "instances": [{"input": "", "output": "Waves."}]}"#
 
+    /// `--language zh`: Chinese near-duplicates are rejected (by default, as in rouge_score, Chinese has no tokens
+    /// and everything is kept); both algorithms decide the same; a bad language is refused with the choices.
+    @Test func chineseNearDuplicatesNeedLanguageZh() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let seed = #"{"id": "z0", "instruction": "以春雨为题，写一首四行的现代短诗。", "instances": [{"input": "", "output": "细雨。"}]}"#
+        try Data((seed + "\n").utf8).write(to: dir.appendingPathComponent("seeds.jsonl"))
+        let candidates = ["写一首四行的现代短诗，以春雨为题。", "以春雨为題，寫一首四行的現代短詩。", "解释什么是通货膨胀，并举一个生活中的例子。"]
+        try Data(candidates.map { #"{"instruction": "\#($0)"}"# }.joined(separator: "\n").utf8).write(to: dir.appendingPathComponent("in.jsonl"))
+        func decisions(_ extra: [String]) throws -> [Bool] {
+            let output = dir.appendingPathComponent("out.jsonl")
+            let outcome = try Self.run(["dedup", "--seeds", dir.appendingPathComponent("seeds.jsonl").path, "--input",
+                                        dir.appendingPathComponent("in.jsonl").path, "--output", output.path] + extra)
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+            return try String(contentsOf: output, encoding: .utf8).split(separator: "\n").map { $0.contains("\"keep\": true") }
+        }
+        #expect(try decisions([]) == [true, true, true])
+        #expect(try decisions(["--language", "zh"]) == [false, false, true])
+        #expect(try decisions(["--language", "zh", "--algorithm", "brute-force"]) == [false, false, true])
+        let refused = try Self.run(["dedup", "--seeds", "s", "--input", "i", "--output", "o", "--language", "fr"])
+        #expect(refused.status != 0 && refused.stderr.contains("en") && refused.stderr.contains("zh") && refused.stderr.contains("unicode"))
+    }
+
     @Test func decidesCandidatesAndWritesOneLineEach() throws {
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -41,6 +41,9 @@ struct DedupBenchmark: ParsableCommand {
     @Option(help: "Rejection threshold.")
     var threshold: Double = 0.7
 
+    @Option(help: ArgumentHelp("Tokenizer: en (default, rouge_score's), zh or unicode (docs/languages.md).", valueName: "language"))
+    var language: String = RunLanguage.en.rawValue
+
     @Flag(help: "Skip the brute-force run (for inputs where it would take too long).")
     var skipBruteForce = false
 
@@ -50,6 +53,9 @@ struct DedupBenchmark: ParsableCommand {
     func validate() throws {
         guard threshold >= 0, threshold <= 1 else { throw ValidationError("--threshold must be between 0 and 1") }
         guard size > 0 else { throw ValidationError("--size must be positive") }
+        guard RunLanguage(rawValue: language) != nil else {
+            throw ValidationError("--language must be one of \(RunLanguage.names) (got '\(language)')")
+        }
     }
 
     /// Prints `message` on stderr and exits 1 (a failure of the run, not of its arguments).
@@ -69,7 +75,7 @@ struct DedupBenchmark: ParsableCommand {
         let instructions = corpus == .file ? read.instructions : NearDuplicateCorpus.generate(base: read.instructions, count: size, seed: seed)
 
         // Tokenise once, outside the timed sections, so both filters get the same integer sequences.
-        var vocabulary = TokenVocabulary()
+        var vocabulary = TokenVocabulary(language: RunLanguage(rawValue: language) ?? .en)
         let seedTokens = seedFile.tasks.map { vocabulary.intern($0.instruction) }
         let candidateTokens = instructions.map { vocabulary.intern($0) }
 

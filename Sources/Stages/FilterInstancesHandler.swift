@@ -36,6 +36,7 @@ public struct FilterInstancesHandler: StageHandler {
         if instruction.runStatus.stops(stage) { return .emit([]) }
         let run = try await catalog.facts(run: instruction.runID)
         var random = SeededRandom(seed: run.seed, stream: Self.samplingStream, index: UInt64(bitPattern: instruction.id))
+        let filter = self.filter.forLanguage(run.config.language)
         let result: InstanceParseResult
         switch run.recipe {
         case .selfInstruct:

@@ -63,7 +63,7 @@ public struct FilterInstructionsHandler: StageHandler {
                     // the slowest part of an Alpaca run.
                     let result = FilterInstancesHandler.alpacaResult(
                         instructionID: candidate.id, input: candidate.input, output: candidate.output ?? "", run: run,
-                        filter: InstanceFilter())
+                        filter: InstanceFilter(language: run.config.language))
                     let (filtered, instanceOutcome) = FilterInstancesHandler.filtered(
                         result, instructionID: candidate.id, text: candidate.text, hygiene: run.config.hygiene)
                     instances.append(filtered)

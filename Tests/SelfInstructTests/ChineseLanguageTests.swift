@@ -129,6 +129,16 @@ import Testing
         #expect(InstructionHeuristics.forRecipe(recipe, language: .en) == InstructionHeuristics.forRecipe(recipe))
     }
 
+    /// An instance cut off after a label ("输出：") is dropped as the reference drops one ending in ":".
+    @Test func instancesEndingInAFullWidthColonAreDroppedOutsideEnglish() {
+        let instances = [TaskInstance(input: "句子：今天天气很好。", output: "正面"), TaskInstance(input: "请判断下面的句子：", output: "负面")]
+        var random = SeededRandom(seed: 1)
+        let zh = InstanceFilter(language: .zh).apply(to: instances, finishReason: .stop, random: &random)
+        #expect(zh.kept == [instances[0]] && zh.dropped.map(\.reason) == [.endsWithColon])
+        let en = InstanceFilter().apply(to: instances, finishReason: .stop, random: &random)
+        #expect(en.kept == instances)
+    }
+
     @Test func unicodeFiltersAcceptAnyScriptButNotPunctuation() {
         let unicode = InstructionHeuristics.forRecipe(.alpaca, language: .unicode)
         #expect(unicode.check("Напиши короткое стихотворение про весну и дождь.") == nil)

@@ -8,10 +8,19 @@ public struct InstanceFilter: Sendable, Hashable {
     /// Most instances kept per task (the reference keeps 5).
     public var maximumInstances: Int
 
+    /// The run's language: outside `en` a field ending in a full-width colon "：" is cut off as one ending in ":".
+    public var language: RunLanguage
+
     /// A filter keeping at most `maximumInstances` per task.
-    public init(maximumInstances: Int = 5) {
+    public init(maximumInstances: Int = 5, language: RunLanguage = .en) {
         precondition(maximumInstances >= 0, "maximumInstances must not be negative")
         self.maximumInstances = maximumInstances
+        self.language = language
+    }
+
+    /// This filter for a run in `language`.
+    public func forLanguage(_ language: RunLanguage) -> InstanceFilter {
+        InstanceFilter(maximumInstances: maximumInstances, language: language)
     }
 
     /// Parses a stage-3 completion for one task and applies the rules; `random` is used only when more than
@@ -33,7 +42,7 @@ public struct InstanceFilter: Sendable, Hashable {
         }
 
         candidates = candidates.filter { position, instance in
-            guard let reason = Self.invalidity(of: instance) else { return true }
+            guard let reason = Self.invalidity(of: instance, language: language) else { return true }
             result.dropped.append(DroppedInstance(position: position, instance: instance, reason: reason))
             return false
         }
@@ -64,12 +73,12 @@ public struct InstanceFilter: Sendable, Hashable {
     }
 
     /// The reference's invalid-instance checks, first failing one first.
-    static func invalidity(of instance: TaskInstance) -> InstanceDropReason? {
+    static func invalidity(of instance: TaskInstance, language: RunLanguage = .en) -> InstanceDropReason? {
         if scalarsEqual(instance.input, instance.output) { return .inputEqualsOutput }
         if instance.output.isEmpty { return .emptyOutput }
-        if PythonText.strip(instance.input).hasLastScalar(":") || PythonText.strip(instance.output).hasLastScalar(":") {
-            return .endsWithColon
-        }
+        let input = PythonText.strip(instance.input), output = PythonText.strip(instance.output)
+        if input.hasLastScalar(":") || output.hasLastScalar(":") { return .endsWithColon }
+        if language != .en && (input.hasLastScalar("：") || output.hasLastScalar("：")) { return .endsWithColon }
         return nil
     }
 

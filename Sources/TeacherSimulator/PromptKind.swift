@@ -2,7 +2,8 @@ import SelfInstruct
 
 // Recognises which pipeline step a prompt belongs to. The prompt texts are versioned elsewhere and may
 // change wording, so structure (how the prompt ends, which labels it contains) decides first and the
-// first line only breaks ties.
+// first line only breaks ties. Chinese prompts keep the structural labels in ASCII English, so the same
+// structure decides for them; their first lines break ties by Chinese keywords.
 
 /// The kinds of prompt the simulator answers specially.
 enum PromptKind: Equatable, Sendable {
@@ -40,10 +41,11 @@ enum PromptKind: Equatable, Sendable {
 
         if let number = bareNumber(lastLine), lines.count >= 2 {
             let examples = numberedItems(in: lines.dropLast())
-            if !examples.isEmpty || firstLine.hasPrefix("come up with a series of") {
+            if !examples.isEmpty || firstLine.hasPrefix("come up with a series of")
+                || (firstLine.contains("一系列") && firstLine.contains("任务")) {
                 return .instructionList(
                     nextNumber: number,
-                    classificationOnly: firstLine.contains("classification"),
+                    classificationOnly: firstLine.contains("classification") || firstLine.contains("分类"),
                     examples: examples
                 )
             }
@@ -52,10 +54,12 @@ enum PromptKind: Equatable, Sendable {
         if lastLine.hasPrefix("Task:") && prompt.hasSuffix("\n") {
             let task = stripLabel("Task:", from: lastLine)
             let body = trimmedEnd.dropLast(lastLine.count)
-            if body.contains("Class label:") || firstLine.hasPrefix("given a classification task") {
+            if body.contains("Class label:") || firstLine.hasPrefix("given a classification task")
+                || firstLine.contains("类别标签") || firstLine.contains("分类任务") {
                 return .outputFirstInstances(task: task)
             }
-            if body.contains("Output:") || body.contains("Example 1") || firstLine.hasPrefix("come up with examples") {
+            if body.contains("Output:") || body.contains("Example 1") || firstLine.hasPrefix("come up with examples")
+                || firstLine.contains("举出例子") || firstLine.contains("示例") {
                 return .inputFirstInstances(task: task)
             }
         }

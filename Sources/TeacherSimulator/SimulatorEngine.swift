@@ -133,6 +133,7 @@ struct SimulatorEngine: Sendable {
         var completionTokens = 0
         for (promptIndex, prompt) in prompts.enumerated() {
             let kind = PromptKind.recognise(prompt)
+            let language = PromptLanguage.of(prompt: prompt)
             for choiceIndex in 0..<n {
                 var contentHasher = StableHash(seed: seedComponent)
                 contentHasher.combine(model)
@@ -146,7 +147,7 @@ struct SimulatorEngine: Sendable {
                 let wrongNumbering = faultsAllowed && choiceFaults.unitDouble() < faults.rateWrongNumbering && kind.isList
                 let skipFraction = choiceFaults.unitDouble()
                 var contentRandom = SeededRandom(seed: contentHasher.finalize())
-                var text = AnswerWriter.answer(for: kind, skipFraction: wrongNumbering ? skipFraction : nil, using: &contentRandom)
+                var text = AnswerWriter.answer(for: kind, language: language, skipFraction: wrongNumbering ? skipFraction : nil, using: &contentRandom)
                 if wrongNumbering { state.recordFault("wrong_numbering") }
                 if chat { text = String(text.drop { $0 == " " }) }
 

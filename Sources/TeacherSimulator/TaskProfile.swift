@@ -1,6 +1,7 @@
 // Reads what kind of task an instruction is from its text alone. The simulator's own grammar names the
 // labels of every classification task, so the is-classification answer and the instances stay consistent
-// with the task; human-written seeds are handled by the same cues with fallbacks.
+// with the task; human-written seeds are handled by the same cues with fallbacks. Chinese texts are read by
+// `ChineseTaskCues` into the same fields (labels and field names then in Chinese).
 
 struct TaskProfile: Sendable {
     enum Family: Sendable {
@@ -23,6 +24,24 @@ struct TaskProfile: Sendable {
         "identify whether", "tell me whether", "tell me if", "answer yes or no", "true or false",
         "detect the language", "label the", "with its topic", "spam or not", "sentiment", "one of these categories",
     ]
+
+    /// The profile of `instruction` read in `language`.
+    init(instruction: String, language: PromptLanguage) {
+        switch language {
+        case .english: self.init(instruction: instruction)
+        case .chinese: self = ChineseTaskCues.profile(of: instruction)
+        }
+    }
+
+    init(instruction: String, isClassification: Bool, labels: [String], needsInput: Bool, fieldName: String, family: Family, topic: String) {
+        self.instruction = instruction
+        self.isClassification = isClassification
+        self.labels = labels
+        self.needsInput = needsInput
+        self.fieldName = fieldName
+        self.family = family
+        self.topic = topic
+    }
 
     init(instruction: String) {
         self.instruction = instruction

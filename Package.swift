@@ -73,6 +73,7 @@ let package = Package(
                 .embedInCode("Prompts/Resources/zh-v1/zh-selfinstruct-instances-output-first.txt"),
                 .embedInCode("Prompts/Resources/zh-v1/zh-selfinstruct-instances-input-first.txt"),
                 .embedInCode("Prompts/Resources/zh-v1/zh-alpaca-instructions.txt"),
+                .embedInCode("Prompts/Resources/unicode-v1/unicode-alpaca-instructions.txt"),
             ],
             swiftSettings: strict
         ),

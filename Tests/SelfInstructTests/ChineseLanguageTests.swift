@@ -24,8 +24,8 @@ import Testing
 
     @Test func eachChineseCharacterIsATokenLatinWordsAndNumbersStayWhole() {
         #expect(RougeTokenizer.tokenize("用Python写一个函数，计算前100个质数。", language: .zh)
-                == ["用", "python", "写", "一", "个", "函", "数", "计", "算", "前", "100", "个", "质", "数"])
-        // Clauses are ordered by their tokens' bytes (计 U+8BA1 after 用 U+7528), whatever their order in the text.
+                == ["计", "算", "前", "100", "个", "质", "数", "用", "python", "写", "一", "个", "函", "数"])
+        // Longest clause first; at equal length by sorted tokens ("100" before "python"), whatever the text's order.
         #expect(RougeTokenizer.tokenize("计算前100个质数，用Python写一个函数", language: .zh)
                 == RougeTokenizer.tokenize("用Python写一个函数，计算前100个质数。", language: .zh))
         #expect(RougeTokenizer.tokenize("用Python写一个函数", language: .unicode) == ["用", "python", "写", "一", "个", "函", "数"])
@@ -53,6 +53,33 @@ import Testing
         #expect(f(a, b) == 1)
         // Without the canonical order only the longer clause is common.
         #expect(f(a, b, .unicode) < 0.7)
+    }
+
+    /// The canonical clause order must not turn a small edit into a reordering: change the first character of
+    /// each clause of every multi-clause seed (the edit that moved clauses when they were ordered by their text, and
+    /// let a quarter of such copies through) and the copy must still be rejected.
+    @Test func aChangedFirstCharacterOfAClauseIsStillANearDuplicate() throws {
+        let seeds = SeedLoader.load(Array(try Self.example("zh_seed_tasks.jsonl").utf8), fileName: "zh_seed_tasks.jsonl")
+        var edits = 0, caught = 0
+        for task in seeds.tasks {
+            let scalars = Array(task.instruction.unicodeScalars)
+            let starts = [0] + scalars.indices.filter { "，；".unicodeScalars.contains(scalars[$0]) && $0 + 1 < scalars.count }.map { $0 + 1 }
+            guard starts.count > 1 else { continue }
+            for start in starts {
+                // 一 (U+4E00) sorts before every other character, the hardest case for an order by sorted tokens.
+                for replacement in ["某", "一", "龙"] where scalars[start] != replacement.unicodeScalars.first! {
+                    var edited = scalars
+                    edited[start] = replacement.unicodeScalars.first!
+                    var view = String.UnicodeScalarView()
+                    view.append(contentsOf: edited)
+                    edits += 1
+                    if f(task.instruction, String(view)) > 0.7 { caught += 1 }
+                }
+            }
+        }
+        print("zh clause-first-character edits: \(caught) of \(edits) rejected as near-duplicates")
+        #expect(edits > 50)
+        #expect(caught == edits)
     }
 
     /// examples/zh_near_duplicates.tsv: a few characters changed, clauses reordered, traditional script, mixed
@@ -115,6 +142,10 @@ import Testing
         #expect(zh.check("根据这张图片写一段描述。") == .blacklistedKeyword("图片"))
         #expect(zh.check("根據這張圖片寫一段描述。") == .blacklistedKeyword("图片"))
         #expect(zh.check("画一只在月光下奔跑的猫。") == .blacklistedKeyword("画"))
+        // 画 in another sense (portrayal, animation, an idiom) is no drawing request; a drawing request beside it is.
+        #expect(zh.check("分析《红楼梦》中王熙凤的人物刻画。") == nil)
+        #expect(zh.check("用一句话解释成语“画蛇添足”的意思。") == nil)
+        #expect(zh.check("介绍一部动画电影，然后画出它的海报。") == .blacklistedKeyword("画"))
         // English keywords in mixed text match at Latin word edges, and not inside other words.
         #expect(zh.check("生成一张image来说明这个过程。") == .blacklistedKeyword("image"))
         #expect(zh.check("解释imagination在创作中的作用。") == nil)
@@ -144,6 +175,9 @@ import Testing
         #expect(unicode.check("Напиши короткое стихотворение про весну и дождь.") == nil)
         #expect(unicode.check("Écris un court poème sur la pluie d'automne.") == nil)
         #expect(unicode.check("¿Cuál es el río más largo de África y por qué?") == .startsWithPunctuation)
+        // Lengths in words, as in English (a CJK character counts as one).
+        #expect(unicode.check("Переведи этот текст на английский.") == nil)
+        #expect(unicode.check("Traduis ce texte.") == .tooFewWords(3))
         #expect(unicode.check("この画像について説明してください。") == .blacklistedKeyword("画"))
     }
 
@@ -167,7 +201,11 @@ import Testing
         #expect(chinese.hasSuffix("\n") == english.hasSuffix("\n") && chinese.hasSuffix("Task:") == english.hasSuffix("Task:"))
         let firstLine = chinese.prefix { $0 != "\n" }
         #expect(firstLine.unicodeScalars.contains { ScriptClass.isHan($0.value) })
-        #expect(PromptLibrary.forLanguage(.zh) == .zhV1 && PromptLibrary.forLanguage(.en) == .v1 && PromptLibrary.forLanguage(.unicode) == .v1)
+        #expect(PromptLibrary.forLanguage(.zh) == .zhV1 && PromptLibrary.forLanguage(.en) == .v1 && PromptLibrary.forLanguage(.unicode) == .unicodeV1)
+        // unicode-v1 is v1 but for Alpaca's language requirement.
+        let unicode = PromptLibrary.unicodeV1.text(for: kind)
+        #expect((unicode == english) == (kind != .alpacaInstructions))
+        #expect(!unicode.contains("in English"))
         #expect(PromptLibrary.named("zh-v1") == .zhV1)
     }
 }

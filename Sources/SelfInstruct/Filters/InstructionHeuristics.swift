@@ -13,9 +13,10 @@ public struct InstructionHeuristics: Sendable, Hashable {
     public var maximumWords: Int
     /// Case-sensitive prefix that rejects an instruction (reported as `starts_with_write_a_program`).
     public var forbiddenPrefix: String
-    /// The language the checks are written for. For `zh` and `unicode`, lengths count characters (one per CJK
-    /// character, one per word of a spaced script), keywords in CJK characters match anywhere, and the first
-    /// character must not be punctuation or a symbol (`zh`: it must be Chinese, or a Latin letter or digit).
+    /// The language the checks are written for. For `zh` and `unicode`, lengths count ROUGE tokens (one per CJK
+    /// character, one per word of a spaced script: `zh` calls them characters, `unicode` words), keywords in CJK
+    /// characters match anywhere, and the first character must not be punctuation or a symbol (`zh`: it must be
+    /// Chinese, or a Latin letter or digit).
     public let language: RunLanguage
     /// Further prefixes that reject an instruction in `zh` and `unicode` runs (e.g. 编写一个程序).
     public let forbiddenPrefixes: [String]
@@ -76,6 +77,9 @@ public struct InstructionHeuristics: Sendable, Hashable {
     /// the reference's 4–150 words is about 6–300 characters ("讲个笑话。" is too short).
     public static let characterBounds = 6...300
 
+    /// Fewest and most words of a `unicode` instruction, a CJK character counting as one word.
+    public static let unicodeWordBounds = 4...300
+
     /// The filter a recipe uses in English runs.
     public static func forRecipe(_ recipe: Recipe) -> InstructionHeuristics {
         switch recipe {
@@ -93,9 +97,11 @@ public struct InstructionHeuristics: Sendable, Hashable {
         case .en:
             return forRecipe(recipe)
         case .zh, .unicode:
+            // unicode counts words (a CJK character is one): a spaced script keeps the reference's minimum of 4.
+            let bounds = language == .zh ? characterBounds : unicodeWordBounds
             return InstructionHeuristics(
-                language: language, blacklist: chinese + english, minimumCharacters: characterBounds.lowerBound,
-                maximumCharacters: characterBounds.upperBound,
+                language: language, blacklist: chinese + english, minimumCharacters: bounds.lowerBound,
+                maximumCharacters: bounds.upperBound,
                 forbiddenPrefixes: ["Write a program", "编写一个程序", "写一个程序", "编写程序", "写程序"])
         }
     }
@@ -125,8 +131,8 @@ public struct InstructionHeuristics: Sendable, Hashable {
         let content = text.stripped(0..<text.count)
         guard let firstIndex = content.first else { return .empty }
         let characters = Self.characterCount(instruction, language: language)
-        if characters < minimumWords { return .tooFewCharacters(characters) }
-        if characters > maximumWords { return .tooManyCharacters(characters) }
+        if characters < minimumWords { return language == .zh ? .tooFewCharacters(characters) : .tooFewWords(characters) }
+        if characters > maximumWords { return language == .zh ? .tooManyCharacters(characters) : .tooManyWords(characters) }
         let prepared = ScriptKeywordPattern.prepare(instruction, foldingTraditional: language == .zh)
         if let hit = scriptPatterns.first(where: { $0.matches(in: prepared) }) { return .blacklistedKeyword(hit.keyword) }
         let trimmed = text.string(content)

@@ -9,12 +9,30 @@ struct ScriptKeywordPattern: Sendable, Hashable {
     let keyword: String
     private let values: [UInt32]
     private let isCJK: Bool
+    /// Words that contain the keyword without meaning it, each with the keyword's offset inside it.
+    private let exceptions: [(word: [UInt32], offset: Int)]
+
+    /// Words holding a one-character keyword in another sense: 画 "draw" is also in 刻画 (portrayal), 动画
+    /// (animation), 漫画 (comics) and idioms, which a text-only model can write about.
+    static let exceptionWords: [String: [String]] = [
+        "画": ["刻画", "动画", "漫画", "画家", "画龙点睛", "画蛇添足", "画饼充饥", "如诗如画", "诗情画意"],
+    ]
 
     init(_ keyword: String, foldingTraditional: Bool) {
         self.keyword = keyword
-        values = ScriptKeywordPattern.prepare(keyword, foldingTraditional: foldingTraditional)
+        let values = ScriptKeywordPattern.prepare(keyword, foldingTraditional: foldingTraditional)
+        self.values = values
         isCJK = keyword.unicodeScalars.contains { ScriptClass.isCJKCharacter($0.value) }
+        exceptions = (Self.exceptionWords[keyword] ?? []).compactMap { word in
+            let prepared = ScriptKeywordPattern.prepare(word, foldingTraditional: foldingTraditional)
+            guard let offset = (0...(prepared.count - values.count)).first(where: { Array(prepared[$0..<($0 + values.count)]) == values })
+            else { return nil }
+            return (prepared, offset)
+        }
     }
+
+    static func == (a: ScriptKeywordPattern, b: ScriptKeywordPattern) -> Bool { a.keyword == b.keyword && a.values == b.values }
+    func hash(into hasher: inout Hasher) { hasher.combine(keyword); hasher.combine(values) }
 
     /// `text`'s scalar values as patterns compare them: full-width ASCII as ASCII, simple lower case, and with
     /// `foldingTraditional` common traditional characters as simplified.
@@ -34,12 +52,21 @@ struct ScriptKeywordPattern: Sendable, Hashable {
         var start = 0
         while start + length <= text.count {
             if text[start] == values[0], Array(text[start..<(start + length)]) == values,
-               isCJK || (!Self.isAlphanumeric(text, start - 1) && !Self.isAlphanumeric(text, start + length)) {
+               isCJK || (!Self.isAlphanumeric(text, start - 1) && !Self.isAlphanumeric(text, start + length)),
+               !isInsideException(text, at: start) {
                 return true
             }
             start += 1
         }
         return false
+    }
+
+    /// Whether the match at `start` is part of one of the keyword's exception words.
+    private func isInsideException(_ text: [UInt32], at start: Int) -> Bool {
+        exceptions.contains { word, offset in
+            let from = start - offset
+            return from >= 0 && from + word.count <= text.count && Array(text[from..<(from + word.count)]) == word
+        }
     }
 
     /// Whether `text[index]` exists and is a letter or digit outside the CJK characters.

@@ -70,13 +70,28 @@ public struct PromptLibrary: Sendable, Hashable {
         }
     }()
 
-    /// Every shipped library, oldest first.
-    public static let all: [PromptLibrary] = [.v1, .zhV1]
+    /// The texts of `unicode` runs as version "unicode-v1": v1, except that Alpaca's requirement to write in
+    /// English asks for the language of the examples (the seed tasks show the language).
+    public static let unicodeV1: PromptLibrary = {
+        do {
+            return try PromptLibrary(version: "unicode-v1") { kind in
+                kind == .alpacaInstructions ? PackageResources.unicode_alpaca_instructions_txt : Array(v1.text(for: kind).utf8)
+            }
+        } catch {
+            preconditionFailure("\(error)")
+        }
+    }()
 
-    /// The texts a run in `language` sends, given the English texts in use (`unicode` runs send the English
-    /// texts: their seed tasks show the language).
+    /// Every shipped library, oldest first.
+    public static let all: [PromptLibrary] = [.v1, .zhV1, .unicodeV1]
+
+    /// The texts a run in `language` sends, given the English texts in use.
     public static func forLanguage(_ language: RunLanguage, english: PromptLibrary = .v1) -> PromptLibrary {
-        language == .zh ? .zhV1 : english
+        switch language {
+        case .en: english
+        case .zh: .zhV1
+        case .unicode: .unicodeV1
+        }
     }
 
     /// The shipped library with this version string (as recorded in a run's configuration), if any.

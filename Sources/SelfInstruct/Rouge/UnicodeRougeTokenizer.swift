@@ -4,13 +4,17 @@
 // meaning), words of any other script and numbers stay whole, and punctuation, symbols and spaces separate.
 // In `zh` runs the clauses (split at ，。；！？ and line breaks) are also put in a canonical order: Chinese moves
 // conditions and constraints freely ("预算五千元以内，推荐一款笔记本" / "推荐一款笔记本，预算五千元以内"), and
-// a longest common subsequence would only see the longer clause of such a pair.
+// a longest common subsequence would only see the longer clause of such a pair. The order must survive small
+// edits, or a near-duplicate with one changed character gets its clauses swapped and escapes: longest clause
+// first (a substituted character keeps the length), then by the clause's sorted tokens, then by its text; a
+// leading connective (并, 然后, 请…) is left out of the key, since it stays in place when clauses swap.
+// Ordered by text alone, a quarter of copies with a clause's first character changed escaped the filter.
 
 /// The tokenizer of `zh` and `unicode` runs.
 enum UnicodeRougeTokenizer {
     /// Calls `body` with the UTF-8 bytes of each token of `text`. Full-width ASCII is read as ASCII, letters are
-    /// lower-cased; with `chinese`, common traditional characters become simplified and clauses come ordered by
-    /// their tokens (otherwise tokens come in text order).
+    /// lower-cased; with `chinese`, common traditional characters become simplified and clauses come in the
+    /// canonical order above (otherwise tokens come in text order).
     static func forEachToken(
         in text: some StringProtocol, chinese: Bool, _ body: (UnsafeBufferPointer<UInt8>) -> Void
     ) {
@@ -20,10 +24,34 @@ enum UnicodeRougeTokenizer {
             if startsClause && !clauses[clauses.count - 1].isEmpty { clauses.append([]) }
             clauses[clauses.count - 1].append(Array(token))
         }
-        if clauses.count > 1 { clauses.sort { $0.lexicographicallyPrecedes($1) { $0.lexicographicallyPrecedes($1) } } }
+        if clauses.count > 1 {
+            let byBytes: ([UInt8], [UInt8]) -> Bool = { $0.lexicographicallyPrecedes($1) }
+            let keyed = clauses.map { clause in
+                let core = withoutLeadingConnective(clause)
+                return (length: core.count, bag: core.sorted(by: byBytes), clause: clause)
+            }
+            clauses = keyed.sorted { a, b in
+                if a.length != b.length { return a.length > b.length }
+                if a.bag.elementsEqual(b.bag) { return a.clause.lexicographicallyPrecedes(b.clause, by: byBytes) }
+                return a.bag.lexicographicallyPrecedes(b.bag, by: byBytes)
+            }.map(\.clause)
+        }
         for clause in clauses {
             for token in clause { token.withUnsafeBufferPointer(body) }
         }
+    }
+
+    /// Words that open a clause and stay behind when clauses swap ("解释A，并举例" / "举例，并解释A"), as token
+    /// sequences, longest first. The order key leaves them out; the tokens keep them.
+    private static let connectives: [[[UInt8]]] = ["并且", "而且", "然后", "同时", "以及", "另外", "并", "且", "再", "还", "和", "与", "及", "而", "或", "请"]
+        .map { word in word.unicodeScalars.map { Array(String($0).utf8) } }
+
+    /// `clause` without a leading connective (unless that is all it has).
+    private static func withoutLeadingConnective(_ clause: [[UInt8]]) -> ArraySlice<[UInt8]> {
+        for connective in connectives where clause.count > connective.count && clause.starts(with: connective) {
+            return clause.dropFirst(connective.count)
+        }
+        return clause[...]
     }
 
     /// Whether `value` (full-width already read as ASCII) ends a clause: ，。；！？ (and their ASCII forms) or a

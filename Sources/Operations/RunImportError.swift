@@ -19,7 +19,8 @@ public enum RunImportError: Error, Sendable, Hashable, CustomStringConvertible {
             return "a run named '\(name)' already exists (run \(runID), not an import); choose another --name"
         case .differentOptions(let name, let runID, let provenance):
             return "run \(runID) '\(name)' holds this file imported as \(provenance.format.rawValue) with hygiene "
-                + (provenance.hygiene ? "on" : "off") + "; import it under another --name to decide it differently"
+                + (provenance.hygiene ? "on" : "off") + " and language \(provenance.language.rawValue)"
+                + "; import it under another --name to decide it differently"
         case .nothingAdmitted(let records):
             return "nothing to import: hygiene removed all \(records) records (see the counts above; --no-hygiene keeps them)"
         }

@@ -8,7 +8,8 @@ struct Dedup: ParsableCommand {
         discussion: """
             The pool starts with the seed instructions; each candidate (in file order) is compared with every \
             pool member and rejected when its ROUGE-L F-measure exceeds the threshold, otherwise it joins the \
-            pool — the greedy filter of Self-Instruct and Alpaca, with rouge_score's tokenizer and arithmetic.
+            pool — the greedy filter of Self-Instruct and Alpaca, with rouge_score's arithmetic and (with the default \
+            --language en) its tokenizer.
 
             Output: one JSON line per candidate,
               {"i": 0, "keep": true, "max": 0.5882352941176471, "match": "seed:seed_task_3"}
@@ -38,7 +39,7 @@ struct Dedup: ParsableCommand {
     var threshold: Double = 0.7
 
     @Option(name: .long, help: ArgumentHelp(
-        "en (default): rouge_score's tokenizer, ASCII words only; zh: one token per Chinese character (traditional folded to simplified), Latin words and numbers whole; unicode: the same for any script, no folding.",
+        "en (default): rouge_score's tokenizer, ASCII words only; zh: one token per Chinese character, Latin words and numbers whole, traditional folded to simplified, clauses in a canonical order; unicode: one token per CJK character, words of any script whole.",
         valueName: "language"))
     var language: RunLanguage = .en
 

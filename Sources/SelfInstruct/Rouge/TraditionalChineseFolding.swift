@@ -1,7 +1,7 @@
-// Traditional → simplified for common characters whose simplification is one-to-one, so that the same request
-// written in either script tokenizes the same in `zh` runs. Written here from general knowledge of the standard
-// forms (no dictionary copied); ambiguous characters (those with several simplified readings, or simplified forms
-// shared by unrelated traditional ones, such as 髮/發, 乾/幹, 麵/面) are left out on purpose.
+// Traditional → simplified for common characters, so that the same request written in either script tokenizes the
+// same in `zh` runs. Written here from general knowledge of the standard forms (no dictionary copied). The fold is
+// one way: a traditional character maps to one simplified form (發→发, 後→后, 於→于). Traditional characters
+// whose simplified form depends on the word (乾 → 干 or 乾, 著 → 着 or 著) are left out.
 
 /// The folding table of `zh` runs, by Unicode scalar value.
 enum TraditionalChineseFolding {

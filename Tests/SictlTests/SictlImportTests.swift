@@ -124,6 +124,37 @@ import Testing
         }
     }
 
+    /// `--language zh`: the novelty filter sees Chinese near-duplicates (the English tokenizer gives them no tokens),
+    /// the language is kept in runs.config so that the audit replays the decisions the same way, and the same file
+    /// under the same name in another language is refused.
+    @Test func aChineseDataSetIsDedupedWithTheZhTokenizerAndAudits() throws {
+        try Ops.withDatabase { url, db in
+            let env = ["SI_DATABASE_URL": url]
+            let dir = try SictlDedupTests.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let lines = [
+                #"{"instruction": "预算在五千元以内，推荐一款适合学生的笔记本电脑。", "input": "", "output": "可以考虑轻薄本。"}"#,
+                #"{"instruction": "推荐一款适合学生的笔记本电脑，预算在五千元以内。", "input": "", "output": "可以考虑轻薄本。"}"#,
+                #"{"instruction": "請寫一篇關於學習的短文。", "input": "", "output": "学习使人进步。"}"#,
+                #"{"instruction": "请写一篇关于学习的短文。", "input": "", "output": "学习使人进步。"}"#,
+                #"{"instruction": "解释什么是通货膨胀。", "input": "", "output": "物价普遍持续上涨。"}"#,
+            ]
+            let path = try Self.write(lines.joined(separator: "\n"), "zh.jsonl", in: dir)
+            let imported = try Ops.run(["import", path, "--name", "zh", "--language", "zh"], environment: env)
+            #expect(imported.status == 0, "\(imported.stderr)")
+            #expect(try Ops.scalar(db, "SELECT count(*) FROM instructions i JOIN runs r ON r.id = i.run_id WHERE r.name = 'zh' AND i.reject_reason = 'rouge_too_similar'") == "2")
+            #expect(try Ops.scalar(db, "SELECT config::json->>'language' FROM runs WHERE name = 'zh'") == "zh")
+            let audit = try Ops.run(["audit", "zh"], environment: env)
+            #expect(audit.status == 0 && audit.stdout.contains("all 12 checks passed"), "\(audit.stdout)\(audit.stderr)")
+            // In English nothing is similar: every instruction is admitted.
+            let english = try Ops.run(["import", path, "--name", "zh-en"], environment: env)
+            #expect(english.status == 0, "\(english.stderr)")
+            #expect(try Ops.scalar(db, "SELECT count(*) FROM instructions i JOIN runs r ON r.id = i.run_id WHERE r.name = 'zh-en' AND i.status = 'admitted'") == "5")
+            let otherLanguage = try Ops.run(["import", path, "--name", "zh", "--language", "unicode"], environment: env)
+            #expect(otherLanguage.status == 1 && otherLanguage.stderr.contains("language zh"), "\(otherLanguage.stderr)")
+        }
+    }
+
     @Test func anotherFileUnderATakenNameIsRefused() throws {
         try Ops.withDatabase { url, db in
             let env = ["SI_DATABASE_URL": url]

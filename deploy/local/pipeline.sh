@@ -16,6 +16,8 @@
 #   --latency SPEC      simulator latency, e.g. fixed:50 (default none)
 #   --format LIST       shard formats of the run, comma-separated or all (default jsonl; see sictl run create --help)
 #   --system-prompt T   the system turn of the openai-chat and sharegpt shards
+#   --language L        en (default), zh or unicode: the run's prompts, ROUGE-L tokenizer and filters
+#                       (docs/languages.md); with zh, --seeds examples/zh_seed_tasks.jsonl
 #
 #   A real teacher instead of the simulator (any OpenAI-compatible /v1/completions server):
 #   --teacher-url URL   its base URL, e.g. https://api.openai.com or http://127.0.0.1:8080 (no simulator starts)
@@ -58,7 +60,7 @@ cd "$(dirname "$0")/../.."
 root="$(pwd)"
 
 recipe=self-instruct target=500 seeds=examples/seed_tasks.jsonl replicas=1 run_concurrency=8 worker_concurrency=8
-name="" faults="" latency="" out_dir=out configuration=release report=0 formats="" system_prompt="" sample_rss="" idle_cpu=""
+name="" faults="" latency="" out_dir=out configuration=release report=0 formats="" system_prompt="" sample_rss="" idle_cpu="" language=""
 teacher_url="" model="" api_key_file="" context_tokens="" price_prompt="" price_completion="" budget_usd="" budget_tokens=""
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -73,6 +75,7 @@ while [ $# -gt 0 ]; do
         --latency) latency="$2"; shift 2 ;;
         --format) formats="$2"; shift 2 ;;
         --system-prompt) system_prompt="$2"; shift 2 ;;
+        --language) language="$2"; shift 2 ;;
         --teacher-url) teacher_url="$2"; shift 2 ;;
         --model) model="$2"; shift 2 ;;
         --api-key-file) api_key_file="$2"; shift 2 ;;
@@ -92,6 +95,7 @@ while [ $# -gt 0 ]; do
 done
 usage_error() { echo "pipeline.sh: $*" >&2; exit 64; }
 case "$recipe" in self-instruct|alpaca) ;; *) echo "pipeline.sh: --recipe must be self-instruct or alpaca" >&2; exit 64 ;; esac
+case "$language" in ""|en|zh|unicode) ;; *) echo "pipeline.sh: --language must be en, zh or unicode" >&2; exit 64 ;; esac
 for number in "$target" "$replicas" "$run_concurrency" "$worker_concurrency"; do
     [[ "$number" =~ ^[1-9][0-9]*$ ]] || { echo "pipeline.sh: '$number' is not a positive integer" >&2; exit 64; }
 done
@@ -302,6 +306,7 @@ run_options=()
 [ -n "$budget_tokens" ] && run_options+=(--budget-tokens "$budget_tokens")
 [ -n "$formats" ] && run_options+=(--format "$formats")
 [ -n "$system_prompt" ] && run_options+=(--system-prompt "$system_prompt")
+[ -n "$language" ] && run_options+=(--language "$language")
 "$sictl" run create --name "$name" --recipe "$recipe" --seeds "$seeds" --target "$target" \
     --concurrency "$run_concurrency" ${run_options[@]+"${run_options[@]}"} >&2
 "$sictl" run start "$name" >&2

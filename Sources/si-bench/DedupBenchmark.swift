@@ -11,7 +11,9 @@ struct DedupBenchmark: ParsableCommand {
               file             the instructions of --input in file order (e.g. the Alpaca 52K)
               near-duplicates  --size items generated from --input's instructions: each base item followed, about
                                half the time, by a perturbed copy of a recent item whose score straddles the
-                               threshold, plus empty, punctuation-only and non-ASCII lines (deterministic in --seed)
+                               threshold, plus empty, punctuation-only and non-ASCII lines (deterministic in --seed);
+                               its perturbations edit space-separated words, so it suits English input only
+            --language zh tokenizes as a Chinese run does (docs/languages.md); use it with --corpus file.
             Example:
               swift run -c release si-bench dedup --seeds ../shared/data/self_instruct_seed_tasks.jsonl \\
                   --input ../shared/data/alpaca_data_52k.jsonl --corpus near-duplicates --size 20000

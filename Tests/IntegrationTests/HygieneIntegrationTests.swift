@@ -110,4 +110,13 @@ import Testing
         #expect(try !RunSettings(json: #"{"hygiene": false, "shard_size": 10}"#).hygiene)
         #expect(throws: RecordError.self) { try RunSettings(json: #"{"hygiene": "no"}"#) }
     }
+
+    @Test func runSettingsReadTheLanguageKey() throws {
+        #expect(try RunSettings(json: "{}").language == .en)
+        #expect(try RunSettings(json: #"{"language": "zh"}"#).language == .zh)
+        #expect(try RunSettings(json: #"{"language": "unicode"}"#).language == .unicode)
+        let error = #expect(throws: RecordError.self) { try RunSettings(json: #"{"language": "fr"}"#) }
+        #expect(error?.message.contains("en, zh, unicode") == true)
+        #expect(throws: RecordError.self) { try RunSettings(json: #"{"language": 1}"#) }
+    }
 }

@@ -110,12 +110,13 @@ import Testing
 
     /// The indexed filter and the brute-force one decide identically on zh tokens (the index relies only on
     /// token ids, so this holds for any tokenizer); candidates recombine clauses of the seeds, so many are close.
+    /// Kept small: brute force is quadratic, and a debug build shares the machine with timing-sensitive tests.
     @Test func indexedAndBruteForceDecideIdenticallyOnChinese() throws {
         let seeds = SeedLoader.load(Array(try Self.example("zh_seed_tasks.jsonl").utf8), fileName: "zh_seed_tasks.jsonl")
         #expect(seeds.errors.isEmpty)
         let pieces = seeds.tasks.flatMap { $0.instruction.split(whereSeparator: { "，。？、".contains($0) }).map(String.init) }
         var random = SeededRandom(seed: 14)
-        let candidates = (0..<2000).map { _ in
+        let candidates = (0..<600).map { _ in
             (0..<(1 + random.uniform(below: 3))).map { _ in random.choice(pieces) }.joined(separator: "，") + "。"
         }
         var indexed = DedupRun(filter: NoveltyIndex(threshold: 0.7), seeds: seeds.tasks, language: .zh)
@@ -127,7 +128,7 @@ import Testing
             if a.keep { kept += 1 }
         }
         // Both outcomes occur, so the comparison means something.
-        #expect(kept > 100 && kept < 1900)
+        #expect(kept > 50 && kept < 550)
     }
 
     @Test(arguments: [Recipe.selfInstruct, .alpaca])

@@ -23,6 +23,8 @@ public struct InstructionHeuristics: Sendable, Hashable {
 
     private let patterns: [PythonKeywordPattern]
     private let scriptPatterns: [ScriptKeywordPattern]
+    /// `forbiddenPrefixes` as `ScriptKeywordPattern.prepare` writes them, once rather than per instruction.
+    private let preparedPrefixes: [[UInt32]]
 
     /// A filter with the given keyword list and bounds (English: the reference's rules).
     public init(blacklist: [String], minimumWords: Int = 4, maximumWords: Int = 150, forbiddenPrefix: String = "Write a program") {
@@ -34,6 +36,7 @@ public struct InstructionHeuristics: Sendable, Hashable {
         forbiddenPrefixes = []
         patterns = blacklist.map(PythonKeywordPattern.init)
         scriptPatterns = []
+        preparedPrefixes = []
     }
 
     /// A filter for a `zh` or `unicode` run: lengths in characters, script-aware keywords and first-character rules.
@@ -49,6 +52,7 @@ public struct InstructionHeuristics: Sendable, Hashable {
         patterns = []
         let folding = language == .zh
         scriptPatterns = blacklist.map { ScriptKeywordPattern($0, foldingTraditional: folding) }
+        preparedPrefixes = forbiddenPrefixes.map { ScriptKeywordPattern.prepare($0, foldingTraditional: folding) }
     }
 
     /// Self-Instruct's 13 keywords (spec §1.1).
@@ -135,12 +139,8 @@ public struct InstructionHeuristics: Sendable, Hashable {
         if characters > maximumWords { return language == .zh ? .tooManyCharacters(characters) : .tooManyWords(characters) }
         let prepared = ScriptKeywordPattern.prepare(instruction, foldingTraditional: language == .zh)
         if let hit = scriptPatterns.first(where: { $0.matches(in: prepared) }) { return .blacklistedKeyword(hit.keyword) }
-        let trimmed = text.string(content)
-        let folded = ScriptKeywordPattern.prepare(trimmed, foldingTraditional: language == .zh)
-        for prefix in forbiddenPrefixes {
-            let wanted = ScriptKeywordPattern.prepare(prefix, foldingTraditional: language == .zh)
-            if folded.starts(with: wanted) { return .startsWithWriteAProgram }
-        }
+        // `prepare` maps scalar by scalar, so the stripped text is the same range of `prepared`.
+        if preparedPrefixes.contains(where: { prepared[content].starts(with: $0) }) { return .startsWithWriteAProgram }
         let first = text[firstIndex]
         switch first.properties.generalCategory {
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,

@@ -51,7 +51,7 @@ struct ScriptKeywordPattern: Sendable, Hashable {
         guard length > 0, length <= text.count else { return false }
         var start = 0
         while start + length <= text.count {
-            if text[start] == values[0], Array(text[start..<(start + length)]) == values,
+            if text[start] == values[0], text[start..<(start + length)].elementsEqual(values),
                isCJK || (!Self.isAlphanumeric(text, start - 1) && !Self.isAlphanumeric(text, start + length)),
                !isInsideException(text, at: start) {
                 return true
@@ -65,7 +65,7 @@ struct ScriptKeywordPattern: Sendable, Hashable {
     private func isInsideException(_ text: [UInt32], at start: Int) -> Bool {
         exceptions.contains { word, offset in
             let from = start - offset
-            return from >= 0 && from + word.count <= text.count && Array(text[from..<(from + word.count)]) == word
+            return from >= 0 && from + word.count <= text.count && text[from..<(from + word.count)].elementsEqual(word)
         }
     }
 

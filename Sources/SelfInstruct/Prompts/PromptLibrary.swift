@@ -31,56 +31,46 @@ public struct PromptLibrary: Sendable, Hashable {
         "\(version)/\(kind.rawValue)"
     }
 
-    /// The texts shipped with this build as version "v1".
-    public static let v1: PromptLibrary = {
+    /// A library of texts embedded at build time; they are covered by tests, so a failure is a broken build.
+    private static func shipped(version: String, bytes: (PromptKind) -> [UInt8]) -> PromptLibrary {
         do {
-            return try PromptLibrary(version: "v1") { kind in
-                switch kind {
-                case .selfInstructInstructions: PackageResources.selfinstruct_instructions_txt
-                case .selfInstructClassificationInstructions: PackageResources.selfinstruct_instructions_classification_txt
-                case .selfInstructIsClassification: PackageResources.selfinstruct_is_classification_txt
-                case .selfInstructInstancesOutputFirst: PackageResources.selfinstruct_instances_output_first_txt
-                case .selfInstructInstancesInputFirst: PackageResources.selfinstruct_instances_input_first_txt
-                case .alpacaInstructions: PackageResources.alpaca_instructions_txt
-                }
-            }
+            return try PromptLibrary(version: version, bytes: bytes)
         } catch {
-            // The bytes are fixed at build time and covered by tests; a failure here is a broken build.
             preconditionFailure("\(error)")
         }
-    }()
+    }
+
+    /// The texts shipped with this build as version "v1".
+    public static let v1: PromptLibrary = shipped(version: "v1") { kind in
+        switch kind {
+        case .selfInstructInstructions: PackageResources.selfinstruct_instructions_txt
+        case .selfInstructClassificationInstructions: PackageResources.selfinstruct_instructions_classification_txt
+        case .selfInstructIsClassification: PackageResources.selfinstruct_is_classification_txt
+        case .selfInstructInstancesOutputFirst: PackageResources.selfinstruct_instances_output_first_txt
+        case .selfInstructInstancesInputFirst: PackageResources.selfinstruct_instances_input_first_txt
+        case .alpacaInstructions: PackageResources.alpaca_instructions_txt
+        }
+    }
 
     /// The Chinese texts shipped with this build as version "zh-v1": the same structure as v1, the natural
     /// language in Chinese, the structural labels (`Task:`, `Output:`, `Instruction:`, `<noinput>`…) kept in
     /// English so that the same parsers read the answers.
-    public static let zhV1: PromptLibrary = {
-        do {
-            return try PromptLibrary(version: "zh-v1") { kind in
-                switch kind {
-                case .selfInstructInstructions: PackageResources.zh_selfinstruct_instructions_txt
-                case .selfInstructClassificationInstructions: PackageResources.zh_selfinstruct_instructions_classification_txt
-                case .selfInstructIsClassification: PackageResources.zh_selfinstruct_is_classification_txt
-                case .selfInstructInstancesOutputFirst: PackageResources.zh_selfinstruct_instances_output_first_txt
-                case .selfInstructInstancesInputFirst: PackageResources.zh_selfinstruct_instances_input_first_txt
-                case .alpacaInstructions: PackageResources.zh_alpaca_instructions_txt
-                }
-            }
-        } catch {
-            preconditionFailure("\(error)")
+    public static let zhV1: PromptLibrary = shipped(version: "zh-v1") { kind in
+        switch kind {
+        case .selfInstructInstructions: PackageResources.zh_selfinstruct_instructions_txt
+        case .selfInstructClassificationInstructions: PackageResources.zh_selfinstruct_instructions_classification_txt
+        case .selfInstructIsClassification: PackageResources.zh_selfinstruct_is_classification_txt
+        case .selfInstructInstancesOutputFirst: PackageResources.zh_selfinstruct_instances_output_first_txt
+        case .selfInstructInstancesInputFirst: PackageResources.zh_selfinstruct_instances_input_first_txt
+        case .alpacaInstructions: PackageResources.zh_alpaca_instructions_txt
         }
-    }()
+    }
 
     /// The texts of `unicode` runs as version "unicode-v1": v1, except that Alpaca's requirement to write in
     /// English asks for the language of the examples (the seed tasks show the language).
-    public static let unicodeV1: PromptLibrary = {
-        do {
-            return try PromptLibrary(version: "unicode-v1") { kind in
-                kind == .alpacaInstructions ? PackageResources.unicode_alpaca_instructions_txt : Array(v1.text(for: kind).utf8)
-            }
-        } catch {
-            preconditionFailure("\(error)")
-        }
-    }()
+    public static let unicodeV1: PromptLibrary = shipped(version: "unicode-v1") { kind in
+        kind == .alpacaInstructions ? PackageResources.unicode_alpaca_instructions_txt : Array(v1.text(for: kind).utf8)
+    }
 
     /// Every shipped library, oldest first.
     public static let all: [PromptLibrary] = [.v1, .zhV1, .unicodeV1]

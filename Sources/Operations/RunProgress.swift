@@ -32,6 +32,7 @@ public struct RunProgress: Sendable {
             report.pauseAdvice = reason.map { $0.advice.replacing("RUN", with: row.name) }
             report.parkedMessages = Dictionary(uniqueKeysWithValues: try await ParkedMessagesTable.counts(runID: id, on: database)
                 .map { ($0.key.rawValue, $0.value) })
+            report.batches = try await RunBatchesReport.read(runID: id, on: database)
             report.budget = try await RunBudgetsTable.ledger(runID: id, on: database).map(RunBudgetReport.init)
             report.importedFrom = try await RunsTable.configJSON(id: id, on: database)
                 .flatMap(ImportProvenance.init(configJSON:))?.path

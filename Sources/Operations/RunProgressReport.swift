@@ -36,6 +36,8 @@ public struct RunProgressReport: Sendable, Hashable, Codable {
     public var pauseAdvice: String? = nil
     /// Messages parked by a self-pause, per stage (sent again by `sictl run resume`).
     public var parkedMessages: [String: Int]? = nil
+    /// Batches in flight, requests waiting for one, and totals; nil for a run that never used batches.
+    public var batches: RunBatchesReport? = nil
     /// The run's cap and ledger; nil without a budget.
     public var budget: RunBudgetReport? = nil
     /// Expected cost of the whole run against what it spent so far, and the projected end; nil when the

@@ -17,6 +17,8 @@ public struct RunSettings: Sendable, Hashable {
     public var hygiene: Bool = true
     /// The run's language (`language`: en, zh or unicode): its prompts, ROUGE-L tokenizer and instruction filters.
     public var language: RunLanguage = .en
+    /// Which stages send their teacher requests through the provider's batch API, and how (`batch`); nil: online.
+    public var batch: BatchSettings?
 
     public init() {}
 
@@ -76,6 +78,13 @@ public struct RunSettings: Sendable, Hashable {
             language = chosen
         default:
             throw RecordError(kind: "invalid_run_config", message: "language must be a string: \(RunLanguage.names)")
+        }
+        if let member = value["batch"] {
+            do {
+                batch = try BatchSettings(json: member)
+            } catch {
+                throw RecordError(kind: "invalid_run_config", message: error.description)
+            }
         }
         switch value["system_prompt"] {
         case nil, .null?:

@@ -23,10 +23,13 @@ public enum TeacherCallsTable {
         /// How the token counts were obtained (`usage`, `per_choice`, `tokenize`, `single_prompt`, `estimated`); nil
         /// for a failed call.
         public var tokenCountMethod: String?
+        /// The batch that answered the call (`teacher_batches.id`), nil for an online call.
+        public var batchID: Int64?
 
         public init(runID: Int64, entityID: Int64?, stage: String, model: String, promptTokens: Int, completionTokens: Int,
                     latencyMS: Double, httpStatus: Int?, attempt: Int, costUSD: Double, requestHash: String, cached: Bool,
-                    errorKind: String?, tokenCountMethod: String? = nil) {
+                    errorKind: String?, tokenCountMethod: String? = nil, batchID: Int64? = nil) {
+            self.batchID = batchID
             self.runID = runID
             self.entityID = entityID
             self.stage = stage
@@ -56,10 +59,11 @@ public enum TeacherCallsTable {
     public static func insert(_ call: NewCall, on executor: some SQLExecutor) async throws {
         try await executor.execute("""
             INSERT INTO llm_calls (run_id, stage, model, entity_id, prompt_tokens, completion_tokens, latency_ms,
-                                   http_status, attempt, cost_usd, request_hash, cached, error_kind, token_count_method)
+                                   http_status, attempt, cost_usd, request_hash, cached, error_kind, token_count_method, batch_id)
             VALUES (\(call.runID), \(call.stage), \(call.model), \(call.entityID), \(call.promptTokens),
                     \(call.completionTokens), \(call.latencyMS), \(call.httpStatus), \(max(call.attempt, 1)),
-                    \(call.costUSD), \(call.requestHash), \(call.cached), \(call.errorKind), \(call.tokenCountMethod))
+                    \(call.costUSD), \(call.requestHash), \(call.cached), \(call.errorKind), \(call.tokenCountMethod),
+                    \(call.batchID))
             """, operation: "llm_call_insert")
     }
 

@@ -40,7 +40,8 @@ public struct ClassifyHandler: StageHandler {
             instruction: instruction.text, library: .forLanguage(run.config.language, english: library))
         let parameters = SamplingParameters.reference(for: .selfInstructIsClassification)
         let result = try await teacher.complete(
-            prompts: [prompt], parameters: parameters, for: run, entityID: instruction.id, stage: stage)
+            prompts: [prompt], parameters: parameters, for: run, entityID: instruction.id, stage: stage,
+            message: message, database: database)
         let raw = result.choices.first?.first?.text ?? ""
         let answer = ClassificationAnswer(parsing: raw, mode: mode)
         // Unparseable answers go input-first, the template that works for any task, and stay visible as such.

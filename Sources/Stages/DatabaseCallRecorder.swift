@@ -74,11 +74,19 @@ public struct DatabaseCallRecorder: CallRecorder {
 
 extension TeacherClient {
     /// `completeWithDetails` with its calls attributed to `run` and `entityID` in `llm_calls` and sent to the run's
-    /// teacher model: the one way stage handlers call the teacher.
+    /// teacher model: the one way stage handlers call the teacher. When the run batches `stage`, the request goes
+    /// through `BatchQueue` instead: answered from `batch_requests`, or stored there (`AwaitingBatch`) for
+    /// `message` to be sent again once its batch answers.
     func complete(
-        prompts: [String], parameters: SamplingParameters, for run: RunFacts, entityID: Int64, stage: PipelineStage
+        prompts: [String], parameters: SamplingParameters, for run: RunFacts, entityID: Int64, stage: PipelineStage,
+        message: StageMessage, database: Database
     ) async throws -> CompletionResult {
         let context = DatabaseCallRecorder.Context(runID: run.id, entityID: entityID, prices: run.prices, budgeted: run.budgeted)
+        if let batch = run.config.batch, batch.batches(stage) {
+            return try await BatchQueue.complete(
+                prompts: prompts, parameters: parameters, run: run, entityID: entityID, stage: stage, message: message,
+                settings: batch, teacher: self, database: database)
+        }
         return try await DatabaseCallRecorder.$context.withValue(context) {
             try await completeWithDetails(prompts: prompts, parameters: parameters, model: run.teacherModel, stage: stage.rawValue)
         }

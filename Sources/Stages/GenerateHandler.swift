@@ -75,7 +75,8 @@ public struct GenerateHandler: StageHandler {
         }
 
         let result = try await teacher.complete(
-            prompts: batch.prompts, parameters: batch.parameters, for: run, entityID: requestID, stage: stage)
+            prompts: batch.prompts, parameters: batch.parameters, for: run, entityID: requestID, stage: stage,
+            message: message, database: database)
 
         var candidates: [InstructionsTable.NewCandidate] = []
         var dropped: [DroppedItem] = []

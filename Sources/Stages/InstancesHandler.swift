@@ -40,7 +40,8 @@ public struct InstancesHandler: StageHandler {
             instruction: instruction.text, outputFirst: isClassification, library: .forLanguage(run.config.language, english: library))
         let parameters = SamplingParameters.reference(for: kind)
         let result = try await teacher.complete(
-            prompts: [prompt], parameters: parameters, for: run, entityID: instruction.id, stage: stage)
+            prompts: [prompt], parameters: parameters, for: run, entityID: instruction.id, stage: stage,
+            message: message, database: database)
         guard let choice = result.choices.first?.first else {
             throw PermanentStageError(kind: "no_choice", message: "the teacher returned no choice")
         }

@@ -13,6 +13,12 @@ public struct RequestKey: Sendable, Hashable, CustomStringConvertible {
         hex = SHA256.hexDigest(of: canonicalText)
     }
 
+    /// A key read back from storage (a stored batch request): the hash only, without its canonical text.
+    public init(storedHex: String) {
+        hex = storedHex
+        canonicalText = ""
+    }
+
     public var description: String { hex }
 
     /// The key of a `/v1/completions` request.

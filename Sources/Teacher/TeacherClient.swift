@@ -126,6 +126,27 @@ public final class TeacherClient: Sendable {
     private func completeWithDetails(
         prompts: [String], parameters: SamplingParameters, model: String?, stage: String, mode: TokenCountingMode
     ) async throws -> CompletionResult {
+        let prepared = try prepare(prompts: prompts, parameters: parameters, model: model, mode: mode)
+        if mode == .singlePrompt && prompts.count > 1 {
+            return try await completeOneByOne(
+                prompts: prompts, parameters: parameters, model: prepared.model, stage: stage, key: prepared.key)
+        }
+        return try await perform(
+            path: prepared.path, body: prepared.body, key: prepared.key, model: prepared.model, stage: stage,
+            promptCount: prepared.promptCount, n: prepared.n, promptEstimate: prepared.promptEstimate,
+            maxTokens: prepared.maxTokens, method: prepared.method)
+    }
+
+    /// The `/v1/completions` request `complete` would send, not sent: batch mode stores it and sends it in a batch file.
+    /// A list of prompts stays one request whatever the token-counting mode; its answer is counted under that mode.
+    public func prepareCompletion(prompts: [String], parameters: SamplingParameters, model: String? = nil) async throws -> PreparedCompletion {
+        let mode = prompts.count > 1 ? await countingModeForList() : tokenCountingMode
+        return try prepare(prompts: prompts, parameters: parameters, model: model, mode: mode)
+    }
+
+    private func prepare(
+        prompts: [String], parameters: SamplingParameters, model: String?, mode: TokenCountingMode
+    ) throws -> PreparedCompletion {
         let model = model ?? config.model
         let operation = "POST \(OpenAIWire.completionsPath)"
         guard !prompts.isEmpty, parameters.n >= 1 else {
@@ -138,15 +159,26 @@ public final class TeacherClient: Sendable {
         effective.maxTokens = try config.budget.maxTokens(
             requested: parameters.maxTokens, promptTokens: promptTokens.max() ?? 0, operation: operation)
         let key = RequestKey.completions(model: model, prompts: prompts, parameters: effective, recipeVersion: config.recipeVersion)
-        if mode == .singlePrompt && prompts.count > 1 {
-            return try await completeOneByOne(prompts: prompts, parameters: parameters, model: model, stage: stage, key: key)
-        }
         let body = try OpenAIWire.encode(
             OpenAIWire.CompletionsRequest(
                 model: model, prompt: prompts.count == 1 ? .single(prompts[0]) : .many(prompts), parameters: effective))
-        return try await perform(
-            path: OpenAIWire.completionsPath, body: body, key: key, model: model, stage: stage, promptCount: prompts.count,
-            n: effective.n, promptEstimate: promptTokens.reduce(0, +), maxTokens: effective.maxTokens, method: mode.method)
+        return PreparedCompletion(
+            path: OpenAIWire.completionsPath, body: body, key: key, model: model, promptCount: prompts.count, n: effective.n,
+            promptEstimate: promptTokens.reduce(0, +), maxTokens: effective.maxTokens, method: mode.method)
+    }
+
+    /// Reads the answer a batch returned for a prepared request (the body of its output line), counted as an online
+    /// answer would be. Throws `malformedResponse` for a body that does not answer the request.
+    public func readAnswer(
+        _ body: [UInt8], promptCount: Int, n: Int, promptEstimate: Int, maxTokens: Int, method: TokenCountMethod, key: RequestKey
+    ) throws(TeacherError) -> CompletionResult {
+        let decoded = try OpenAIWire.decode(body, promptCount: promptCount, n: n, operation: "batch answer")
+        let count = TokenAccounting.count(
+            reported: decoded.usage, choices: decoded.choices, promptCount: promptCount, promptEstimate: promptEstimate,
+            maxTokens: maxTokens, method: method, counter: tokenCounter)
+        return CompletionResult(
+            choices: decoded.choices, usage: count.usage, model: decoded.model, fromCache: false, requestKey: key,
+            tokenCountMethod: count.method)
     }
 
     /// One request per prompt, concurrently; the results in prompt order with their usage summed.

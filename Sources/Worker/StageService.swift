@@ -56,6 +56,8 @@ public final class StageService<Handler: StageHandler>: Service {
         public var refused = 0
         /// Runs this service paused (budget, credentials, outage).
         public var runsPaused = 0
+        /// Messages whose teacher request now waits for a batch (acked; sent again once it is answered).
+        public var awaitingBatch = 0
     }
 
     /// A stage loop. `relay` (optional) is nudged after each commit that emitted messages.
@@ -249,6 +251,12 @@ public final class StageService<Handler: StageHandler>: Service {
                 if handler.stage.callsTeacher { reachability.answered() }
                 counters.withLock { duplicate ? ($0.duplicates += 1) : ($0.processed += 1) }
                 logger.debug(duplicate ? "duplicate message: already processed" : "processed")
+                await acknowledge(delivery, consumer: consumer, logger: logger)
+                return
+            } catch is AwaitingBatch {
+                // Its request is stored (`batch_requests`) with this message, which comes back once the batch answers.
+                counters.withLock { $0.awaitingBatch += 1 }
+                logger.debug("waiting for a batch")
                 await acknowledge(delivery, consumer: consumer, logger: logger)
                 return
             } catch let held as RunHeld {

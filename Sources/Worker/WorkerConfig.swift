@@ -32,6 +32,8 @@ public struct WorkerConfig: Sendable, CustomStringConvertible {
     public var deliveryLimit: Int
     /// Fault injection: the message id this daemon dies on (SIGKILL) before handling it.
     public var crashOnMessageID: String?
+    /// Fault injection: die (SIGKILL) right after creating a provider batch, before recording it.
+    public var crashAfterBatchCreate = false
     /// How long SIGTERM waits for messages in flight before cancelling them.
     public var shutdownGrace: Duration
     /// How long sent outbox rows, delivery counts and finished runs' processed-message rows are kept.
@@ -139,6 +141,7 @@ public struct WorkerConfig: Sendable, CustomStringConvertible {
             crashOnMessageID: value(EnvironmentVariable.faultCrashMessageID),
             shutdownGrace: .seconds(try integer(EnvironmentVariable.shutdownGraceSeconds, default: 20, range: 0...3600)),
             retention: .seconds(3600 * (try integer(EnvironmentVariable.retentionHours, default: 24, range: 1...87_600))))
+        crashAfterBatchCreate = value(EnvironmentVariable.faultCrashAfterBatchCreate) == "1"
     }
 
     /// One line for the start-up log: URLs without passwords, no API key.
@@ -152,6 +155,7 @@ public struct WorkerConfig: Sendable, CustomStringConvertible {
             "retention=\(retention.components.seconds / 3600)h",
         ]
         if let crashOnMessageID { parts.append("fault_crash_message_id=\(crashOnMessageID)") }
+        if crashAfterBatchCreate { parts.append("fault_crash_after_batch_create=1") }
         if amqpURL.lowercased().hasPrefix("amqps://") { parts.append("amqp_tls=(\(amqpTLS))") }
         if let teacher { parts.append("teacher=(\(teacher))") }
         return parts.joined(separator: " ")

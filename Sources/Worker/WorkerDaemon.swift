@@ -4,6 +4,7 @@
 import Broker
 public import Logging
 import Records
+import SelfInstruct
 public import Stages
 public import ServiceLifecycle
 import UnixSignals
@@ -119,6 +120,16 @@ public enum WorkerDaemon {
             applicationName: logger.label + "-listen", logger: logger) { relay.nudge() }
         let reachability = TeacherReachability(unreachableAfter: config.teacherUnreachableAfter)
         let handlers = try makeHandlers(resources)
+        // Batch mode (issue 15): runs that batch a stage leave its requests in `batch_requests`; this daemon sends and
+        // reads the batches of its own teacher stages.
+        var batchServices: [any Service] = []
+        let batchStages = handlers.map(\.stage).filter(\.callsTeacher)
+        if let teacher, let transport, let teacherConfig = config.teacher, !batchStages.isEmpty {
+            batchServices.append(BatchService(
+                stages: batchStages, database: database, client: BatchClient(config: teacherConfig, transport: transport, logger: logger),
+                teacher: teacher, catalog: resources.catalog, relay: relay, namespace: config.topology.namespace,
+                crashAfterCreate: config.crashAfterBatchCreate, logger: logger))
+        }
         let isolation = SerialLane()
         let stages = handlers.map { handler in
             StageService(
@@ -129,6 +140,7 @@ public enum WorkerDaemon {
         // Shutdown runs in reverse: the stages stop consuming and finish in flight, then the relay drains.
         var groupConfiguration = ServiceGroupConfiguration(
             services: [.init(service: relay)] + makeServices(resources, relay).map { .init(service: $0) }
+                + batchServices.map { .init(service: $0) }
                 + handlers.flatMap { $0.backgroundServices(logger: logger) }.map { .init(service: $0) }
                 + stages.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)

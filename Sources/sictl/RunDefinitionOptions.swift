@@ -56,6 +56,23 @@ struct RunDefinitionOptions: ParsableArguments {
     @Flag(name: .customLong("no-hygiene"), help: "Keep instances as the reference filter leaves them: no hygiene pass (run file: \"hygiene\": false).")
     var noHygiene = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Send these stages' teacher requests through the provider's batch API (about half the price, answers within its completion window): all, or a comma-separated list of generate, classify, instances. Run file: \"batch\".",
+        valueName: "stages"))
+    var batch: String?
+
+    @Option(name: .long, help: ArgumentHelp("A batch is sent once this many requests wait (default 10000, at most 50000).", valueName: "n"))
+    var batchMaxRequests: Int?
+
+    @Option(name: .long, help: ArgumentHelp("... or once the oldest waiting request is this many seconds old (default 300).", valueName: "seconds"))
+    var batchMaxAge: Double?
+
+    @Option(name: .long, help: ArgumentHelp("Seconds between status checks of a batch in flight (default 30).", valueName: "seconds"))
+    var batchPoll: Double?
+
+    @Option(name: .long, help: ArgumentHelp("Batch price as a share of the online price, for costs and budgets (default 0.5).", valueName: "f"))
+    var batchPriceFactor: Double?
+
     @Option(name: .long, help: ArgumentHelp("A JSON run file with the keys above.", valueName: "file"))
     var runFile: String?
 
@@ -76,6 +93,21 @@ struct RunDefinitionOptions: ParsableArguments {
             if let value, !(value.isFinite && value >= 0) { throw ValidationError("\(flag) must be a non-negative number (got \(value))") }
         }
         if let budgetTokens, budgetTokens <= 0 { throw ValidationError("--budget-tokens must be positive (got \(budgetTokens))") }
+        if let batch {
+            do {
+                _ = try BatchSettings.stages(named: batch)
+            } catch {
+                throw ValidationError("--batch: \(error)")
+            }
+        }
+        if let batchMaxRequests, !(1...BatchSettings.largestBatch).contains(batchMaxRequests) {
+            throw ValidationError("--batch-max-requests must be in 1...\(BatchSettings.largestBatch) (got \(batchMaxRequests))")
+        }
+        if let batchMaxAge, !(batchMaxAge.isFinite && batchMaxAge >= 0) { throw ValidationError("--batch-max-age must not be negative (got \(batchMaxAge))") }
+        if let batchPoll, !(batchPoll.isFinite && batchPoll > 0) { throw ValidationError("--batch-poll must be positive (got \(batchPoll))") }
+        if let batchPriceFactor, !(0...1).contains(batchPriceFactor) {
+            throw ValidationError("--batch-price-factor must be in 0...1 (got \(batchPriceFactor))")
+        }
         if let format {
             do {
                 _ = try TrainingFormat.list(format)
@@ -100,6 +132,7 @@ struct RunDefinitionOptions: ParsableArguments {
         if let systemPrompt { config = config.setting("system_prompt", to: .string(systemPrompt)) }
         if let language { config = config.setting("language", to: .string(language)) }
         if noHygiene { config = config.setting("hygiene", to: .bool(false)) }
+        config = try batchConfig(over: config)
         let text = JSONWriter.text(config)
         do {
             _ = try RunSettings(json: text)
@@ -107,6 +140,35 @@ struct RunDefinitionOptions: ParsableArguments {
             throw CommandFailure(description: "\(runFile ?? "flags"): \(error.message)")
         }
         return text
+    }
+
+    /// The run file's `batch` member with the batch flags set over it.
+    private func batchConfig(over config: JSONValue) throws(CommandFailure) -> JSONValue {
+        let tuned = batchMaxRequests != nil || batchMaxAge != nil || batchPoll != nil || batchPriceFactor != nil
+        guard batch != nil || tuned else { return config }
+        var settings: BatchSettings
+        do {
+            if let batch {
+                let stages = try BatchSettings.stages(named: batch)
+                settings = try config["batch"].flatMap { try BatchSettings(json: $0) } ?? BatchSettings(stages: stages)
+                settings.stages = stages
+            } else if let fromFile = try config["batch"].flatMap({ try BatchSettings(json: $0) }) {
+                settings = fromFile
+            } else {
+                throw CommandFailure(description: "--batch-max-requests, --batch-max-age, --batch-poll and --batch-price-factor need --batch (or a run file's \"batch\")")
+            }
+        } catch let error as BatchSettingsError {
+            throw CommandFailure(description: "\(runFile ?? "flags"): \(error)")
+        } catch let failure as CommandFailure {
+            throw failure
+        } catch {
+            throw CommandFailure(description: "\(error)")
+        }
+        if let batchMaxRequests { settings.maxRequests = batchMaxRequests }
+        if let batchMaxAge { settings.maxAgeSeconds = batchMaxAge }
+        if let batchPoll { settings.pollSeconds = batchPoll }
+        if let batchPriceFactor { settings.priceFactor = batchPriceFactor }
+        return config.setting("batch", to: settings.json)
     }
 
     /// The flags of `required` that are missing when no run file is given.
@@ -119,7 +181,7 @@ struct RunDefinitionOptions: ParsableArguments {
     /// True when any flag that names a new run's recipe, seeds or settings is given.
     var definesRun: Bool {
         name != nil || recipe != nil || seeds != nil || seed != nil || threshold != nil || concurrency != nil || runFile != nil
-            || language != nil
+            || language != nil || batch != nil
     }
 
     /// Flags over the run file's values; the seed file is loaded and checked here (errors name file:line).

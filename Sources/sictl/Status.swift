@@ -15,7 +15,8 @@ struct Status: AsyncParsableCommand {
             and what to do, and how many messages it parked. A run with a budget shows its cap, what is spent and \
             what in-flight requests reserved. The estimate line compares the expected cost of the whole run (from \
             earlier runs of its recipe, as sictl run estimate RUN) with what it spent so far, and projects the end \
-            from the ratio of the two at the run's current progress.
+            from the ratio of the two at the run's current progress. A run in batch mode (run create --batch) shows its \
+            batches in flight with their age, state and request counts, and how many requests wait for the next batch.
 
             Examples:
               sictl status 1
@@ -87,6 +88,21 @@ struct Status: AsyncParsableCommand {
         return parts.joined(separator: "; ")
     }
 
+    static func batches(_ b: RunBatchesReport) -> [String] {
+        func stages(_ counts: [String: Int]) -> String {
+            counts.isEmpty ? "0" : counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        }
+        var lines = ["  batches     \(b.inFlight.count) in flight, \(b.batchesDone) of \(b.batches) read back; requests answered "
+            + stages(b.answered) + "; waiting " + stages(b.waiting) + "; failed " + stages(b.failed)
+            + "; sent again \(b.resubmitted)"]
+        for batch in b.inFlight {
+            lines.append("    batch \(batch.batchID) \(batch.stage) \(batch.requests) requests, \(batch.status)"
+                + (batch.remoteID.map { " as \($0)" } ?? "") + (batch.remoteStatus.map { " (\($0))" } ?? "")
+                + ", age \(duration(batch.ageSeconds))" + (batch.lastError.map { "; last error: \($0.prefix(120))" } ?? ""))
+        }
+        return lines
+    }
+
     static func text(_ r: RunProgressReport) -> String {
         var lines = ["run \(r.runID) \(r.name) [\(r.recipe)] \(r.status)  \(String(format: "%.1f", r.pctComplete))%"
             + (r.elapsedSeconds.map { "  elapsed \(duration($0))" } ?? "") + (r.etaSeconds.map { "  eta \(duration($0))" } ?? "")]
@@ -117,6 +133,7 @@ struct Status: AsyncParsableCommand {
             lines.append("    \(u.stage) \(u.model): \(u.calls) calls, \(u.failures) failed" + (u.p50MS.map { String(format: ", p50 %.0f ms", $0) } ?? "") + (u.p95MS.map { String(format: ", p95 %.0f ms", $0) } ?? ""))
         }
         if let budget = r.budget { lines.append("  budget      " + Self.budget(budget)) }
+        if let batches = r.batches { lines += Self.batches(batches) }
         if let estimate = r.estimate {
             let basis = estimate.observedRuns.isEmpty ? "defaults" : "runs " + estimate.observedRuns.map(String.init).joined(separator: ",")
             lines.append("  estimate    expected for the target (\(basis)) / so far / projected")

@@ -43,6 +43,9 @@ public enum EnvironmentVariable {
     /// Fault injection for tests: a daemon that receives the message with this id (as in `dead_letters.message_id`)
     /// kills itself with SIGKILL before handling it, as an out-of-memory kill would. Never set in production.
     public static let faultCrashMessageID = "SI_FAULT_CRASH_MESSAGE_ID"
+    /// Fault injection for tests (`1`): a daemon that has just created a provider batch kills itself with SIGKILL
+    /// before recording the batch's id, the one moment a restart could submit it twice. Never set in production.
+    public static let faultCrashAfterBatchCreate = "SI_FAULT_CRASH_AFTER_BATCH_CREATE"
     /// Seconds a daemon waits after SIGTERM for messages in flight (default 20, below Kubernetes' 30 s grace
     /// period). Then their teacher calls are cancelled, the messages go back to the queue and the process exits.
     public static let shutdownGraceSeconds = "SI_SHUTDOWN_GRACE_S"

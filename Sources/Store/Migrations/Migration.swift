@@ -23,6 +23,7 @@ public struct Migration: Sendable, Hashable {
         hygiene,
         poisonMessages,
         deliveryCounts,
+        teacherBatches,
     ]
 }
 

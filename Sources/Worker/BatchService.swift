@@ -1,0 +1,348 @@
+// Batch mode's other half (issue 15): sends the requests that stage handlers stored in `batch_requests` to the
+// provider's batch API and brings the answers back. Every step runs in a transaction that holds its batch row
+// (FOR UPDATE SKIP LOCKED), so replicas share the work and never do one step twice at once; each step's outcome is
+// committed before the next starts, so a process killed anywhere is followed by one that resumes from the row:
+//
+//   preparing ── upload the input file ──► submitting ── find or create the batch ──► submitted ── poll ──► done
+//
+// Creating is the one step that must not repeat: before it, the provider's batches are searched for one made from
+// the uploaded file (a process may have died after creating it, before recording it). Reading the results is one
+// transaction: answers, call records, budget settlements and the messages sent again commit together.
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+public import Logging
+public import Records
+public import SelfInstruct
+import Stages
+public import ServiceLifecycle
+public import Store
+public import Teacher
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Sends one daemon's batched requests and reads their results; a `Service` of the stage daemons that call the teacher.
+public final class BatchService: Service {
+    /// What the service did so far (tests, logs).
+    public struct Counters: Sendable, Hashable {
+        public var batchesMade = 0
+        public var filesUploaded = 0
+        public var batchesCreated = 0
+        /// Batches found at the provider after a restart instead of being created again.
+        public var batchesAdopted = 0
+        public var batchesRead = 0
+        public var answered = 0
+        public var failed = 0
+        public var resubmitted = 0
+    }
+
+    /// Server errors (not expiries) one request may meet in batches before it fails for good.
+    static let maximumErrorSubmissions = 3
+
+    private let stages: [PipelineStage]
+    private let database: Database
+    private let client: BatchClient
+    private let teacher: TeacherClient
+    private let catalog: RunCatalog
+    private let relay: OutboxRelay?
+    private let namespace: String
+    private let tick: Duration
+    private let logger: Logger
+    private let counters = Mutex(Counters())
+    private let crashAfterCreate: Bool
+
+    public init(
+        stages: [PipelineStage], database: Database, client: BatchClient, teacher: TeacherClient, catalog: RunCatalog,
+        relay: OutboxRelay?, namespace: String, tick: Duration = .milliseconds(500), crashAfterCreate: Bool = false,
+        logger: Logger
+    ) {
+        self.crashAfterCreate = crashAfterCreate
+        self.stages = stages.filter(\.callsTeacher)
+        self.database = database
+        self.client = client
+        self.teacher = teacher
+        self.catalog = catalog
+        self.relay = relay
+        self.namespace = namespace
+        self.tick = tick
+        var logger = logger
+        logger[metadataKey: "si.component"] = "batches"
+        self.logger = logger
+    }
+
+    public var counts: Counters { counters.withLock { $0 } }
+
+    public func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            for stage in stages {
+                do {
+                    try await pass(stage)
+                } catch {
+                    logger.warning("batch pass failed; trying again", metadata: ["si.stage": "\(stage.rawValue)", "error": "\(error)"])
+                }
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.tick) }
+        }
+    }
+
+    /// One pass for `stage`: make the batches that are due, then move every unfinished batch one step on.
+    public func pass(_ stage: PipelineStage) async throws {
+        for waiting in try await BatchRequestsTable.waiting(stage: stage, on: database) {
+            try await assemble(waiting, stage: stage)
+        }
+        for batch in try await TeacherBatchesTable.unfinished(stage: stage, on: database) {
+            if Task.isShuttingDownGracefully { return }
+            do {
+                try await step(batch)
+            } catch {
+                logger.warning("batch step failed; trying again later", metadata: [
+                    "si.batch": "\(batch.id)", "si.batch_status": "\(batch.status.rawValue)", "error": "\(error)",
+                ])
+                try? await TeacherBatchesTable.recordError(id: batch.id, message: "\(error)", on: database)
+            }
+        }
+    }
+
+    /// Makes batches of the run's waiting requests once enough wait or the oldest waited long enough. Generation
+    /// requests are due as soon as every circulating token of the run waits: no more can come before their answers.
+    private func assemble(_ waiting: BatchRequestsTable.Waiting, stage: PipelineStage) async throws {
+        let run = try await catalog.facts(run: waiting.runID)
+        guard let settings = run.config.batch, settings.batches(stage),
+              let state = try await RunsTable.state(id: run.id, on: database), state.status == .running
+        else { return }
+        let enough = stage == .generate ? min(settings.maxRequests, run.concurrency) : settings.maxRequests
+        guard waiting.count >= enough || waiting.oldestAgeSeconds >= settings.maxAgeSeconds else { return }
+        var left = waiting.count
+        while left > 0 {
+            let assigned = try await database.transaction { transaction -> Int in
+                let id = try await TeacherBatchesTable.create(
+                    runID: run.id, stage: stage, endpoint: "/v1/completions", requests: min(left, settings.maxRequests), on: transaction)
+                let assigned = try await BatchRequestsTable.assign(
+                    runID: run.id, stage: stage, limit: settings.maxRequests, batchID: id, on: transaction)
+                if assigned == 0 {
+                    try await TeacherBatchesTable.delete(id: id, on: transaction)
+                } else {
+                    try await TeacherBatchesTable.setRequests(id: id, requests: assigned, on: transaction)
+                }
+                return assigned
+            }
+            guard assigned > 0 else { return }
+            counters.withLock { $0.batchesMade += 1 }
+            logger.info("batch made", metadata: ["si.run_id": "\(run.id)", "si.stage": "\(stage.rawValue)", "si.requests": "\(assigned)"])
+            left -= assigned
+        }
+    }
+
+    /// Moves one batch one step on, under its row lock; a batch another process holds is left to it.
+    private func step(_ seen: TeacherBatchesTable.Batch) async throws {
+        let run = try await catalog.facts(run: seen.runID)
+        let settings = run.config.batch ?? BatchSettings(stages: [seen.stage])
+        // A failed step is tried again after the poll interval, not at every tick.
+        let retryAfter = seen.lastError == nil ? 0 : min(settings.pollSeconds, 30)
+        switch seen.status {
+        case .preparing, .submitting:
+            if let since = seen.sincePolledSeconds, since < retryAfter { return }
+        case .submitted:
+            if let since = seen.sincePolledSeconds, since < settings.pollSeconds { return }
+        case .done:
+            return
+        }
+        let nudge = try await database.transaction { transaction -> Bool in
+            guard let batch = try await TeacherBatchesTable.lock(id: seen.id, on: transaction) else { return false }
+            switch batch.status {
+            case .preparing:
+                try await upload(batch, on: transaction)
+                return false
+            case .submitting:
+                try await submit(batch, settings: settings, on: transaction)
+                return false
+            case .submitted:
+                return try await poll(batch, run: run, settings: settings, on: transaction)
+            case .done:
+                return false
+            }
+        }
+        if nudge { relay?.nudge() }
+    }
+
+    private func upload(_ batch: TeacherBatchesTable.Batch, on transaction: Transaction) async throws {
+        let lines = try await BatchRequestsTable.lines(batchID: batch.id, on: transaction)
+        let file = try await client.upload(
+            batchInput: BatchInputFile.bytes(lines: lines),
+            fileName: "si-run\(batch.runID)-\(batch.stage.rawValue)-batch\(batch.id).jsonl")
+        try await TeacherBatchesTable.markUploaded(id: batch.id, inputFileID: file.id, on: transaction)
+        counters.withLock { $0.filesUploaded += 1 }
+        logger.info("batch file uploaded", metadata: ["si.batch": "\(batch.id)", "si.file": "\(file.id)", "si.requests": "\(lines.count)"])
+    }
+
+    private func submit(_ batch: TeacherBatchesTable.Batch, settings: BatchSettings, on transaction: Transaction) async throws {
+        guard let inputFileID = batch.inputFileID else { return }
+        let madeAfter = Int(Date.now.timeIntervalSince1970 - batch.ageSeconds)
+        if let found = try await client.batch(madeFrom: inputFileID, notBefore: madeAfter) {
+            try await TeacherBatchesTable.markSubmitted(id: batch.id, remoteID: found.id, remoteStatus: found.status, on: transaction)
+            counters.withLock { $0.batchesAdopted += 1 }
+            logger.notice("batch found at the provider; not created again", metadata: ["si.batch": "\(batch.id)", "si.remote": "\(found.id)"])
+            return
+        }
+        let remote = try await client.createBatch(
+            inputFileID: inputFileID, endpoint: batch.endpoint, completionWindow: settings.completionWindow,
+            metadata: ["si_batch": "\(batch.id)", "si_run": "\(batch.runID)", "si_stage": batch.stage.rawValue])
+        if crashAfterCreate {
+            logger.critical("fault injection: \(EnvironmentVariable.faultCrashAfterBatchCreate) is set; killing the process before recording batch \(remote.id)")
+            kill(getpid(), SIGKILL)
+        }
+        try await TeacherBatchesTable.markSubmitted(id: batch.id, remoteID: remote.id, remoteStatus: remote.status, on: transaction)
+        counters.withLock { $0.batchesCreated += 1 }
+        logger.info("batch submitted", metadata: ["si.batch": "\(batch.id)", "si.remote": "\(remote.id)"])
+    }
+
+    /// Polls the batch; once the provider has finished it, reads its files and settles every request. Returns true
+    /// when messages were written to the outbox.
+    private func poll(
+        _ batch: TeacherBatchesTable.Batch, run: RunFacts, settings: BatchSettings, on transaction: Transaction
+    ) async throws -> Bool {
+        guard let remoteID = batch.remoteID else { return false }
+        let remote = try await client.batch(id: remoteID)
+        guard remote.isFinished else {
+            try await TeacherBatchesTable.markPolled(id: batch.id, remoteStatus: remote.status, on: transaction)
+            return false
+        }
+        var lines: [Int64: BatchResultLine] = [:]
+        for (fileID, name) in [(remote.errorFileID, "error file"), (remote.outputFileID, "output file")] {
+            guard let fileID else { continue }
+            let bytes = try await client.content(ofFile: fileID)
+            for line in try BatchResultLine.parse(file: bytes, fileName: "batch \(remoteID) \(name)") {
+                if let id = BatchRequestsTable.requestID(customID: line.customID) { lines[id] = line }
+            }
+        }
+        var tally = (answered: 0, failed: 0, resubmitted: 0)
+        var messages: [OutgoingMessage] = []
+        let latencyMS = (batch.submittedForSeconds ?? 0) * 1000
+        for request in try await BatchRequestsTable.outstanding(batchID: batch.id, on: transaction) {
+            let prices = BatchQueue.batchPrices(run: run, model: request.model, settings: settings, teacher: teacher)
+            switch outcome(of: lines[request.id], for: request, batchStatus: remote.status) {
+            case .answered(let body, let result):
+                let usage = result.usage ?? TokenUsage(promptTokens: 0, completionTokens: 0)
+                let cost = prices?.cost(prompt: usage.promptTokens, completion: usage.completionTokens) ?? 0
+                try await BatchRequestsTable.answer(id: request.id, response: String(decoding: body, as: UTF8.self), on: transaction)
+                try await record(request, batchID: batch.id, latencyMS: latencyMS, status: 200, usage: usage, cost: cost,
+                                 errorKind: nil, method: result.tokenCountMethod.rawValue, on: transaction)
+                try await settle(request, usd: cost, tokens: Int64(usage.totalTokens), on: transaction)
+                messages.append(try resend(request, batchID: batch.id))
+                tally.answered += 1
+            case .failed(let error):
+                try await BatchRequestsTable.fail(id: request.id, kind: error.kind.rawValue, message: error.message, on: transaction)
+                try await record(request, batchID: batch.id, latencyMS: latencyMS, status: error.httpStatus, usage: nil, cost: 0,
+                                 errorKind: error.kind.rawValue, method: nil, on: transaction)
+                try await settle(request, usd: 0, tokens: 0, on: transaction)
+                messages.append(try resend(request, batchID: batch.id))
+                tally.failed += 1
+            case .again(let error):
+                if let error {
+                    try await record(request, batchID: batch.id, latencyMS: latencyMS, status: error.httpStatus, usage: nil,
+                                     cost: 0, errorKind: error.kind.rawValue, method: nil, on: transaction)
+                }
+                try await BatchRequestsTable.returnToWaiting(id: request.id, serverError: error != nil, on: transaction)
+                tally.resubmitted += 1
+            }
+        }
+        try await OutboxTable.insert(messages, namespace: namespace, on: transaction)
+        try await TeacherBatchesTable.finish(
+            id: batch.id, remoteStatus: remote.status, answered: tally.answered, failed: tally.failed,
+            resubmitted: tally.resubmitted, on: transaction)
+        counters.withLock {
+            $0.batchesRead += 1
+            $0.answered += tally.answered
+            $0.failed += tally.failed
+            $0.resubmitted += tally.resubmitted
+        }
+        logger.info("batch read", metadata: [
+            "si.batch": "\(batch.id)", "si.remote": "\(remoteID)", "si.remote_status": "\(remote.status)",
+            "si.answered": "\(tally.answered)", "si.failed": "\(tally.failed)", "si.resubmitted": "\(tally.resubmitted)",
+        ])
+        return !messages.isEmpty
+    }
+
+    /// What a batch's result line means for one request.
+    private enum Outcome {
+        case answered(body: [UInt8], result: CompletionResult)
+        /// Failed for good: the item fails with this error.
+        case failed(TeacherError)
+        /// Back to wait for the next batch; with the error when the provider failed it (bounded), nil when it never
+        /// ran (expired, cancelled, missing from both files).
+        case again(TeacherError?)
+    }
+
+    private func outcome(of line: BatchResultLine?, for request: BatchRequestsTable.Request, batchStatus: String) -> Outcome {
+        let operation = "batch \(request.endpoint)"
+        guard let line else {
+            // A request in neither file: a batch that failed as a whole counts against the request (its input may be
+            // what failed it); one that expired or was cancelled does not.
+            if batchStatus == "failed" {
+                return bounded(TeacherError(kind: .serverError, classification: .retryable, operation: operation,
+                                            message: "the batch failed"), request)
+            }
+            return .again(nil)
+        }
+        guard let status = line.statusCode else { return .again(nil) }
+        let body = line.body ?? []
+        if let error = ErrorClassifier.classify(status: status, body: body, retryAfter: nil, operation: operation) {
+            return error.classification == .retryable ? bounded(error, request) : .failed(error)
+        }
+        do {
+            let result = try teacher.readAnswer(
+                body, promptCount: request.promptCount, n: request.n, promptEstimate: request.promptEstimate,
+                maxTokens: request.maxTokens, method: TokenCountMethod(rawValue: request.countMethod) ?? .usage,
+                key: RequestKey(storedHex: request.requestHash))
+            return .answered(body: body, result: result)
+        } catch {
+            return bounded(error, request)
+        }
+    }
+
+    private func bounded(_ error: TeacherError, _ request: BatchRequestsTable.Request) -> Outcome {
+        request.errorSubmissions + 1 >= Self.maximumErrorSubmissions ? .failed(error) : .again(error)
+    }
+
+    /// One `llm_calls` row per request a batch returned (invariant 5), at batch prices.
+    private func record(
+        _ request: BatchRequestsTable.Request, batchID: Int64, latencyMS: Double, status: Int?, usage: TokenUsage?, cost: Double,
+        errorKind: String?, method: String?, on transaction: Transaction
+    ) async throws {
+        try await TeacherCallsTable.insert(
+            TeacherCallsTable.NewCall(
+                runID: request.runID, entityID: request.entityID, stage: request.stage.rawValue, model: request.model,
+                promptTokens: usage?.promptTokens ?? 0, completionTokens: usage?.completionTokens ?? 0,
+                latencyMS: max(latencyMS, 0), httpStatus: status, attempt: max(request.submissions, 1), costUSD: cost,
+                requestHash: request.requestHash, cached: false, errorKind: errorKind, tokenCountMethod: method, batchID: batchID),
+            on: transaction)
+    }
+
+    private func settle(_ request: BatchRequestsTable.Request, usd: Double, tokens: Int64, on transaction: Transaction) async throws {
+        guard request.reservedUSD > 0 || request.reservedTokens > 0 else {
+            // Unreserved (no budget): the ledger, if any, still books the spend.
+            if usd > 0 || tokens > 0 {
+                try await RunBudgetsTable.settle(runID: request.runID, reservedUSD: 0, reservedTokens: 0, spentUSD: usd,
+                                                 spentTokens: tokens, on: transaction)
+            }
+            return
+        }
+        try await RunBudgetsTable.settle(
+            runID: request.runID, reservedUSD: request.reservedUSD, reservedTokens: request.reservedTokens, spentUSD: usd,
+            spentTokens: tokens, on: transaction)
+    }
+
+    /// The stored stage message, sent again with its attempt raised (its consumer checks for a duplicate first).
+    private func resend(_ request: BatchRequestsTable.Request, batchID: Int64) throws -> OutgoingMessage {
+        var message = try StageMessage(json: Array(request.message.utf8))
+        message.attempt += 1
+        return OutgoingMessage(stage: request.stage, message: message, resend: "batch\(batchID)")
+    }
+}

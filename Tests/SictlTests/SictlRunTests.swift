@@ -37,6 +37,10 @@ import Testing
         (["--threshold", "2"], "--threshold must be between 0 and 1"),
         (["--target", "0"], "--target must be positive"),
         (["--concurrency", "0"], "--concurrency must be positive"),
+        (["--batch", "shards"], "--batch: batch stages: 'shards' is not a stage that calls the teacher; expected all or generate, classify, instances"),
+        (["--batch", "all", "--batch-max-requests", "50001"], "--batch-max-requests must be in 1...50000"),
+        (["--batch", "all", "--batch-poll", "0"], "--batch-poll must be positive"),
+        (["--batch", "all", "--batch-price-factor", "2"], "--batch-price-factor must be in 0...1"),
     ])
     func invalidValuesAreUsageErrors(extra: [String], message: String) throws {
         var arguments = ["run", "create", "--name", "x", "--recipe", "alpaca", "--seeds", "s.jsonl", "--target", "5"]
@@ -119,6 +123,42 @@ import Testing
             let sql: String = "SELECT name, config->>'hygiene' AS hygiene, config->>'shard_size' AS shard_size FROM \(schema.name).runs ORDER BY name"
             let configs = try schema.admin.execute(sql)
             #expect(configs.rows == [["file", "false", "7"], ["flags", nil, nil]])
+        }
+    }
+
+    @Test func batchSettingsAreStoredInRunsConfigAndTuningNeedsBatch() throws {
+        try ServiceGate.withPrivateSchema { schema in
+            let url = schema.url
+            #expect(try Self.migrate(schema).status == 0)
+            let dir = try SictlDedupTests.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let seeds = try Self.writeSeeds(in: dir)
+            let base = ["run", "create", "--recipe", "self-instruct", "--seeds", seeds, "--target", "5"]
+            let tuned = try Self.run(base + ["--name", "tuned", "--batch-max-age", "2"], databaseURL: url)
+            #expect(tuned.status != 0)
+            #expect(tuned.stderr.contains("need --batch"), "\(tuned.stderr)")
+            #expect(try Self.run(base + ["--name", "some", "--batch", "classify,instances", "--batch-max-age", "2",
+                                         "--batch-price-factor", "0.4"], databaseURL: url).status == 0)
+            // A run file's batch object, with a flag set over it.
+            let runFile = dir.appendingPathComponent("run.json")
+            try Data(#"{"name": "file", "recipe": "alpaca", "seeds": "seeds.jsonl", "target": 5, "batch": {"stages": "generate", "max_requests": 9}}"#.utf8)
+                .write(to: runFile)
+            #expect(try Self.run(["run", "create", "--run-file", runFile.path, "--batch-poll", "5"], databaseURL: url).status == 0)
+            try Data(#"{"name": "bad", "recipe": "alpaca", "seeds": "seeds.jsonl", "target": 5, "batch": {"stages": "shards"}}"#.utf8)
+                .write(to: runFile)
+            let bad = try Self.run(["run", "create", "--run-file", runFile.path], databaseURL: url)
+            #expect(bad.status != 0 && bad.stderr.contains("'shards' is not a stage that calls the teacher"), "\(bad.stderr)")
+            let sql = """
+                SELECT name, config->'batch'->>'stages' AS stages, config->'batch'->>'max_age_seconds' AS age,
+                       config->'batch'->>'price_factor' AS factor, config->'batch'->>'max_requests' AS requests,
+                       config->'batch'->>'poll_seconds' AS poll
+                FROM \(schema.name).runs ORDER BY name
+                """
+            let configs = try schema.admin.execute(sql)
+            #expect(configs.rows == [
+                ["file", #"["generate"]"#, "300.0", "0.5", "9", "5.0"],
+                ["some", #"["classify", "instances"]"#, "2.0", "0.4", "10000", "30.0"],
+            ])
         }
     }
 

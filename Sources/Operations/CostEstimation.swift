@@ -20,7 +20,8 @@ public struct CostEstimation: Sendable {
             library: .forLanguage(plan.language))
         let observed = try await RecipeObservations.read(
             recipe: plan.recipe, model: plan.model, excluding: plan.runID, on: database)
-        let estimator = CostEstimator(yields: defaults.refined(with: observed), prices: plan.prices, concurrency: plan.concurrency)
+        let estimator = CostEstimator(yields: defaults.refined(with: observed), prices: plan.prices, concurrency: plan.concurrency,
+                                      batch: plan.batch)
         return (estimator.estimate(target: plan.target), estimator)
     }
 
@@ -35,6 +36,6 @@ public struct CostEstimation: Sendable {
         return EstimatePlan(
             recipe: facts.recipe, target: facts.target, concurrency: facts.concurrency, model: model, prices: facts.prices,
             budget: try await RunBudgetsTable.ledger(runID: runID, on: database)?.budget, seeds: facts.seedTasks, runID: runID,
-            language: facts.config.language)
+            language: facts.config.language, batch: facts.config.batch)
     }
 }

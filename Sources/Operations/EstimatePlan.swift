@@ -14,10 +14,13 @@ public struct EstimatePlan: Sendable, Hashable {
     public var runID: Int64?
     /// The run's language: which prompt texts the token counts are taken from.
     public var language: RunLanguage
+    /// The run's batch settings: batched stages are priced at the batch factor.
+    public var batch: BatchSettings?
 
     public init(recipe: Recipe, target: Int, concurrency: Int, model: String?, prices: TokenPrices?, budget: RunBudget?,
-                seeds: [SeedTask], runID: Int64? = nil, language: RunLanguage = .en) {
+                seeds: [SeedTask], runID: Int64? = nil, language: RunLanguage = .en, batch: BatchSettings? = nil) {
         self.language = language
+        self.batch = batch
         self.recipe = recipe
         self.target = target
         self.concurrency = concurrency

@@ -59,7 +59,8 @@ struct RunEstimate: AsyncParsableCommand {
                     plan = EstimatePlan(
                         recipe: newRun.recipe, target: newRun.target, concurrency: newRun.concurrency, model: newRun.teacherModel,
                         prices: newRun.prices, budget: newRun.budget, seeds: newRun.seeds,
-                        language: (try? RunSettings(json: newRun.configJSON))?.language ?? .en)
+                        language: (try? RunSettings(json: newRun.configJSON))?.language ?? .en,
+                        batch: (try? RunSettings(json: newRun.configJSON))?.batch)
                 } else {
                     plan = try await estimation.plan(runID: try await RunControl(database: database).resolve(run ?? ""))
                     plan.target = definition.target ?? plan.target

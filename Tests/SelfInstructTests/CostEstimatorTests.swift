@@ -42,6 +42,19 @@ import Testing
         #expect(abs(estimate.total.usd!.expected - estimate.stages.reduce(0) { $0 + $1.usd!.expected }) < 1e-12)
     }
 
+    @Test func batchedStagesArePricedAtTheBatchFactor() {
+        let prices = TokenPrices(promptPerMillion: 1, completionPerMillion: 2)
+        let online = CostEstimator(yields: Self.yields(), prices: prices, concurrency: 8).estimate(target: 1000)
+        var settings = BatchSettings(stages: [.classify, .instances])
+        settings.priceFactor = 0.5
+        let batched = CostEstimator(yields: Self.yields(), prices: prices, concurrency: 8, batch: settings).estimate(target: 1000)
+        #expect(batched.stages[0].usd == online.stages[0].usd, "generate stays online")
+        for index in 1...2 {
+            #expect(abs(batched.stages[index].usd!.expected - online.stages[index].usd!.expected / 2) < 1e-12)
+            #expect(batched.stages[index].calls == online.stages[index].calls, "the same calls, only cheaper")
+        }
+    }
+
     @Test func alpacaCallsOnlyTheGenerator() {
         let estimate = CostEstimator(yields: Self.yields(recipe: .alpaca), prices: nil, concurrency: 1).estimate(target: 100)
         #expect(estimate.stages.map(\.stage) == [.generate])

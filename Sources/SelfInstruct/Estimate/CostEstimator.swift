@@ -7,11 +7,14 @@ public struct CostEstimator: Sendable, Hashable {
     public var prices: TokenPrices?
     /// Circulating generation tokens: when the target is reached each of the others still makes its call.
     public var concurrency: Int
+    /// Stages whose requests go through the provider's batch API, priced at the batch factor of their settings.
+    public var batch: BatchSettings?
 
-    public init(yields: RecipeYields, prices: TokenPrices?, concurrency: Int) {
+    public init(yields: RecipeYields, prices: TokenPrices?, concurrency: Int, batch: BatchSettings? = nil) {
         self.yields = yields
         self.prices = prices
         self.concurrency = max(concurrency, 1)
+        self.batch = batch
     }
 
     /// Generation calls made after the target is reached: the request that reached it was half used on average,
@@ -35,7 +38,9 @@ public struct CostEstimator: Sendable, Hashable {
             lines.append(CostEstimate.Line(
                 stage: stage, calls: calls, promptTokens: prompt, completionTokens: completion,
                 usd: prices.map { price in
-                    prompt.scaled(by: price.promptPerMillion / 1_000_000) + completion.scaled(by: price.completionPerMillion / 1_000_000)
+                    let factor = batch.map { $0.batches(stage) ? $0.priceFactor : 1 } ?? 1
+                    return prompt.scaled(by: factor * price.promptPerMillion / 1_000_000)
+                        + completion.scaled(by: factor * price.completionPerMillion / 1_000_000)
                 }))
         }
         let total = lines.dropFirst().reduce(lines[0]) { sum, line in

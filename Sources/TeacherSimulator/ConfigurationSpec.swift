@@ -1,5 +1,6 @@
-// One-string forms of the latency model and fault rates, shared by flags and environment variables
-// (`--latency lognormal:200:0.5`, `SI_SIM_FAULTS=429=0.1,hang=0.01,first-attempts=2`).
+// One-string forms of the latency model, fault rates and batch behaviour, shared by flags and environment
+// variables (`--latency lognormal:200:0.5`, `SI_SIM_FAULTS=429=0.1,hang=0.01,first-attempts=2`,
+// `SI_SIM_BATCH=delay=2,fail=0.05,expire-first=1`).
 
 extension LatencyModel {
     /// Parses `none`, `fixed:MS`, `uniform:MIN:MAX` or `lognormal:MEDIAN_MS:SIGMA`.
@@ -50,6 +51,37 @@ extension FaultInjection {
             case "first-attempts": faultsOnlyOnFirstAttempts = Int(value)
             default:
                 throw SimulatorSpecError(description: "faults: unknown key '\(keyValue[0])' (known: 429, 500, 503, 400, hang, malformed, truncated, wrong-numbering, control, retry-after, hang-seconds, first-attempts)")
+            }
+        }
+    }
+}
+
+extension BatchConfiguration {
+    /// Parses comma-separated `key=value` pairs: `delay` (seconds), `fail` (rate in 0...1), `expire-first` (K),
+    /// `expire-done` (share in 0...1), `expire-after` (seconds). Keys left out keep their defaults.
+    public init(spec: String) throws(SimulatorSpecError) {
+        self.init()
+        for pair in spec.split(separator: ",") where !pair.allSatisfy(\.isWhitespace) {
+            let keyValue = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingWhitespace() }
+            guard keyValue.count == 2, let value = Double(keyValue[1]), value >= 0, value.isFinite else {
+                throw SimulatorSpecError(description: "batch: '\(pair)' is not key=non-negative-number")
+            }
+            func share() throws(SimulatorSpecError) -> Double {
+                guard value <= 1 else { throw SimulatorSpecError(description: "batch: '\(keyValue[0])' must be in 0...1, got \(value)") }
+                return value
+            }
+            switch keyValue[0] {
+            case "delay": delaySeconds = value
+            case "fail": failRate = try share()
+            case "expire-first":
+                guard value == value.rounded(.down), value <= 1_000_000_000 else {
+                    throw SimulatorSpecError(description: "batch: 'expire-first' must be a whole number, got \(value)")
+                }
+                expireFirst = Int(value)
+            case "expire-done": expireDoneFraction = try share()
+            case "expire-after": expireAfterSeconds = value
+            default:
+                throw SimulatorSpecError(description: "batch: unknown key '\(keyValue[0])' (known: delay, fail, expire-first, expire-done, expire-after)")
             }
         }
     }

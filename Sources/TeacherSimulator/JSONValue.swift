@@ -4,7 +4,10 @@ import SelfInstruct
 indirect enum JSONValue: Sendable {
     case string(String)
     case int(Int)
+    case bool(Bool)
     case null
+    /// Text that is already JSON (an answer kept as its engine wrote it), written as is.
+    case raw(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
 
@@ -18,7 +21,9 @@ indirect enum JSONValue: Sendable {
         switch self {
         case .string(let value): JSONWriter.appendQuoted(value, to: &out, escapingLineSeparators: false)
         case .int(let value): out += String(value)
+        case .bool(let value): out += value ? "true" : "false"
         case .null: out += "null"
+        case .raw(let json): out += json
         case .array(let values):
             out += "["
             for (index, value) in values.enumerated() {

@@ -24,8 +24,10 @@ public struct SimulatorConfiguration: Sendable {
     public var models: [String]
     /// Prompt tokens plus `max_tokens` beyond this get a 400 `context_length_exceeded`.
     public var contextTokens: Int
-    /// Largest accepted request body in bytes (413 beyond).
+    /// Largest accepted request body in bytes (413 beyond), uploads included.
     public var maxRequestBytes: Int
+    /// How batches (`/v1/batches`) progress, fail and expire.
+    public var batch: BatchConfiguration
 
     public init(
         seed: UInt64 = 42,
@@ -34,7 +36,8 @@ public struct SimulatorConfiguration: Sendable {
         requiredAPIKey: String? = nil,
         models: [String] = ["si-sim-1"],
         contextTokens: Int = 8192,
-        maxRequestBytes: Int = 16 << 20
+        maxRequestBytes: Int = 16 << 20,
+        batch: BatchConfiguration = BatchConfiguration()
     ) {
         self.seed = seed
         self.latency = latency
@@ -43,5 +46,6 @@ public struct SimulatorConfiguration: Sendable {
         self.models = models
         self.contextTokens = contextTokens
         self.maxRequestBytes = maxRequestBytes
+        self.batch = batch
     }
 }

@@ -214,7 +214,8 @@ struct SimulatorEngine: Sendable {
         SimulatedResponse(status: 400, body: openAIError(message: message, type: "invalid_request_error", code: code).serialized)
     }
 
-    private func checkAuthorization(_ header: String?) -> SimulatedResponse? {
+    /// The 401 for a request without the configured key, nil when it may proceed (every route but `/sim/*`).
+    func checkAuthorization(_ header: String?) -> SimulatedResponse? {
         guard let required = configuration.requiredAPIKey else { return nil }
         guard let header, header.hasPrefix("Bearer ") else {
             return SimulatedResponse(status: 401, body: openAIError(

@@ -3,6 +3,9 @@ import Synchronization
 /// The request-independent state of one running simulator.
 final class SimulatorState: Sendable {
     let counters = Mutex(SimulatorCounters())
+    /// Files and batches. Held while batch requests run through the engine, which takes `counters`: always
+    /// this lock first, never the other way round.
+    let batches = Mutex(BatchLedger())
 
     /// Records one more sighting of `bodyHash` and returns how many times it was seen before.
     func nextAttempt(of bodyHash: UInt64) -> Int {
@@ -23,10 +26,11 @@ final class SimulatorState: Sendable {
 
     func reset() {
         counters.withLock { $0 = SimulatorCounters() }
+        batches.withLock { $0 = BatchLedger() }
     }
 
-    /// `GET /sim/stats`: totals, per route, per status and per fault kind.
-    func statsDocument() -> JSONValue {
+    /// `GET /sim/stats`: totals, per route, per status and per fault kind, and `batches` (from `BatchEngine`).
+    func statsDocument(batches: JSONValue) -> JSONValue {
         let snapshot = counters.withLock { $0 }
         var statusTotals: [Int: Int] = [:]
         var total = 0
@@ -47,6 +51,7 @@ final class SimulatorState: Sendable {
             ("statuses", .object(statusTotals.keys.sorted().map { (String($0), .int(statusTotals[$0]!)) })),
             ("faults", .object(snapshot.faults.keys.sorted().map { ($0, .int(snapshot.faults[$0]!)) })),
             ("distinct_bodies", .int(snapshot.attempts.count)),
+            ("batches", batches),
         ])
     }
 }

@@ -12,10 +12,30 @@ struct TeacherSimCommand: AsyncParsableCommand {
         commandName: "si-teacher-sim",
         abstract: "Serve a deterministic OpenAI-compatible teacher for local runs, tests and benchmarks.",
         discussion: """
-            Prints the bound address on stdout (`listening http://HOST:PORT`) and stops gracefully on SIGTERM/SIGINT.
-            Environment: SI_SIM_HOST, SI_SIM_PORT, SI_SIM_SEED, SI_SIM_LATENCY, SI_SIM_FAULTS, SI_SIM_MODELS
-            (comma-separated), SI_SIM_CONTEXT_TOKENS, SI_SIM_API_KEY or SI_SIM_API_KEY_FILE, SI_LOG_LEVEL.
-            Example: si-teacher-sim --port 0 --latency lognormal:200:0.5 --faults 429=0.05,503=0.02,first-attempts=2
+            Prints the bound address on stdout (`listening http://HOST:PORT`) and stops
+            gracefully on SIGTERM/SIGINT.
+            Environment: SI_SIM_HOST, SI_SIM_PORT, SI_SIM_SEED, SI_SIM_LATENCY,
+            SI_SIM_FAULTS, SI_SIM_BATCH, SI_SIM_MODELS (comma-separated),
+            SI_SIM_CONTEXT_TOKENS, SI_SIM_API_KEY or SI_SIM_API_KEY_FILE, SI_LOG_LEVEL.
+            Example: si-teacher-sim --port 0 --latency lognormal:200:0.5
+                       --faults 429=0.05,503=0.02,first-attempts=2
+
+            Batch API: POST /v1/files, GET /v1/files/ID/content, POST /v1/batches,
+            GET /v1/batches, GET /v1/batches/ID, POST /v1/batches/ID/cancel. A batch
+            validates for the first tenth of its delay, runs, finalizes for the last
+            tenth and completes; its answers are the online answers to the same bodies.
+            --batch keys (comma-separated key=value):
+              delay=S         seconds from creation to completed (default 1)
+              fail=R          share of requests answered 500 in the error file, drawn
+                              per (seed, custom_id, earlier submissions of it), so a
+                              resubmission can succeed (default 0)
+              expire-first=K  the first K batches expire at the delay (default 0)
+              expire-done=R   share of an expiring batch's requests answered, first
+                              lines first (default 0.5)
+              expire-after=S  a batch not finished S seconds after creation expires
+            Example: si-teacher-sim --batch delay=2,fail=0.05,expire-first=1
+            GET /sim/stats counts batches.duplicate_submissions: requests submitted
+            again while an earlier submission still ran or had been answered.
             """
     )
 
@@ -33,6 +53,9 @@ struct TeacherSimCommand: AsyncParsableCommand {
 
     @Option(help: "Comma-separated key=value: 429, 500, 503, 400, hang, malformed, truncated, wrong-numbering, control (NUL, ESC and BEL put into a choice), retry-after, hang-seconds, first-attempts (env SI_SIM_FAULTS).")
     var faults: String?
+
+    @Option(help: "Batch API: comma-separated key=value: delay, fail, expire-first, expire-done, expire-after (env SI_SIM_BATCH).")
+    var batch: String?
 
     @Option(name: .customLong("model"), help: "A served model id; repeat for several (env SI_SIM_MODELS).")
     var models: [String] = []
@@ -53,6 +76,7 @@ struct TeacherSimCommand: AsyncParsableCommand {
         do {
             if let spec = latency ?? environment[EnvironmentVariable.simulatorLatency] { configuration.latency = try LatencyModel(spec: spec) }
             if let spec = faults ?? environment[EnvironmentVariable.simulatorFaults] { configuration.faults = try FaultInjection(spec: spec) }
+            if let spec = batch ?? environment[EnvironmentVariable.simulatorBatch] { configuration.batch = try BatchConfiguration(spec: spec) }
         } catch {
             throw ValidationError(error.description)
         }
@@ -74,7 +98,7 @@ struct TeacherSimCommand: AsyncParsableCommand {
 
         let logger = Logger(label: "si-teacher-sim")
         logger.info("configuration", metadata: [
-            "seed": "\(configuration.seed)", "latency": "\(configuration.latency)", "faults": "\(configuration.faults)",
+            "seed": "\(configuration.seed)", "latency": "\(configuration.latency)", "faults": "\(configuration.faults)", "batch": "\(configuration.batch)",
             "models": "\(configuration.models)", "context_tokens": "\(configuration.contextTokens)",
             "api_key": "\(configuration.requiredAPIKey == nil ? "none" : "required (redacted)")",
         ])

@@ -109,6 +109,9 @@ public enum EnvironmentVariable {
     public static let simulatorLatency = "SI_SIM_LATENCY"
     /// Injected faults as comma-separated key=value (`429=0.1,hang=0.01,first-attempts=2`).
     public static let simulatorFaults = "SI_SIM_FAULTS"
+    /// Simulated Batch API as comma-separated key=value: `delay` (seconds, default 1), `fail` (rate), `expire-first`
+    /// (K), `expire-done` (share answered by an expiring batch, default 0.5), `expire-after` (seconds).
+    public static let simulatorBatch = "SI_SIM_BATCH"
     /// Comma-separated model ids the simulator serves.
     public static let simulatorModels = "SI_SIM_MODELS"
     /// The simulator's context window in simulated tokens.

@@ -175,7 +175,7 @@ public final class BatchService: Service {
     private func upload(_ batch: TeacherBatchesTable.Batch, on transaction: Transaction) async throws {
         let lines = try await BatchRequestsTable.lines(batchID: batch.id, on: transaction)
         let file = try await client.upload(
-            batchInput: BatchInputFile.bytes(lines: lines),
+            batchInput: BatchInput.bytes(lines: lines),
             fileName: "si-run\(batch.runID)-\(batch.stage.rawValue)-batch\(batch.id).jsonl")
         try await TeacherBatchesTable.markUploaded(id: batch.id, inputFileID: file.id, on: transaction)
         counters.withLock { $0.filesUploaded += 1 }

@@ -9,7 +9,7 @@ import Foundation
 struct BatchWireTests {
     @Test func inputLinesCarryTheCustomIDURLAndTheOnlineBodyUnchanged() throws {
         let body = #"{"model":"m","prompt":"héllo \"x\"","max_tokens":5}"#
-        let bytes = BatchInputFile.bytes(lines: [("si-1", "/v1/completions", body), ("si-22", "/v1/completions", "{}")])
+        let bytes = BatchInput.bytes(lines: [("si-1", "/v1/completions", body), ("si-22", "/v1/completions", "{}")])
         let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n")
         #expect(lines.count == 2)
         let first = try #require(JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])

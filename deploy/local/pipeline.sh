@@ -18,6 +18,9 @@
 #   --system-prompt T   the system turn of the openai-chat and sharegpt shards
 #   --language L        en (default), zh or unicode: the run's prompts, ROUGE-L tokenizer and filters
 #                       (docs/languages.md); with zh, --seeds examples/zh_seed_tasks.jsonl
+#   --batch STAGES      send these stages' teacher requests through the batch API: all, or some of generate,
+#                       classify, instances (docs/batches.md); --batch-max-age S and --batch-poll S go to run create
+#   --sim-batch SPEC    the simulator's batch behaviour, e.g. delay=2,expire-first=1 (docs/teacher-simulator.md)
 #
 #   A real teacher instead of the simulator (any OpenAI-compatible /v1/completions server):
 #   --teacher-url URL   its base URL, e.g. https://api.openai.com or http://127.0.0.1:8080 (no simulator starts)
@@ -60,6 +63,7 @@ cd "$(dirname "$0")/../.."
 root="$(pwd)"
 
 recipe=self-instruct target=500 seeds=examples/seed_tasks.jsonl replicas=1 run_concurrency=8 worker_concurrency=8
+batch="" batch_max_age="" batch_poll="" sim_batch=""
 name="" faults="" latency="" out_dir=out configuration=release report=0 formats="" system_prompt="" sample_rss="" idle_cpu="" language=""
 teacher_url="" model="" api_key_file="" context_tokens="" price_prompt="" price_completion="" budget_usd="" budget_tokens=""
 while [ $# -gt 0 ]; do
@@ -76,6 +80,10 @@ while [ $# -gt 0 ]; do
         --format) formats="$2"; shift 2 ;;
         --system-prompt) system_prompt="$2"; shift 2 ;;
         --language) language="$2"; shift 2 ;;
+        --batch) batch="$2"; shift 2 ;;
+        --batch-max-age) batch_max_age="$2"; shift 2 ;;
+        --batch-poll) batch_poll="$2"; shift 2 ;;
+        --sim-batch) sim_batch="$2"; shift 2 ;;
         --teacher-url) teacher_url="$2"; shift 2 ;;
         --model) model="$2"; shift 2 ;;
         --api-key-file) api_key_file="$2"; shift 2 ;;
@@ -217,6 +225,7 @@ else
     if [ -n "$api_key_file" ]; then export SI_SIM_API_KEY_FILE="$api_key_file"; else unset SI_SIM_API_KEY_FILE; fi
     [ -n "$faults" ] && sim_args+=(--faults "$faults")
     [ -n "$latency" ] && sim_args+=(--latency "$latency")
+    [ -n "$sim_batch" ] && sim_args+=(--batch "$sim_batch")
     sim_out="$out_dir/logs/si-teacher-sim.out"
     : > "$sim_out"
     "$bin/si-teacher-sim" "${sim_args[@]}" > "$sim_out" 2> "$out_dir/logs/si-teacher-sim.log" &
@@ -307,6 +316,9 @@ run_options=()
 [ -n "$formats" ] && run_options+=(--format "$formats")
 [ -n "$system_prompt" ] && run_options+=(--system-prompt "$system_prompt")
 [ -n "$language" ] && run_options+=(--language "$language")
+[ -n "$batch" ] && run_options+=(--batch "$batch")
+[ -n "$batch_max_age" ] && run_options+=(--batch-max-age "$batch_max_age")
+[ -n "$batch_poll" ] && run_options+=(--batch-poll "$batch_poll")
 "$sictl" run create --name "$name" --recipe "$recipe" --seeds "$seeds" --target "$target" \
     --concurrency "$run_concurrency" ${run_options[@]+"${run_options[@]}"} >&2
 "$sictl" run start "$name" >&2
@@ -394,6 +406,12 @@ FROM si_run_progress p WHERE name = :'name';
 SELECT 'teacher calls ' || count(*) || ' (' || count(*) FILTER (WHERE error_kind IS NOT NULL) || ' failed), prompt tokens '
        || sum(prompt_tokens) || ', completion tokens ' || sum(completion_tokens)
 FROM llm_calls WHERE run_id = (SELECT id FROM runs WHERE name = :'name');
+SELECT 'teacher cost $' || round(coalesce(sum(cost_usd), 0), 6) || ' in si_llm_usage, ' || coalesce(sum(batched_calls), 0)
+       || ' of ' || coalesce(sum(calls), 0) || ' calls answered by batches'
+FROM si_llm_usage WHERE run_id = (SELECT id FROM runs WHERE name = :'name');
+SELECT 'batches ' || count(*) || ' (' || count(*) FILTER (WHERE remote_status = 'expired') || ' expired), requests '
+       || coalesce(sum(requests), 0) || ', sent again ' || coalesce(sum(resubmitted), 0)
+FROM teacher_batches WHERE run_id = (SELECT id FROM runs WHERE name = :'name') HAVING count(*) > 0;
 SELECT 'stage ' || stage || ': ' || count(*) || ' messages in '
        || round(extract(epoch FROM max(processed_at) - min(processed_at))::numeric, 1) || ' s = '
        || round(count(*) / greatest(extract(epoch FROM max(processed_at) - min(processed_at)), 0.001)::numeric, 1) || ' msg/s'

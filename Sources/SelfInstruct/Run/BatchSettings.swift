@@ -123,12 +123,3 @@ public struct BatchSettings: Sendable, Hashable {
         ])
     }
 }
-
-/// A `batch` setting that cannot be read; the message names the key and what was expected.
-public struct BatchSettingsError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var description: String
-
-    public init(_ description: String) {
-        self.description = description
-    }
-}

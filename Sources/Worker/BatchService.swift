@@ -81,24 +81,32 @@ public final class BatchService: Service {
 
     public func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            var busy = false
             for stage in stages {
                 do {
-                    try await pass(stage)
+                    busy = try await pass(stage) || busy
                 } catch {
+                    busy = true
                     logger.warning("batch pass failed; trying again", metadata: ["si.stage": "\(stage.rawValue)", "error": "\(error)"])
                 }
             }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.tick) }
+            // Without batch work (no run batches, or none waits) the two queries of a pass run every few seconds only.
+            let pause = busy ? tick : tick * 4
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
         }
     }
 
-    /// One pass for `stage`: make the batches that are due, then move every unfinished batch one step on.
-    public func pass(_ stage: PipelineStage) async throws {
-        for waiting in try await BatchRequestsTable.waiting(stage: stage, on: database) {
-            try await assemble(waiting, stage: stage)
+    /// One pass for `stage`: make the batches that are due, then move every unfinished batch one step on. Returns
+    /// true when there was batch work (requests waiting or batches unfinished).
+    @discardableResult
+    public func pass(_ stage: PipelineStage) async throws -> Bool {
+        let waiting = try await BatchRequestsTable.waiting(stage: stage, on: database)
+        for runWaiting in waiting {
+            try await assemble(runWaiting, stage: stage)
         }
-        for batch in try await TeacherBatchesTable.unfinished(stage: stage, on: database) {
-            if Task.isShuttingDownGracefully { return }
+        let unfinished = try await TeacherBatchesTable.unfinished(stage: stage, on: database)
+        for batch in unfinished {
+            if Task.isShuttingDownGracefully { return true }
             do {
                 try await step(batch)
             } catch {
@@ -108,6 +116,7 @@ public final class BatchService: Service {
                 try? await TeacherBatchesTable.recordError(id: batch.id, message: "\(error)", on: database)
             }
         }
+        return !waiting.isEmpty || !unfinished.isEmpty
     }
 
     /// Makes batches of the run's waiting requests once enough wait or the oldest waited long enough. Generation
@@ -115,7 +124,8 @@ public final class BatchService: Service {
     private func assemble(_ waiting: BatchRequestsTable.Waiting, stage: PipelineStage) async throws {
         let run = try await catalog.facts(run: waiting.runID)
         guard let settings = run.config.batch, settings.batches(stage),
-              let state = try await RunsTable.state(id: run.id, on: database), state.status == .running
+              let state = try await RunsTable.state(id: run.id, on: database),
+              state.status == .running || state.status == .draining, !state.status.stops(stage)
         else { return }
         let enough = stage == .generate ? min(settings.maxRequests, run.concurrency) : settings.maxRequests
         guard waiting.count >= enough || waiting.oldestAgeSeconds >= settings.maxAgeSeconds else { return }
@@ -209,7 +219,14 @@ public final class BatchService: Service {
         _ batch: TeacherBatchesTable.Batch, run: RunFacts, settings: BatchSettings, on transaction: Transaction
     ) async throws -> Bool {
         guard let remoteID = batch.remoteID else { return false }
-        let remote = try await client.batch(id: remoteID)
+        var remote = try await client.batch(id: remoteID)
+        if !remote.isFinished, remote.status != "cancelling",
+           let state = try await RunsTable.state(id: batch.runID, on: transaction), state.status == .cancelled || state.status == .failed
+        {
+            // Nobody will use its answers: stop paying for the rest. What it answered already comes back as usual.
+            remote = try await client.cancel(batchID: remoteID)
+            logger.info("batch of a stopped run cancelled at the provider", metadata: ["si.batch": "\(batch.id)", "si.remote": "\(remoteID)"])
+        }
         guard remote.isFinished else {
             try await TeacherBatchesTable.markPolled(id: batch.id, remoteStatus: remote.status, on: transaction)
             return false

@@ -73,6 +73,19 @@ import Glibc
 
         let status = try pipeline.sictl(["status", "batched"])
         #expect(status.stdout.contains("batches     0 in flight, \(batches) of \(batches) read back"), "\(status.stdout)")
+
+        // The response cache still applies: the same run again reuses the answers of identical requests (the same
+        // seed draws the same first prompts) instead of sending them in a batch.
+        try pipeline.createAndStart(name: "batched-again", recipe: "self-instruct", seeds: exampleSeedsPath, target: 60,
+                                    concurrency: 4, options: Self.prices + Self.fastBatches)
+        try pipeline.waitUntilCompleted(name: "batched-again", timeout: .seconds(300))
+        try PipelineEndToEndTests.expectAuditPasses(pipeline, run: "batched-again")
+        let cached = try pipeline.query("""
+            SELECT count(*) FILTER (WHERE cached) AS n FROM llm_calls c JOIN runs r ON r.id = c.run_id WHERE r.name = 'batched-again'
+            """, column: "n", as: Int.self)
+        let againCost = try Self.cost(pipeline, run: "batched-again")
+        print("batched again: \(cached) calls answered from the cache, cost $\(againCost)")
+        #expect(cached > 0 && againCost < batchCost)
     }
 
     @Test func killingTheBatchingDaemonsWhileBatchesAreOutSubmitsNothingTwice() async throws {
@@ -104,6 +117,9 @@ import Glibc
                 SELECT count(*) AS n FROM teacher_batches WHERE status = 'submitted' AND stage IN ('classify', 'instances')
                 """, column: "n", as: Int.self)
             guard out > 0 else { return }
+            // What an operator sees while batches are out.
+            let status = try pipeline.sictl(["status", "killed"]).stdout
+            #expect(status.contains("in flight") && status.contains("submitted as batch_"), "\(status)")
             kills += 1
             for stage in ["si-generate", "si-classify", "si-instances"] {
                 if let index = pipeline.workers.firstIndex(where: { $0.stage == stage }) { _ = pipeline.kill(workerAt: index) }
@@ -126,6 +142,31 @@ import Glibc
         #expect(try Self.count(stats, "duplicate_submissions") == 0)
         #expect(try Self.count(stats, "input_files_reused") == 0)
         #expect(pipeline.allLogs().contains("batch found at the provider; not created again"))
+    }
+
+    @Test func cancellingARunCancelsItsBatchesAtTheProvider() async throws {
+        let pipeline = try PipelineProcesses(faults: "", simulatorEnvironment: ["SI_SIM_BATCH": "delay=30"])
+        defer { pipeline.shutdown() }
+        try pipeline.startStages(recipe: "self-instruct", replicas: 1)
+        try pipeline.createAndStart(name: "stopped", recipe: "self-instruct", seeds: exampleSeedsPath, target: 60, concurrency: 4,
+                                    options: Self.fastBatches)
+        let deadline = ContinuousClock.now + .seconds(60)
+        while try pipeline.query("SELECT count(*) AS n FROM teacher_batches WHERE status = 'submitted'", column: "n", as: Int.self) == 0 {
+            guard ContinuousClock.now < deadline else { throw PipelineProcesses.Failure("no batch submitted\n\(pipeline.diagnostics())") }
+            usleep(200_000)
+        }
+        #expect(try pipeline.sictl(["run", "cancel", "stopped"]).status == 0)
+        // Read back as cancelled long before the provider's 30 s would have run out.
+        let readBack = ContinuousClock.now + .seconds(20)
+        while try pipeline.query("SELECT count(*) AS n FROM teacher_batches WHERE status <> 'done'", column: "n", as: Int.self) > 0 {
+            guard ContinuousClock.now < readBack else { throw PipelineProcesses.Failure("batch not read back\n\(pipeline.diagnostics())") }
+            usleep(200_000)
+        }
+        let remote = try pipeline.query("SELECT string_agg(DISTINCT remote_status, ',') AS s FROM teacher_batches", column: "s", as: String.self)
+        let stats = try await Self.batchStats(pipeline)
+        print("cancelled run: batches \(remote); simulator: \(stats)")
+        #expect(remote == "cancelled")
+        #expect(((stats["by_status"] as? [String: Int])?["cancelled"] ?? 0) >= 1)
     }
 
     @Test func anExpiredBatchResubmitsOnlyItsMissingRequests() async throws {

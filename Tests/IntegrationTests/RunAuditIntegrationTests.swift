@@ -189,7 +189,8 @@ struct RunAuditIntegrationTests {
                    (sum(prompt_tokens) + CASE WHEN stage = 'classify' THEN 1 ELSE 0 END)::bigint AS prompt_tokens,
                    sum(completion_tokens)::bigint AS completion_tokens, sum(cost_usd) AS cost_usd,
                    percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) AS p50_ms,
-                   percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) AS p95_ms
+                   percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) AS p95_ms,
+                   count(*) FILTER (WHERE batch_id IS NOT NULL) AS batched_calls
             FROM llm_calls GROUP BY run_id, stage, model
             """,
         ], failing: ["llm_usage_totals"]),

@@ -37,13 +37,14 @@ public enum BatchRequestsTable {
         public var countMethod: String
         /// The stage message to send again once the request is answered.
         public var message: StageMessage
-        public var reservedUSD: Double
-        public var reservedTokens: Int64
+        /// What one submission reserves from a budgeted run: the request's worst case at batch prices.
+        public var worstUSD: Double
+        public var worstTokens: Int64
 
         public init(
             runID: Int64, stage: PipelineStage, entityID: Int64, model: String, requestHash: String, endpoint: String,
             body: String, promptCount: Int, n: Int, promptEstimate: Int, maxTokens: Int, countMethod: String,
-            message: StageMessage, reservedUSD: Double = 0, reservedTokens: Int64 = 0
+            message: StageMessage, worstUSD: Double = 0, worstTokens: Int64 = 0
         ) {
             self.runID = runID
             self.stage = stage
@@ -58,8 +59,8 @@ public enum BatchRequestsTable {
             self.maxTokens = maxTokens
             self.countMethod = countMethod
             self.message = message
-            self.reservedUSD = reservedUSD
-            self.reservedTokens = reservedTokens
+            self.worstUSD = worstUSD
+            self.worstTokens = worstTokens
         }
     }
 
@@ -102,11 +103,11 @@ public enum BatchRequestsTable {
     public static func insert(_ request: NewRequest, on executor: some SQLExecutor) async throws -> Bool {
         try await !executor.rows("""
             INSERT INTO batch_requests (run_id, stage, entity_id, model, request_hash, endpoint, body, prompt_count, n,
-                                        prompt_estimate, max_tokens, count_method, message, reserved_usd, reserved_tokens)
+                                        prompt_estimate, max_tokens, count_method, message, worst_usd, worst_tokens)
             VALUES (\(request.runID), \(request.stage), \(request.entityID), \(request.model), \(request.requestHash),
                     \(request.endpoint), \(request.body), \(Int32(request.promptCount)), \(Int32(request.n)),
                     \(Int32(request.promptEstimate)), \(Int32(request.maxTokens)), \(request.countMethod),
-                    \(request.message.jsonText), round(\(request.reservedUSD)::numeric, 8), \(request.reservedTokens))
+                    \(request.message.jsonText), round(\(request.worstUSD)::numeric, 8), \(request.worstTokens))
             ON CONFLICT (run_id, stage, entity_id) DO NOTHING RETURNING id
             """, operation: "batch_request_insert").isEmpty
     }
@@ -133,26 +134,57 @@ public enum BatchRequestsTable {
         public var oldestAgeSeconds: Double
     }
 
-    /// The runs with `stage` requests waiting for a batch.
+    /// The running (or draining) runs with `stage` requests waiting for a batch; a paused or stopped run's requests
+    /// wait without being counted.
     public static func waiting(stage: PipelineStage, on executor: some SQLExecutor) async throws -> [Waiting] {
         try await executor.rows("""
-            SELECT run_id, count(*) AS waiting, extract(epoch FROM now() - min(created_at))::float8 AS oldest
-            FROM batch_requests WHERE stage = \(stage) AND status = 'pending' GROUP BY run_id ORDER BY run_id
+            SELECT q.run_id, count(*) AS waiting, extract(epoch FROM now() - min(q.waiting_since))::float8 AS oldest
+            FROM batch_requests q JOIN runs r ON r.id = q.run_id
+            WHERE q.stage = \(stage) AND q.status = 'pending' AND r.status IN ('running', 'draining')
+            GROUP BY q.run_id ORDER BY q.run_id
             """, operation: "batch_requests_waiting").map { row in
             Waiting(runID: try row.decode("run_id"), count: try row.decode("waiting"), oldestAgeSeconds: try row.decode("oldest"))
         }
     }
 
-    /// Puts up to `limit` of the run's waiting `stage` requests, oldest first, into batch `batchID`; returns how many.
-    /// Rows another process is assigning are skipped, so two never put one request into two batches.
-    public static func assign(
-        runID: Int64, stage: PipelineStage, limit: Int, batchID: Int64, on executor: some SQLExecutor
-    ) async throws -> Int {
-        try await executor.execute("""
-            UPDATE batch_requests SET status = 'batched', batch_id = \(batchID), submissions = submissions + 1
-            WHERE id IN (SELECT id FROM batch_requests WHERE stage = \(stage) AND run_id = \(runID) AND status = 'pending'
-                         ORDER BY id LIMIT \(Int64(limit)) FOR UPDATE SKIP LOCKED)
+    /// A waiting request as a batch is made: its id and what a submission reserves.
+    public struct Candidate: Sendable, Hashable {
+        public var id: Int64
+        public var worstUSD: Double
+        public var worstTokens: Int64
+    }
+
+    /// Up to `limit` of the run's waiting `stage` requests, oldest first, locked for this transaction. Rows another
+    /// process is assigning are skipped, so two never put one request into two batches.
+    public static func lockWaiting(
+        runID: Int64, stage: PipelineStage, limit: Int, on executor: some SQLExecutor
+    ) async throws -> [Candidate] {
+        try await executor.rows("""
+            SELECT id, worst_usd::float8 AS worst_usd, worst_tokens FROM batch_requests
+            WHERE stage = \(stage) AND run_id = \(runID) AND status = 'pending'
+            ORDER BY id LIMIT \(Int64(limit)) FOR UPDATE SKIP LOCKED
+            """, operation: "batch_requests_lock_waiting").map { row in
+            Candidate(id: try row.decode("id"), worstUSD: try row.decode("worst_usd"), worstTokens: try row.decode("worst_tokens"))
+        }
+    }
+
+    /// Puts the locked requests `ids` into batch `batchID`; `reserving` holds each one's worst case from now on (a
+    /// budgeted run). Returns how many.
+    public static func assign(ids: [Int64], batchID: Int64, reserving: Bool, on executor: some SQLExecutor) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        return try await executor.execute("""
+            UPDATE batch_requests SET status = 'batched', batch_id = \(batchID), submissions = submissions + 1,
+                   reserved_usd = CASE WHEN \(reserving) THEN worst_usd ELSE 0 END,
+                   reserved_tokens = CASE WHEN \(reserving) THEN worst_tokens ELSE 0 END
+            WHERE id = ANY(\(SQLArray.integers(ids))::bigint[]) AND status = 'pending'
             """, operation: "batch_requests_assign")
+    }
+
+    /// True when some of the run's requests are in a batch (their reservations will be settled when it is read back).
+    public static func anyInBatch(runID: Int64, on executor: some SQLExecutor) async throws -> Bool {
+        try await !executor.rows("""
+            SELECT 1 FROM batch_requests WHERE run_id = \(runID) AND status = 'batched' LIMIT 1
+            """, operation: "batch_requests_in_batch").isEmpty
     }
 
     /// The lines of batch `batchID`'s input file: custom id, endpoint and body, in id order.
@@ -175,7 +207,7 @@ public enum BatchRequestsTable {
     public static func answer(id: Int64, response: String, on executor: some SQLExecutor) async throws {
         try await executor.execute("""
             UPDATE batch_requests SET status = 'answered', response = \(response), error_kind = NULL, error_message = NULL,
-                   finished_at = now()
+                   reserved_usd = 0, reserved_tokens = 0, finished_at = now()
             WHERE id = \(id)
             """, operation: "batch_request_answer")
     }
@@ -183,15 +215,17 @@ public enum BatchRequestsTable {
     /// Fails the request for good with `kind` and `message`.
     public static func fail(id: Int64, kind: String, message: String, on executor: some SQLExecutor) async throws {
         try await executor.execute("""
-            UPDATE batch_requests SET status = 'failed', error_kind = \(kind), error_message = \(message), finished_at = now()
+            UPDATE batch_requests SET status = 'failed', error_kind = \(kind), error_message = \(message), reserved_usd = 0,
+                   reserved_tokens = 0, finished_at = now()
             WHERE id = \(id)
             """, operation: "batch_request_fail")
     }
 
-    /// Sends the request back to wait for the next batch; `serverError` counts the return against its error limit.
+    /// Sends the request back to wait for the next batch (its reservation released); `serverError` counts the
+    /// return against its error limit.
     public static func returnToWaiting(id: Int64, serverError: Bool, on executor: some SQLExecutor) async throws {
         try await executor.execute("""
-            UPDATE batch_requests SET status = 'pending',
+            UPDATE batch_requests SET status = 'pending', reserved_usd = 0, reserved_tokens = 0, waiting_since = now(),
                    error_submissions = error_submissions + \(serverError ? Int32(1) : Int32(0))
             WHERE id = \(id)
             """, operation: "batch_request_return")

@@ -50,27 +50,18 @@ public enum BatchQueue {
             return result
         }
 
+        // A budgeted run reserves this worst case when the request goes into a batch (`BatchService`), not now: a
+        // request waiting for its batch has spent nothing, and its reservation must not stop the batch being sent.
         let worst = prepared.worstCaseTokens
         let prices = batchPrices(run: run, model: prepared.model, settings: settings, teacher: teacher)
-        let reservedUSD = run.budgeted ? prices?.cost(prompt: worst.prompt, completion: worst.completion) ?? 0 : 0
-        let reservedTokens = run.budgeted ? Int64(worst.prompt + worst.completion) : 0
         let request = BatchRequestsTable.NewRequest(
             runID: run.id, stage: stage, entityID: entityID, model: prepared.model, requestHash: prepared.key.hex,
             endpoint: prepared.path, body: String(decoding: prepared.body, as: UTF8.self), promptCount: prepared.promptCount,
             n: prepared.n, promptEstimate: prepared.promptEstimate, maxTokens: prepared.maxTokens,
-            countMethod: prepared.method.rawValue, message: message, reservedUSD: reservedUSD, reservedTokens: reservedTokens)
-        try await database.transaction { transaction in
-            guard try await BatchRequestsTable.insert(request, on: transaction), run.budgeted else { return }
-            // Reserved until its batch answers: the batch's requests are spent money the moment it is sent.
-            switch try await RunBudgetsTable.reserve(runID: run.id, usd: reservedUSD, tokens: reservedTokens, on: transaction) {
-            case .granted:
-                break
-            case .othersInFlight, .exhausted:
-                throw TeacherError(
-                    kind: .budgetExhausted, classification: .stopCaller, operation: "batch request",
-                    message: "run \(run.id): the next request (up to \(reservedTokens) tokens) would pass the run's budget, counting the requests in batches")
-            }
-        }
+            countMethod: prepared.method.rawValue, message: message,
+            worstUSD: prices?.cost(prompt: worst.prompt, completion: worst.completion) ?? 0,
+            worstTokens: Int64(worst.prompt + worst.completion))
+        _ = try await BatchRequestsTable.insert(request, on: database)
         throw AwaitingBatch(runID: run.id, stage: stage, entityID: entityID)
     }
 

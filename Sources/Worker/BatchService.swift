@@ -102,7 +102,13 @@ public final class BatchService: Service {
     public func pass(_ stage: PipelineStage) async throws -> Bool {
         let waiting = try await BatchRequestsTable.waiting(stage: stage, on: database)
         for runWaiting in waiting {
-            try await assemble(runWaiting, stage: stage)
+            do {
+                try await assemble(runWaiting, stage: stage)
+            } catch {
+                logger.warning("cannot make a batch; trying again", metadata: [
+                    "si.run_id": "\(runWaiting.runID)", "si.stage": "\(stage.rawValue)", "error": "\(error)",
+                ])
+            }
         }
         let unfinished = try await TeacherBatchesTable.unfinished(stage: stage, on: database)
         for batch in unfinished {
@@ -114,13 +120,39 @@ public final class BatchService: Service {
                     "si.batch": "\(batch.id)", "si.batch_status": "\(batch.status.rawValue)", "error": "\(error)",
                 ])
                 try? await TeacherBatchesTable.recordError(id: batch.id, message: "\(error)", on: database)
+                if let error = error as? TeacherError, error.classification == .stopCaller { await pauseRun(of: batch, for: error) }
             }
         }
         return !waiting.isEmpty || !unfinished.isEmpty
     }
 
+    /// A rejected key (or a teacher that cannot be reached at all) stops batches as it stops online calls: the run
+    /// pauses with the reason, until an operator fixes it and resumes.
+    private func pauseRun(of batch: TeacherBatchesTable.Batch, for error: TeacherError) async {
+        let reason: PauseReason = error.kind == .credentialsRejected ? .teacherCredentialsRejected : .teacherUnreachable
+        do {
+            if try await RunsTable.pauseItself(
+                id: batch.runID, reason: reason, detail: "si-\(batch.stage.rawValue) batches: \(error)", on: database)
+            {
+                logger.error("run paused", metadata: ["si.run_id": "\(batch.runID)", "si.pause_reason": "\(reason.rawValue)", "error": "\(error)"])
+            }
+        } catch {
+            logger.warning("cannot pause the run", metadata: ["si.run_id": "\(batch.runID)", "error": "\(error)"])
+        }
+    }
+
+    /// What one attempt to make a batch came to.
+    private enum Assembly {
+        case made(Int)
+        /// Nothing to send now (another process took the requests, or in-flight reservations must settle first).
+        case nothing
+        /// The run's budget cannot hold even the next request, and none of its requests is out: it is spent.
+        case budgetSpent(tokens: Int64)
+    }
+
     /// Makes batches of the run's waiting requests once enough wait or the oldest waited long enough. Generation
     /// requests are due as soon as every circulating token of the run waits: no more can come before their answers.
+    /// A budgeted run reserves each request's worst case as it goes into a batch, and sends only what its budget holds.
     private func assemble(_ waiting: BatchRequestsTable.Waiting, stage: PipelineStage) async throws {
         let run = try await catalog.facts(run: waiting.runID)
         guard let settings = run.config.batch, settings.batches(stage),
@@ -129,25 +161,60 @@ public final class BatchService: Service {
         else { return }
         let enough = stage == .generate ? min(settings.maxRequests, run.concurrency) : settings.maxRequests
         guard waiting.count >= enough || waiting.oldestAgeSeconds >= settings.maxAgeSeconds else { return }
-        var left = waiting.count
-        while left > 0 {
-            let assigned = try await database.transaction { transaction -> Int in
-                let id = try await TeacherBatchesTable.create(
-                    runID: run.id, stage: stage, endpoint: "/v1/completions", requests: min(left, settings.maxRequests), on: transaction)
-                let assigned = try await BatchRequestsTable.assign(
-                    runID: run.id, stage: stage, limit: settings.maxRequests, batchID: id, on: transaction)
-                if assigned == 0 {
-                    try await TeacherBatchesTable.delete(id: id, on: transaction)
-                } else {
-                    try await TeacherBatchesTable.setRequests(id: id, requests: assigned, on: transaction)
+        while true {
+            let assembly = try await database.transaction { transaction -> Assembly in
+                let candidates = try await BatchRequestsTable.lockWaiting(
+                    runID: run.id, stage: stage, limit: settings.maxRequests, on: transaction)
+                guard !candidates.isEmpty else { return .nothing }
+                var chosen = candidates
+                if run.budgeted, let ledger = try await RunBudgetsTable.ledger(runID: run.id, on: transaction) {
+                    chosen = Self.affordable(candidates, ledger: ledger)
+                    guard !chosen.isEmpty else {
+                        // Requests out will settle below their worst case and may free room; with none out, it is spent.
+                        if try await BatchRequestsTable.anyInBatch(runID: run.id, on: transaction) { return .nothing }
+                        return .budgetSpent(tokens: candidates[0].worstTokens)
+                    }
+                    let usd = chosen.reduce(0) { $0 + $1.worstUSD }
+                    let tokens = chosen.reduce(Int64(0)) { $0 + $1.worstTokens }
+                    guard case .granted = try await RunBudgetsTable.reserve(runID: run.id, usd: usd, tokens: tokens, on: transaction)
+                    else { return .nothing }
                 }
-                return assigned
+                let id = try await TeacherBatchesTable.create(
+                    runID: run.id, stage: stage, endpoint: "/v1/completions", requests: chosen.count, on: transaction)
+                let assigned = try await BatchRequestsTable.assign(
+                    ids: chosen.map(\.id), batchID: id, reserving: run.budgeted, on: transaction)
+                return .made(assigned)
             }
-            guard assigned > 0 else { return }
-            counters.withLock { $0.batchesMade += 1 }
-            logger.info("batch made", metadata: ["si.run_id": "\(run.id)", "si.stage": "\(stage.rawValue)", "si.requests": "\(assigned)"])
-            left -= assigned
+            switch assembly {
+            case .nothing:
+                return
+            case .budgetSpent(let tokens):
+                let detail = "si-\(stage.rawValue) batches: the next request (up to \(tokens) tokens) would pass the run's budget"
+                if try await RunsTable.pauseItself(id: run.id, reason: .budgetExhausted, detail: detail, on: database) {
+                    logger.error("run paused", metadata: ["si.run_id": "\(run.id)", "si.pause_reason": "budget_exhausted"])
+                }
+                return
+            case .made(let requests):
+                counters.withLock { $0.batchesMade += 1 }
+                logger.info("batch made", metadata: ["si.run_id": "\(run.id)", "si.stage": "\(stage.rawValue)", "si.requests": "\(requests)"])
+                if requests < settings.maxRequests { return }
+            }
         }
+    }
+
+    /// The longest prefix of `candidates` whose worst cases fit in what the ledger has neither spent nor reserved.
+    static func affordable(_ candidates: [BatchRequestsTable.Candidate], ledger: RunBudgetsTable.Ledger) -> [BatchRequestsTable.Candidate] {
+        var usd = ledger.budget.usd.map { $0 - ledger.spentUSD - ledger.reservedUSD } ?? .infinity
+        var tokens = ledger.budget.tokens.map { $0 - ledger.spentTokens - ledger.reservedTokens } ?? .max
+        var chosen: [BatchRequestsTable.Candidate] = []
+        for candidate in candidates {
+            // A hair of slack for the rounding of the ledger's 8 decimals.
+            guard candidate.worstUSD <= usd + 1e-9, candidate.worstTokens <= tokens else { break }
+            usd -= candidate.worstUSD
+            tokens -= candidate.worstTokens
+            chosen.append(candidate)
+        }
+        return chosen
     }
 
     /// Moves one batch one step on, under its row lock; a batch another process holds is left to it.
@@ -166,20 +233,51 @@ public final class BatchService: Service {
         }
         let nudge = try await database.transaction { transaction -> Bool in
             guard let batch = try await TeacherBatchesTable.lock(id: seen.id, on: transaction) else { return false }
+            let stopped = try await RunsTable.state(id: batch.runID, on: transaction)?.status.stops(batch.stage) ?? true
+            if stopped && (batch.status == .preparing || batch.status == .submitting) {
+                // Not at the provider yet, or not known to be: a stopped run's requests stay home, their reservations
+                // released. A batch made from the uploaded file before a crash is found and cancelled.
+                if batch.status == .submitting, let inputFileID = batch.inputFileID,
+                   let found = try await client.batch(madeFrom: inputFileID, notBefore: Int(Date.now.timeIntervalSince1970 - batch.ageSeconds)),
+                   !found.isFinished, found.status != "cancelling"
+                {
+                    _ = try await client.cancel(batchID: found.id)
+                }
+                return try await conclude(batch, remoteStatus: "not_sent", outcomes: { _ in .again(nil) }, latencyMS: 0,
+                                          recordCalls: false, run: run, settings: settings, on: transaction)
+            }
             switch batch.status {
             case .preparing:
-                try await upload(batch, on: transaction)
+                do {
+                    try await upload(batch, on: transaction)
+                } catch let error as TeacherError where error.classification == .failItem {
+                    return try await refused(batch, error, run: run, settings: settings, on: transaction)
+                }
                 return false
             case .submitting:
-                try await submit(batch, settings: settings, on: transaction)
+                do {
+                    try await submit(batch, settings: settings, on: transaction)
+                } catch let error as TeacherError where error.classification == .failItem {
+                    return try await refused(batch, error, run: run, settings: settings, on: transaction)
+                }
                 return false
             case .submitted:
-                return try await poll(batch, run: run, settings: settings, on: transaction)
+                return try await poll(batch, run: run, settings: settings, stopped: stopped, on: transaction)
             case .done:
                 return false
             }
         }
         if nudge { relay?.nudge() }
+    }
+
+    /// The provider refused the file or the batch (400, 404, 413, 422: no batch exists): every request counts one
+    /// failure and waits for the next batch, or fails with the provider's message after the last.
+    private func refused(
+        _ batch: TeacherBatchesTable.Batch, _ error: TeacherError, run: RunFacts, settings: BatchSettings, on transaction: Transaction
+    ) async throws -> Bool {
+        logger.error("the provider refused the batch", metadata: ["si.batch": "\(batch.id)", "error": "\(error)"])
+        return try await conclude(batch, remoteStatus: "refused", outcomes: { self.bounded(error, $0) }, latencyMS: 0,
+                                  recordCalls: false, run: run, settings: settings, on: transaction)
     }
 
     private func upload(_ batch: TeacherBatchesTable.Batch, on transaction: Transaction) async throws {
@@ -213,16 +311,14 @@ public final class BatchService: Service {
         logger.info("batch submitted", metadata: ["si.batch": "\(batch.id)", "si.remote": "\(remote.id)"])
     }
 
-    /// Polls the batch; once the provider has finished it, reads its files and settles every request. Returns true
-    /// when messages were written to the outbox.
+    /// Polls the batch (cancelling it at the provider when its run stopped); once the provider has finished it, reads
+    /// its files and settles every request. Returns true when messages were written to the outbox.
     private func poll(
-        _ batch: TeacherBatchesTable.Batch, run: RunFacts, settings: BatchSettings, on transaction: Transaction
+        _ batch: TeacherBatchesTable.Batch, run: RunFacts, settings: BatchSettings, stopped: Bool, on transaction: Transaction
     ) async throws -> Bool {
         guard let remoteID = batch.remoteID else { return false }
         var remote = try await client.batch(id: remoteID)
-        if !remote.isFinished, remote.status != "cancelling",
-           let state = try await RunsTable.state(id: batch.runID, on: transaction), state.status == .cancelled || state.status == .failed
-        {
+        if !remote.isFinished, remote.status != "cancelling", stopped {
             // Nobody will use its answers: stop paying for the rest. What it answered already comes back as usual.
             remote = try await client.cancel(batchID: remoteID)
             logger.info("batch of a stopped run cancelled at the provider", metadata: ["si.batch": "\(batch.id)", "si.remote": "\(remoteID)"])
@@ -234,17 +330,42 @@ public final class BatchService: Service {
         var lines: [Int64: BatchResultLine] = [:]
         for (fileID, name) in [(remote.errorFileID, "error file"), (remote.outputFileID, "output file")] {
             guard let fileID else { continue }
-            let bytes = try await client.content(ofFile: fileID)
-            for line in try BatchResultLine.parse(file: bytes, fileName: "batch \(remoteID) \(name)") {
+            let bytes: [UInt8]
+            do {
+                bytes = try await client.content(ofFile: fileID)
+            } catch let error as TeacherError where error.classification == .failItem {
+                // Gone (past the provider's retention) or refused: its requests count as missing, never stuck.
+                logger.warning("cannot read a batch file; its requests count as missing", metadata: [
+                    "si.batch": "\(batch.id)", "si.file": "\(fileID)", "error": "\(error)",
+                ])
+                continue
+            }
+            let parsed = BatchResultLine.read(file: bytes, fileName: "batch \(remoteID) \(name)")
+            for problem in parsed.problems.prefix(5) {
+                logger.warning("unreadable batch result line; its request counts as missing", metadata: ["si.batch": "\(batch.id)", "problem": "\(problem)"])
+            }
+            for line in parsed.lines {
                 if let id = BatchRequestsTable.requestID(customID: line.customID) { lines[id] = line }
             }
         }
+        let latencyMS = (batch.submittedForSeconds ?? 0) * 1000
+        return try await conclude(
+            batch, remoteStatus: remote.status, outcomes: { self.outcome(of: lines[$0.id], for: $0, batch: remote) },
+            latencyMS: latencyMS, recordCalls: true, run: run, settings: settings, on: transaction)
+    }
+
+    /// Settles every request batch `batch` still owes with `outcomes`: answers stored, failures recorded, the rest sent
+    /// back to wait; call records at batch prices, budget reservations settled, answered and failed requests' messages
+    /// sent again; the batch marked done. One transaction. Returns true when messages were written to the outbox.
+    private func conclude(
+        _ batch: TeacherBatchesTable.Batch, remoteStatus: String, outcomes: (BatchRequestsTable.Request) -> Outcome,
+        latencyMS: Double, recordCalls: Bool, run: RunFacts, settings: BatchSettings, on transaction: Transaction
+    ) async throws -> Bool {
         var tally = (answered: 0, failed: 0, resubmitted: 0)
         var messages: [OutgoingMessage] = []
-        let latencyMS = (batch.submittedForSeconds ?? 0) * 1000
         for request in try await BatchRequestsTable.outstanding(batchID: batch.id, on: transaction) {
             let prices = BatchQueue.batchPrices(run: run, model: request.model, settings: settings, teacher: teacher)
-            switch outcome(of: lines[request.id], for: request, batchStatus: remote.status) {
+            switch outcomes(request) {
             case .answered(let body, let result):
                 let usage = result.usage ?? TokenUsage(promptTokens: 0, completionTokens: 0)
                 let cost = prices?.cost(prompt: usage.promptTokens, completion: usage.completionTokens) ?? 0
@@ -256,23 +377,26 @@ public final class BatchService: Service {
                 tally.answered += 1
             case .failed(let error):
                 try await BatchRequestsTable.fail(id: request.id, kind: error.kind.rawValue, message: error.message, on: transaction)
-                try await record(request, batchID: batch.id, latencyMS: latencyMS, status: error.httpStatus, usage: nil, cost: 0,
-                                 errorKind: error.kind.rawValue, method: nil, on: transaction)
+                if recordCalls {
+                    try await record(request, batchID: batch.id, latencyMS: latencyMS, status: error.httpStatus, usage: nil,
+                                     cost: 0, errorKind: error.kind.rawValue, method: nil, on: transaction)
+                }
                 try await settle(request, usd: 0, tokens: 0, on: transaction)
                 messages.append(try resend(request, batchID: batch.id))
                 tally.failed += 1
             case .again(let error):
-                if let error {
+                if let error, recordCalls {
                     try await record(request, batchID: batch.id, latencyMS: latencyMS, status: error.httpStatus, usage: nil,
                                      cost: 0, errorKind: error.kind.rawValue, method: nil, on: transaction)
                 }
+                try await settle(request, usd: 0, tokens: 0, on: transaction)
                 try await BatchRequestsTable.returnToWaiting(id: request.id, serverError: error != nil, on: transaction)
                 tally.resubmitted += 1
             }
         }
         try await OutboxTable.insert(messages, namespace: namespace, on: transaction)
         try await TeacherBatchesTable.finish(
-            id: batch.id, remoteStatus: remote.status, answered: tally.answered, failed: tally.failed,
+            id: batch.id, remoteStatus: remoteStatus, answered: tally.answered, failed: tally.failed,
             resubmitted: tally.resubmitted, on: transaction)
         counters.withLock {
             $0.batchesRead += 1
@@ -281,7 +405,7 @@ public final class BatchService: Service {
             $0.resubmitted += tally.resubmitted
         }
         logger.info("batch read", metadata: [
-            "si.batch": "\(batch.id)", "si.remote": "\(remoteID)", "si.remote_status": "\(remote.status)",
+            "si.batch": "\(batch.id)", "si.remote": "\(batch.remoteID ?? "-")", "si.remote_status": "\(remoteStatus)",
             "si.answered": "\(tally.answered)", "si.failed": "\(tally.failed)", "si.resubmitted": "\(tally.resubmitted)",
         ])
         return !messages.isEmpty
@@ -297,18 +421,21 @@ public final class BatchService: Service {
         case again(TeacherError?)
     }
 
-    private func outcome(of line: BatchResultLine?, for request: BatchRequestsTable.Request, batchStatus: String) -> Outcome {
+    private func outcome(of line: BatchResultLine?, for request: BatchRequestsTable.Request, batch: RemoteBatch) -> Outcome {
         let operation = "batch \(request.endpoint)"
         guard let line else {
-            // A request in neither file: a batch that failed as a whole counts against the request (its input may be
-            // what failed it); one that expired or was cancelled does not.
-            if batchStatus == "failed" {
-                return bounded(TeacherError(kind: .serverError, classification: .retryable, operation: operation,
-                                            message: "the batch failed"), request)
-            }
-            return .again(nil)
+            // In neither file. An expired or cancelled batch never ran it: no fault of the request's. A batch that
+            // failed as a whole, or finished without it, counts against it (its input may be the cause).
+            if batch.status == "expired" || batch.status == "cancelled" { return .again(nil) }
+            let why = batch.status == "failed" ? "the batch failed: \(batch.failureMessage ?? "no reason given")" : "missing from the batch's results"
+            return bounded(TeacherError(kind: .serverError, classification: .retryable, operation: operation, message: why), request)
         }
-        guard let status = line.statusCode else { return .again(nil) }
+        guard let status = line.statusCode else {
+            if line.errorCode == "batch_expired" || line.errorCode == "batch_cancelled" { return .again(nil) }
+            return bounded(TeacherError(
+                kind: .serverError, classification: .retryable, operation: operation,
+                message: "\(line.errorCode ?? "error"): \(line.errorMessage ?? "no message")"), request)
+        }
         let body = line.body ?? []
         if let error = ErrorClassifier.classify(status: status, body: body, retryAfter: nil, operation: operation) {
             return error.classification == .retryable ? bounded(error, request) : .failed(error)

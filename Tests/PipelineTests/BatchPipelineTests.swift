@@ -35,7 +35,8 @@ import Glibc
     @Test func aBatchRunCompletesAuditsAndCostsHalfTheOnlineRun() async throws {
         let pipeline = try PipelineProcesses(faults: "", simulatorEnvironment: ["SI_SIM_BATCH": "delay=0.5"])
         defer { pipeline.shutdown() }
-        try pipeline.startStages(recipe: "self-instruct", replicas: 1)
+        // Two replicas of every stage: their batch services share the batches without doing a step twice.
+        try pipeline.startStages(recipe: "self-instruct", replicas: 2)
         // The same run online and in batches, side by side on the same daemons.
         try pipeline.createAndStart(name: "online", recipe: "self-instruct", seeds: exampleSeedsPath, target: 60, concurrency: 4,
                                     options: Self.prices)
@@ -142,6 +143,35 @@ import Glibc
         #expect(try Self.count(stats, "duplicate_submissions") == 0)
         #expect(try Self.count(stats, "input_files_reused") == 0)
         #expect(pipeline.allLogs().contains("batch found at the provider; not created again"))
+    }
+
+    @Test func aBudgetedBatchRunPausesAtItsCapAndCompletesWhenRaised() async throws {
+        let pipeline = try PipelineProcesses(faults: "", simulatorEnvironment: ["SI_SIM_BATCH": "delay=0.3"])
+        defer { pipeline.shutdown() }
+        try pipeline.startStages(recipe: "self-instruct", replicas: 1)
+        // About a quarter of what the run costs at batch prices; a generation request's worst case is about $0.016.
+        try pipeline.createAndStart(name: "capped", recipe: "self-instruct", seeds: exampleSeedsPath, target: 60, concurrency: 4,
+                                    options: Self.prices + Self.fastBatches + ["--budget-usd", "0.02"])
+        try pipeline.waitForStatus(name: "capped", status: "paused", timeout: .seconds(120))
+        let reason = try pipeline.query("SELECT pause_reason AS r FROM runs WHERE name = 'capped'", column: "r", as: String.self)
+        #expect(reason == "budget_exhausted")
+        // Batches still out settle after the pause; then nothing is reserved and what was spent stays within the cap.
+        let settled = ContinuousClock.now + .seconds(30)
+        while try pipeline.query("SELECT count(*) AS n FROM teacher_batches WHERE status <> 'done'", column: "n", as: Int.self) > 0,
+              ContinuousClock.now < settled { usleep(200_000) }
+        let spent = try pipeline.query("SELECT spent_usd::float8 AS v FROM run_budgets", column: "v", as: Double.self)
+        let reserved = try pipeline.query("SELECT reserved_usd::float8 AS v FROM run_budgets", column: "v", as: Double.self)
+        let costs = try Self.cost(pipeline, run: "capped")
+        print("capped batch run: paused with $\(spent) spent, $\(reserved) reserved of $0.02 (llm_calls $\(costs))")
+        #expect(spent > 0 && spent <= 0.02 && reserved == 0)
+        #expect(abs(costs - spent) < 1e-6, "the ledger books what llm_calls cost")
+
+        #expect(try pipeline.sictl(["run", "resume", "capped", "--budget-usd", "1"]).status == 0)
+        try pipeline.waitUntilCompleted(name: "capped", timeout: .seconds(300))
+        try PipelineEndToEndTests.expectAuditPasses(pipeline, run: "capped")
+        let finalSpent = try pipeline.query("SELECT spent_usd::float8 AS v FROM run_budgets", column: "v", as: Double.self)
+        #expect(abs(try Self.cost(pipeline, run: "capped") - finalSpent) < 1e-6)
+        #expect(try pipeline.query("SELECT reserved_usd::float8 AS v FROM run_budgets", column: "v", as: Double.self) == 0)
     }
 
     @Test func cancellingARunCancelsItsBatchesAtTheProvider() async throws {

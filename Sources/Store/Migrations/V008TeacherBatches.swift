@@ -61,9 +61,15 @@ extension Migration {
             response text,
             error_kind text,
             error_message text,
+            -- What one submission reserves from a run's budget (its worst case at batch prices), and what the
+            -- request holds reserved now: from the moment it goes into a batch until the batch is read back.
+            worst_usd numeric(18, 8) NOT NULL DEFAULT 0,
+            worst_tokens bigint NOT NULL DEFAULT 0,
             reserved_usd numeric(18, 8) NOT NULL DEFAULT 0,
             reserved_tokens bigint NOT NULL DEFAULT 0,
             created_at timestamptz NOT NULL DEFAULT now(),
+            -- Since when it waits for a batch: set again when a batch returns it, so it waits out max_age once more.
+            waiting_since timestamptz NOT NULL DEFAULT now(),
             finished_at timestamptz,
             UNIQUE (run_id, stage, entity_id),
             CHECK (status <> 'batched' OR batch_id IS NOT NULL),

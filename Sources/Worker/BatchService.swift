@@ -376,7 +376,9 @@ public final class BatchService: Service {
                 messages.append(try resend(request, batchID: batch.id))
                 tally.answered += 1
             case .failed(let error):
-                try await BatchRequestsTable.fail(id: request.id, kind: error.kind.rawValue, message: error.message, on: transaction)
+                // Kept whole (what was attempted, the status, the provider's words): it becomes the item's reason.
+                let reason = "\(error.operation)" + (error.httpStatus.map { ", HTTP \($0)" } ?? "") + ": \(error.message)"
+                try await BatchRequestsTable.fail(id: request.id, kind: error.kind.rawValue, message: reason, on: transaction)
                 if recordCalls {
                     try await record(request, batchID: batch.id, latencyMS: latencyMS, status: error.httpStatus, usage: nil,
                                      cost: 0, errorKind: error.kind.rawValue, method: nil, on: transaction)

@@ -14,6 +14,29 @@ import Testing
 /// Prints wall time, teacher calls and tokens (from `si_llm_usage`, and from the server's /metrics when it has
 /// llama.cpp's counters: llama.cpp reports the usage of one prompt only for a request with several).
 @Suite(.serialized, .timeLimit(.minutes(10))) struct RealTeacherPipelineTests {
+    /// llama.cpp's server has no batch API: a batch-mode run against it must end, with the server's answer as the
+    /// reason, instead of waiting for batches that can never be sent.
+    @Test func aBatchRunAgainstAServerWithoutTheBatchAPIFailsWithItsAnswer() async throws {
+        let url = try ServiceGate.realTeacherURL()
+        let server = SimulatorClient(baseURL: url.hasSuffix("/") ? String(url.dropLast()) : url)
+        let model = try await Self.firstModel(server)
+        let pipeline = try PipelineProcesses(teacher: .real(url: url, model: model, contextTokens: 2048))
+        defer { pipeline.shutdown() }
+        try pipeline.startStages(recipe: "self-instruct", replicas: 1)
+        try pipeline.createAndStart(name: "batch-real", recipe: "self-instruct", seeds: exampleSeedsPath, target: 20, concurrency: 2,
+                                    options: ["--batch", "all", "--batch-max-age", "0", "--batch-poll", "0.2"])
+        let took = try pipeline.waitForStatus(name: "batch-real", status: "failed", timeout: .seconds(180))
+        let reason = try pipeline.query("SELECT status_reason AS r FROM runs WHERE name = 'batch-real'", column: "r", as: String.self)
+        let refusedBatches = try pipeline.query(
+            "SELECT count(*) AS n FROM teacher_batches WHERE remote_status = 'refused'", column: "n", as: Int.self)
+        let failed = try pipeline.query("SELECT count(*) AS n FROM batch_requests WHERE status = 'failed'", column: "n", as: Int.self)
+        print("batch run against \(model) without a batch API: failed after \(took), \(refusedBatches) batches refused, \(failed) requests failed; reason: \(reason)")
+        #expect(reason.contains("HTTP 404") && reason.contains("/v1/files"), "\(reason)")
+        #expect(failed > 0 && refusedBatches >= 3)
+        // Nothing was asked of the model itself.
+        #expect(try pipeline.query("SELECT count(*) AS n FROM llm_calls", column: "n", as: Int.self) == 0)
+    }
+
     @Test func selfInstructThroughEveryDaemonAgainstARealModel() async throws {
         let url = try ServiceGate.realTeacherURL()
         let environment = ProcessInfo.processInfo.environment

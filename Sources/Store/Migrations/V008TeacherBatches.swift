@@ -31,8 +31,9 @@ extension Migration {
             submitted_at timestamptz,
             polled_at timestamptz,
             finished_at timestamptz,
-            CHECK (status IN ('preparing', 'submitting') OR remote_id IS NOT NULL),
-            CHECK (status = 'preparing' OR input_file_id IS NOT NULL)
+            -- A batch can end (done) without being sent: refused by the provider, or its run stopped first.
+            CHECK (status <> 'submitted' OR remote_id IS NOT NULL),
+            CHECK (status <> 'submitting' OR input_file_id IS NOT NULL)
         );
         CREATE INDEX teacher_batches_open ON teacher_batches (stage, id) WHERE status <> 'done';
         CREATE INDEX teacher_batches_run ON teacher_batches (run_id, stage);

@@ -114,8 +114,12 @@ else
     swift test ${build_options[@]+"${build_options[@]}"} --skip PipelineEndToEndTests --skip RunPauseTests \
         --skip ChinesePipelineTests --skip BatchPipelineTests --skip RealTeacher || status=$?
     pass=$SECONDS
-    swift test ${build_options[@]+"${build_options[@]}"} --filter "PipelineEndToEndTests|RunPauseTests|ChinesePipelineTests|BatchPipelineTests" || status=$?
-    say "the PipelineEndToEndTests, RunPauseTests, ChinesePipelineTests and BatchPipelineTests pass took $((SECONDS - pass)) s"
+    swift test ${build_options[@]+"${build_options[@]}"} --filter "PipelineEndToEndTests|RunPauseTests|ChinesePipelineTests" || status=$?
+    say "the PipelineEndToEndTests, RunPauseTests and ChinesePipelineTests pass took $((SECONDS - pass)) s"
+    # Batch mode's runs in a pass of their own: beside the others they shift the timing RunPauseTests observes.
+    pass=$SECONDS
+    swift test ${build_options[@]+"${build_options[@]}"} --filter BatchPipelineTests || status=$?
+    say "the BatchPipelineTests pass took $((SECONDS - pass)) s"
     # One at a time: each keeps the model's four slots busy on its own.
     pass=$SECONDS
     swift test ${build_options[@]+"${build_options[@]}"} --filter RealTeacherTests || status=$?

@@ -229,8 +229,10 @@ enum VerbObjectLabels {
         (.alpaca, 51480, "Generate an original hor", .imperative(verb: "generate", object: "story")),
     ]
 
-    /// Labelled after the extractor was written and tuned on `all`, and not used to tune it: Alpaca lines
-    /// 260 + 1040·k for k in 0..<50. Its accuracy is the out-of-sample figure; it is printed, not asserted.
+    /// Labelled after the extractor's first version was written and tuned on `all`: Alpaca lines 260 + 1040·k for
+    /// k in 0..<50. That version scored 49/50 verb and 46/50 verb+object here; the fixes that followed (a missing
+    /// verb, "Explain in detail the …", "one of the …", a participle before a possessive) came from the 52K file
+    /// but also mend this set's misses, so it is no longer out of sample. Printed, not asserted.
     static let heldOut: [(source: Source, line: Int, prefix: String, expected: InstructionForm)] = [
         (.alpaca, 260, "Explain the concept of e", .imperative(verb: "explain", object: "concept")),
         (.alpaca, 1300, "Find the highest peak in", .imperative(verb: "find", object: "peak")),
@@ -282,5 +284,40 @@ enum VerbObjectLabels {
         (.alpaca, 49140, "Suggest 3 tips on how to", .imperative(verb: "suggest", object: "tip")),
         (.alpaca, 50180, "Provide 3 new words and ", .imperative(verb: "provide", object: "word")),
         (.alpaca, 51220, "Generate a name of a tre", .imperative(verb: "generate", object: "name")),
+    ]
+
+    /// Labelled after all tuning and never used for it: Alpaca lines 130 + 1730·k for k in 0..<30, the
+    /// out-of-sample check. Printed, not asserted.
+    static let finalCheck: [(source: Source, line: Int, prefix: String, expected: InstructionForm)] = [
+        (.alpaca, 130, "Find the solution to the", .imperative(verb: "find", object: "solution")),
+        (.alpaca, 1860, "Write an example of a hy", .imperative(verb: "write", object: "example")),
+        (.alpaca, 3590, "Generate a possible futu", .imperative(verb: "generate", object: "future")),
+        (.alpaca, 5320, "Given a seed sentence, g", .imperative(verb: "generate", object: "story")),
+        (.alpaca, 7050, "Create a signature drink", .imperative(verb: "create", object: "drink")),
+        (.alpaca, 8780, "Generate a brief overvie", .imperative(verb: "generate", object: "overview")),
+        (.alpaca, 10510, "In two sentences, descri", .imperative(verb: "describe", object: "situation")),
+        (.alpaca, 12240, "Add a single line of dia", .imperative(verb: "add", object: "line")),
+        (.alpaca, 13970, "Describe the significanc", .imperative(verb: "describe", object: "significance")),
+        (.alpaca, 15700, "List three items in my g", .imperative(verb: "list", object: "item")),
+        (.alpaca, 17430, "Name three techniques us", .imperative(verb: "name", object: "technique")),
+        (.alpaca, 19160, "Generate a list of 4 thi", .imperative(verb: "generate", object: "list")),
+        (.alpaca, 20890, "Divide the following tex", .imperative(verb: "divide", object: "text")),
+        (.alpaca, 22620, "Explain the advantages t", .imperative(verb: "explain", object: "advantage")),
+        (.alpaca, 24350, "What is the fastest mamm", .question(word: "what")),
+        (.alpaca, 26080, "Find the name of the cap", .imperative(verb: "find", object: "name")),
+        (.alpaca, 27810, "Convert this decimal num", .imperative(verb: "convert", object: "number")),
+        (.alpaca, 29540, "Identify a feature of ar", .imperative(verb: "identify", object: "feature")),
+        (.alpaca, 31270, "Given an array of five i", .question(word: "what")),
+        (.alpaca, 33000, "Identify and classify th", .imperative(verb: "identify", object: "figure")),
+        (.alpaca, 34730, "How did the Great Fire o", .question(word: "how")),
+        (.alpaca, 36460, "Generate a musical piece", .imperative(verb: "generate", object: "piece")),
+        (.alpaca, 38190, "Generate a slogan for a ", .imperative(verb: "generate", object: "slogan")),
+        (.alpaca, 39920, "Construct a Regex statem", .imperative(verb: "construct", object: "statement")),
+        (.alpaca, 41650, "Generate an objective ti", .imperative(verb: "generate", object: "title")),
+        (.alpaca, 43380, "Write a coding algorithm", .imperative(verb: "write", object: "algorithm")),
+        (.alpaca, 45110, "You are provided with a ", .imperative(verb: "rewrite", object: nil)),
+        (.alpaca, 46840, "Note the differences bet", .imperative(verb: "note", object: "difference")),
+        (.alpaca, 48570, "List three types of anim", .imperative(verb: "list", object: "type")),
+        (.alpaca, 50300, "Name three items that ma", .imperative(verb: "name", object: "item")),
     ]
 }

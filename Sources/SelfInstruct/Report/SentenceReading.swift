@@ -5,7 +5,7 @@ struct SentenceReading {
 
     init(_ tokens: [InstructionToken]) { self.tokens = tokens }
 
-    func word(_ index: Int) -> String? { index < tokens.count ? tokens[index].word : nil }
+    func word(_ index: Int) -> String? { index >= 0 && index < tokens.count ? tokens[index].word : nil }
 
     /// The sentence's form, or nil when it is neither an imperative nor a question (context, a statement).
     func form() -> InstructionForm? {
@@ -26,6 +26,30 @@ struct SentenceReading {
             if tokens[index] == .comma, let form = clause(at: index + 1) { return form }
             index += 1
         }
+        // "You are given a list and you need to sort it": a framing after "and" later in the sentence (a framing
+        // elsewhere, as in "Suppose you need to write a program.", is context).
+        for position in start..<tokens.count where word(position) == "and" || word(position - 1) == "and" {
+            for framing in Lexicon.framings where framing.count > 1 && matches(framing, at: position) {
+                if let form = clause(at: position), form != .other { return form }
+            }
+        }
+        // "Given the facts below make an inference", "In the following paragraph identify …": no comma closes the
+        // opening phrase, so the first known verb (not after "to" or a determiner) or wh-word after it starts.
+        if let opener = word(start), Lexicon.contextOpeners.contains(opener) {
+            for position in (start + 2)..<max(start + 2, tokens.count) {
+                guard let candidate = word(position), let previous = word(position - 1) else { continue }
+                // "to sort" is an infinitive, "a list" and "of numbers" nouns.
+                if ["to", "of", "a", "an", "the", "this", "these", "those", "my", "your", "its", "their", "our", "some",
+                    "any", "each", "every"].contains(previous)
+                {
+                    continue
+                }
+                if Lexicon.whWords.contains(candidate) { return .question(word: candidate) }
+                if let lemma = verb(candidate), !isNounUse(at: position, lemma: lemma) {
+                    return .imperative(verb: lemma, object: object(after: position, verb: lemma))
+                }
+            }
+        }
         return nil
     }
 
@@ -37,6 +61,8 @@ struct SentenceReading {
                 index += 1
             case .word(let text) where Lexicon.fillers.contains(text) || isNumber(text):
                 index += 1
+            case .word(let text) where isAdverb(text) && word(index + 1).flatMap({ verb($0) }) != nil:
+                index += 1  // "Briefly explain …", "Automatically generate …"
             default:
                 return index
             }
@@ -160,6 +186,18 @@ struct SentenceReading {
             index += 1
         }
         if matches(["to", "me"], at: index) || matches(["to", "us"], at: index) { index += 2 }
+        while let adverb = word(index), isAdverb(adverb) { index += 1 }
+        if word(index) == "in" {
+            // "Explain in detail the …", "Describe in 100 words the …": the object follows the manner phrase.
+            for end in (index + 1)..<min(index + 6, tokens.count) {
+                guard let text = word(end) else { break }
+                if Lexicon.mannerPhraseEnds.contains(text) {
+                    index = end + 1
+                    if word(index) == "or", let bound = word(index + 1), ["less", "fewer", "more"].contains(bound) { index += 2 }
+                    break
+                }
+            }
+        }
         if let pronoun = word(index), Lexicon.indirectObjects.contains(pronoun), startsNounPhrase(at: index + 1) {
             index += 1
         }
@@ -183,7 +221,7 @@ struct SentenceReading {
     private func continuesCompound(at index: Int) -> Bool {
         guard let next = word(index) else { return false }
         return !Lexicon.phraseEnders.contains(next) && !Lexicon.determiners.contains(next) && next != "and" && next != "or"
-            && !isAdverb(next)
+            && !isAdverb(next) && !next.hasSuffix("'s")
     }
 
     private func isAdverb(_ word: String) -> Bool {
@@ -221,6 +259,27 @@ struct SentenceReading {
                 continue
             case .word(let text):
                 if last == nil {
+                    if ["at", "up", "no", "more", "less", "fewer"].contains(text),
+                        let next = word(index + 1), ["least", "most", "to", "than"].contains(next)
+                    {
+                        index += 2  // "at least four reasons", "up to ten words", "no more than five"
+                        if word(index) == "than" { index += 1 }
+                        continue
+                    }
+                    if (Lexicon.determiners.contains(text) || isNumber(text)) && word(index + 1) == "of" {
+                        index += 2  // "one of the …", "three of the …"
+                        continue
+                    }
+                    if isNumber(text) && continuesCompound(at: index + 1) {
+                        index += 1  // "one benefit", "two tools"
+                        continue
+                    }
+                    if text == "us" && continuesCompound(at: index + 1) {
+                        last = text  // "the US states": the country, lower-cased
+                        length = 1
+                        index += 1
+                        continue
+                    }
                     if ["this", "that", "these", "those"].contains(text) {
                         if !continuesCompound(at: index + 1) { return nil }
                     } else if Lexicon.pronouns.contains(text) && !Lexicon.determiners.contains(text) {
@@ -233,15 +292,14 @@ struct SentenceReading {
                     } else if text == "number", word(index - 1) == "a", word(index + 1) == "of" {
                         index += 2
                         continue
-                    } else if (Lexicon.determiners.contains(text) || isNumber(text)) && word(index + 1) == "of" {
-                        index += 2  // "one of the …", "three of the …"
-                        continue
                     } else if Lexicon.determiners.contains(text) || isNumber(text) || text.hasSuffix("'s")
                         || isAdverb(text)
                     {
                         index += 1
                         continue
-                    } else if Lexicon.phraseEnders.contains(text) || Lexicon.clauseOpeners.contains(text) {
+                    } else if Lexicon.phraseEnders.contains(text) || Lexicon.clauseOpeners.contains(text) || text == "and"
+                        || text == "or"
+                    {
                         return nil
                     }
                     last = text

@@ -53,6 +53,7 @@ import Testing
         #expect(form("Given an array of numbers what is the largest?") == .question(word: "what"))
         #expect(form("You are given a list of words and you need to sort it.") == Self.imperative("sort", nil))
         #expect(form("Suppose you need to write a parser. Write the grammar.") == Self.imperative("write", "grammar"))
+        #expect(form("In this task you are required to rank the cities.") == Self.imperative("rank", "city"))
     }
 
     @Test func adverbsMannerPhrasesAndQuantities() {

@@ -99,7 +99,8 @@ enum InstructionLexicon {
         "secondly", "lastly", "just", "hey", "hi", "hello", "and", "but", "well", "alright", "sure",
     ]
 
-    /// Leading subjects that frame an imperative ("You need to write…" → write); matched as whole sequences.
+    /// Leading subjects that frame an imperative ("You need to write…" → write); matched as whole sequences, longest
+    /// first ("you will have to" before "you will").
     static let framings: [[String]] = [
         ["you", "need", "to"], ["you", "have", "to"], ["you", "should"], ["you", "must"], ["you", "will", "need", "to"],
         ["you", "will"], ["you'll", "need", "to"], ["you'll"], ["you", "are", "asked", "to"], ["you", "are", "required", "to"],
@@ -107,7 +108,7 @@ enum InstructionLexicon {
         ["you", "are", "to"], ["asked", "to"], ["and", "asked", "to"], ["your", "task", "is", "to"], ["your", "job", "is", "to"],
         ["the", "task", "is", "to"], ["i", "want", "you", "to"], ["i", "need", "you", "to"], ["i", "would", "like", "you", "to"],
         ["i'd", "like", "you", "to"], ["we", "need", "you", "to"], ["let's"], ["lets"], ["let", "us"],
-    ]
+    ].sorted { $0.count > $1.count }
 
     /// Words that start an opening phrase a comma does not always close ("Given the facts below make an inference").
     static let contextOpeners: Set<String> = [

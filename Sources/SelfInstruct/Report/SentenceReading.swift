@@ -37,6 +37,9 @@ struct SentenceReading {
         // opening phrase, so the first known verb (not after "to" or a determiner) or wh-word after it starts.
         if let opener = word(start), Lexicon.contextOpeners.contains(opener) {
             for position in (start + 2)..<max(start + 2, tokens.count) {
+                if Lexicon.framings.contains(where: { $0.count > 1 && matches($0, at: position) }) {
+                    return clause(at: position)  // "In this task you are required to generate …"
+                }
                 guard let candidate = word(position), let previous = word(position - 1) else { continue }
                 // "to sort" is an infinitive, "a list" and "of numbers" nouns.
                 if ["to", "of", "a", "an", "the", "this", "these", "those", "my", "your", "its", "their", "our", "some",

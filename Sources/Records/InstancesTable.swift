@@ -166,6 +166,15 @@ public enum InstancesTable {
             }
     }
 
+    /// Input and output of every valid instance of the run, in no particular order (for the report's lengths).
+    public static func validTexts(runID: Int64, on executor: some SQLExecutor) async throws -> [(input: String, output: String)] {
+        try await executor.rows("""
+            SELECT input, output FROM instances WHERE run_id = \(runID) AND status = 'valid'
+            """, operation: "report_instances").map { row throws(StoreError) in
+                (input: try row.decode("input"), output: try row.decode("output"))
+            }
+    }
+
     /// The valid instances of the given instructions, in admission order then position.
     public static func valid(instructionIDs: [Int64], on executor: some SQLExecutor) async throws
         -> [(id: Int64, instructionID: Int64, input: String, output: String)]

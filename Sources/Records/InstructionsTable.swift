@@ -327,6 +327,14 @@ public enum InstructionsTable {
             }
     }
 
+    /// The texts of the run's admitted instructions in admission order (the report reads them all at once: 52,000
+    /// instructions are a few megabytes).
+    public static func admittedTextsInOrder(runID: Int64, on executor: some SQLExecutor) async throws -> [String] {
+        try await executor.rows("""
+            SELECT text FROM instructions WHERE run_id = \(runID) AND status = 'admitted' ORDER BY admission_seq
+            """, operation: "report_instructions").map { row throws(StoreError) in try row.decode("text") }
+    }
+
     /// Every admitted instruction in admission order, with its nearest match.
     public static func admittedDecisions(runID: Int64, on executor: some SQLExecutor) async throws -> [Decided] {
         try await executor.rows("""

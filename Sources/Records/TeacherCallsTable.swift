@@ -55,6 +55,32 @@ public enum TeacherCallsTable {
         public var pairs: [(name: String, calls: String, view: String)]
     }
 
+    /// The run's calls of one minute.
+    public struct Minute: Sendable, Hashable {
+        /// ISO 8601 in UTC, e.g. `2026-12-07T14:05:00Z`.
+        public var minute: String
+        public var calls: Int
+        public var failures: Int
+        public var promptTokens: Int
+        public var completionTokens: Int
+        public var costUSD: Double
+    }
+
+    /// The run's calls per minute, oldest first, without gaps filled in.
+    public static func perMinute(runID: Int64, on executor: some SQLExecutor) async throws -> [Minute] {
+        try await executor.rows("""
+            SELECT to_char(date_trunc('minute', created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:00"Z"') AS minute,
+                   count(*) AS calls, count(*) FILTER (WHERE error_kind IS NOT NULL) AS failures,
+                   sum(prompt_tokens)::bigint AS prompt_tokens, sum(completion_tokens)::bigint AS completion_tokens,
+                   sum(cost_usd)::float8 AS cost_usd
+            FROM llm_calls WHERE run_id = \(runID) GROUP BY 1 ORDER BY 1
+            """, operation: "calls_per_minute").map { row throws(StoreError) in
+                Minute(minute: try row.decode("minute"), calls: try row.decode("calls"), failures: try row.decode("failures"),
+                       promptTokens: try row.decode("prompt_tokens"), completionTokens: try row.decode("completion_tokens"),
+                       costUSD: try row.decode("cost_usd"))
+            }
+    }
+
     /// Records one call.
     public static func insert(_ call: NewCall, on executor: some SQLExecutor) async throws {
         try await executor.execute("""

@@ -20,6 +20,6 @@ struct Sictl: AsyncParsableCommand {
             Every service at once (database, broker, teacher):
               sictl doctor
             """,
-        subcommands: [Migrate.self, RunGroup.self, Status.self, Audit.self, DlqGroup.self, Export.self, Import.self, Doctor.self, Dedup.self]
+        subcommands: [Migrate.self, RunGroup.self, Status.self, Audit.self, DlqGroup.self, Export.self, Import.self, Report.self, Doctor.self, Dedup.self]
     )
 }

@@ -32,6 +32,8 @@ set -euo pipefail
 # (Debian's python3 has no ensurepip without it, so `python3 -m venv` fails); openssl makes the local CA, and stunnel4 is
 # the TLS terminator the tests put in front of an HTTP teacher.
 PACKAGES=(postgresql libpq-dev rabbitmq-server librabbitmq-dev libcurl4-openssl-dev pkg-config python3-venv openssl stunnel4)
+# Only the tests need these (`packages` lists them, `--install` does not): chromium renders `sictl report` pages.
+TEST_PACKAGES=(chromium)
 RABBIT_BIN=/usr/lib/rabbitmq/bin
 
 install_missing=0
@@ -54,7 +56,7 @@ log() { echo "services.sh: $*" >&2; }
 die() { log "$*"; exit 1; }
 
 if [ "$command" = packages ]; then
-    echo "${PACKAGES[@]}"
+    echo "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     exit 0
 fi
 

@@ -43,6 +43,8 @@ struct RunReportTests {
         let page = ReportPage.html(report)
         #expect(!page.contains("<script"), "no script, and no text that could become one")
         #expect(page.contains("r&lt;1&gt;") && page.contains("still running"))
+        // A cent's fraction is shown, not rounded away.
+        #expect(page.contains("$0.0100") && !page.contains("$0<"))
         for chart in ["sunburst", "rouge", "instruction-length", "input-length", "output-length", "rejections", "teacher"] {
             #expect(page.contains("data-chart=\"\(chart)\""), "\(chart)")
         }

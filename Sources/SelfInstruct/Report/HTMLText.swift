@@ -16,6 +16,13 @@ enum HTMLText {
         return out
     }
 
+    /// Dollars with four decimals (teacher costs are often fractions of a cent per minute), e.g. `$0.0042`.
+    static func dollars(_ value: Double) -> String {
+        let tenThousandths = Int((value * 10_000).rounded())
+        let fraction = String(tenThousandths % 10_000)
+        return "$\(tenThousandths / 10_000).\(String(repeating: "0", count: 4 - fraction.count))\(fraction)"
+    }
+
     /// A number for an SVG attribute: two decimals at most, no exponent.
     static func number(_ value: Double) -> String {
         let rounded = (value * 100).rounded() / 100

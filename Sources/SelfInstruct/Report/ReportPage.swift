@@ -68,6 +68,6 @@ public enum ReportPage {
         let calls = minutes.reduce(0) { $0 + $1.calls }, failures = minutes.reduce(0) { $0 + $1.failures }
         let prompt = minutes.reduce(0) { $0 + $1.promptTokens }, completion = minutes.reduce(0) { $0 + $1.completionTokens }
         let cost = minutes.reduce(0) { $0 + $1.costUSD }
-        return "<p>\(calls) calls (\(failures) failed), \(prompt) prompt + \(completion) completion tokens, $\(HTMLText.number(cost)) over \(minutes.count) minutes.</p>"
+        return "<p>\(calls) calls (\(failures) failed), \(prompt) prompt + \(completion) completion tokens, \(HTMLText.dollars(cost)) over \(minutes.count) minutes.</p>"
     }
 }

@@ -12,7 +12,7 @@ enum TimeSeriesChart {
         for (index, minute) in minutes.enumerated() {
             let h = plotHeight * Double(minute.calls) / Double(most)
             let x = left + Double(index) * slot
-            out += "<rect class=\"mark\" x=\"\(HTMLText.number(x + 0.5))\" y=\"\(HTMLText.number(top + plotHeight - h))\" width=\"\(HTMLText.number(max(slot - 1, 0.5)))\" height=\"\(HTMLText.number(h))\" fill=\"#4a7fb5\"><title>\(HTMLText.escape(minute.minute)): \(minute.calls) calls (\(minute.failures) failed), \(minute.promptTokens) prompt + \(minute.completionTokens) completion tokens, $\(HTMLText.number(minute.costUSD))</title></rect>"
+            out += "<rect class=\"mark\" x=\"\(HTMLText.number(x + 0.5))\" y=\"\(HTMLText.number(top + plotHeight - h))\" width=\"\(HTMLText.number(max(slot - 1, 0.5)))\" height=\"\(HTMLText.number(h))\" fill=\"#4a7fb5\"><title>\(HTMLText.escape(minute.minute)): \(minute.calls) calls (\(minute.failures) failed), \(minute.promptTokens) prompt + \(minute.completionTokens) completion tokens, \(HTMLText.dollars(minute.costUSD))</title></rect>"
             cost += minute.costUSD
             if totalCost > 0 {
                 line.append("\(HTMLText.number(x + slot / 2)),\(HTMLText.number(top + plotHeight - plotHeight * cost / totalCost))")
@@ -23,7 +23,7 @@ enum TimeSeriesChart {
         }
         out += "<line x1=\"\(left)\" y1=\"\(top + plotHeight)\" x2=\"\(left + plotWidth)\" y2=\"\(top + plotHeight)\" stroke=\"#333\"/>"
         out += "<text x=\"\(HTMLText.number(left - 4))\" y=\"\(HTMLText.number(top + 8))\" font-size=\"10\" text-anchor=\"end\">\(most)</text>"
-        out += "<text x=\"\(HTMLText.number(left + plotWidth + 4))\" y=\"\(HTMLText.number(top + 8))\" font-size=\"10\" fill=\"#c0504d\">$\(HTMLText.number(totalCost))</text>"
+        out += "<text x=\"\(HTMLText.number(left + plotWidth + 4))\" y=\"\(HTMLText.number(top + 8))\" font-size=\"10\" fill=\"#c0504d\">\(HTMLText.dollars(totalCost))</text>"
         if let first = minutes.first, let last = minutes.last {
             out += "<text x=\"\(left)\" y=\"\(HTMLText.number(top + plotHeight + 14))\" font-size=\"10\">\(HTMLText.escape(first.minute))</text>"
             out += "<text x=\"\(HTMLText.number(left + plotWidth))\" y=\"\(HTMLText.number(top + plotHeight + 14))\" font-size=\"10\" text-anchor=\"end\">\(HTMLText.escape(last.minute))</text>"

@@ -72,7 +72,8 @@ struct CurlTransportSmokeTests {
             }
         }
         let parallelTime = started.duration(to: .now)
-        #expect(parallelTime < .seconds(2))
+        // One at a time they would take at least 4.8 s; the margin is for a loaded CI machine (2.2 s seen there).
+        #expect(parallelTime < .milliseconds(3600))
 
         // A response slower than the total timeout is a retryable timeout.
         let slowStart = ContinuousClock.now

@@ -37,6 +37,8 @@ public final class AMQPConnection {
     }
 
     /// Connects to `url` (`amqp://user:password@host:port/vhost`, or `amqps://` over TLS), logs in and opens `channel`.
+    /// A comma-separated list of URLs (the nodes of a cluster) is tried in order; the first that accepts wins, and
+    /// when none does the last node's error is thrown.
     ///
     /// - Parameters:
     ///   - tls: CA, verification and client certificate for `amqps://` (ignored for `amqp://`).
@@ -51,7 +53,29 @@ public final class AMQPConnection {
         rpcTimeout: Duration = .seconds(30),
         channel: UInt16 = 1
     ) throws(BrokerError) -> AMQPConnection {
-        let endpoint = try parse(url: url)
+        let endpoints = try parseList(url)
+        var lastError: BrokerError?
+        for endpoint in endpoints {
+            do throws(BrokerError) {
+                return try connect(endpoint: endpoint, tls: tls, heartbeat: heartbeat, connectTimeout: connectTimeout,
+                                   rpcTimeout: rpcTimeout, channel: channel)
+            } catch {
+                if error.classification == .fatal { throw error }
+                lastError = error
+            }
+        }
+        throw lastError ?? BrokerError(kind: .invalidURL, operation: "connection.parse_url", detail: "no broker URL")
+    }
+
+    /// Connects to one parsed endpoint (the connection driver picks the node itself).
+    static func connect(
+        endpoint: AMQPEndpoint,
+        tls: BrokerTLS,
+        heartbeat: Duration,
+        connectTimeout: Duration,
+        rpcTimeout: Duration,
+        channel: UInt16 = 1
+    ) throws(BrokerError) -> AMQPConnection {
         guard let state = amqp_new_connection() else {
             throw BrokerError(kind: .library, operation: "connection.new", detail: "amqp_new_connection returned NULL",
                               classification: .transient)
@@ -66,9 +90,26 @@ public final class AMQPConnection {
         }
     }
 
-    /// Returns `url` with its password replaced by `***`, for messages and logs.
+    /// Returns `url` with its password replaced by `***`, for messages and logs (each URL of a list).
     public static func redactedURL(_ url: String) -> String {
-        redactingPassword(in: url)
+        url.split(separator: ",", omittingEmptySubsequences: false).map { redactingPassword(in: String($0)) }
+            .joined(separator: ",")
+    }
+
+    /// Parses `SI_AMQP_URL`: one URL, or the nodes of a cluster as a comma-separated list (spaces around the commas
+    /// are ignored). Every item must parse; an empty item is an error, not a node.
+    public static func parseList(_ urls: String) throws(BrokerError) -> [AMQPEndpoint] {
+        let items = urls.split(separator: ",", omittingEmptySubsequences: false)
+            .map { PythonText.strip(String($0)) }
+        var endpoints: [AMQPEndpoint] = []
+        for (index, item) in items.enumerated() {
+            guard !item.isEmpty else {
+                throw BrokerError(kind: .invalidURL, operation: "connection.parse_url",
+                                  detail: "item \(index + 1) of \(items.count) in the URL list is empty: \(redactedURL(urls))")
+            }
+            endpoints.append(try parse(url: item))
+        }
+        return endpoints
     }
 
     /// True until `close()` runs or the broker or network ends the connection.
@@ -629,7 +670,7 @@ public final class AMQPConnection {
     // MARK: - URL
 
     /// Parses an `amqp://` or `amqps://` URL with `amqp_parse_url`, copying every field out before the C buffer goes away.
-    static func parse(url: String) throws(BrokerError) -> AMQPEndpoint {
+    public static func parse(url: String) throws(BrokerError) -> AMQPEndpoint {
         var buffer = Array(url.utf8CString)
         let parsed: AMQPEndpoint? = buffer.withUnsafeMutableBufferPointer { chars in
             var info = amqp_connection_info()

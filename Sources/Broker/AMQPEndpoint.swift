@@ -1,5 +1,5 @@
 /// Where to connect, as parsed from an `amqp://` or `amqps://` URL.
-struct AMQPEndpoint: Sendable, Equatable {
+public struct AMQPEndpoint: Sendable, Equatable {
     /// True for `amqps://`: the connection goes through rabbitmq-c's SSL socket.
     var usesTLS: Bool = false
     var host: String
@@ -8,8 +8,11 @@ struct AMQPEndpoint: Sendable, Equatable {
     var user: String
     var password: String
 
+    /// `host:port`, naming the node in logs (a cluster's nodes usually share user and vhost).
+    public var address: String { "\(host):\(port)" }
+
     /// The endpoint without its password, for error messages.
-    var redactedDescription: String {
+    public var redactedDescription: String {
         "\(usesTLS ? "amqps" : "amqp")://\(user)@\(host):\(port)/\(virtualHost == "/" ? "%2F" : virtualHost)"
     }
 }

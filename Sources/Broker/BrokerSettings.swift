@@ -10,8 +10,11 @@ import Darwin
 
 /// How a publisher or consumer reaches the broker and what it does when the connection goes away.
 public struct BrokerSettings: Sendable {
-    /// `amqp://user:password@host:port/vhost`, or `amqps://` for TLS.
+    /// `amqp://user:password@host:port/vhost`, or `amqps://` for TLS; the nodes of a cluster as a comma-separated list
+    /// of such URLs, each connection then moving to the next node when its node goes away.
     public var url: String
+    /// The node (index into the URL list) the first connect tries; nil picks one at random, spreading replicas.
+    public var firstEndpoint: Int?
     /// CA, verification and client certificate for an `amqps://` URL.
     public var tls: BrokerTLS
     /// The heartbeat interval proposed to the broker (whole seconds); the connection thread services it.
@@ -42,9 +45,11 @@ public struct BrokerSettings: Sendable {
         topology: Topology? = nil,
         backoff: Backoff = Backoff(base: .milliseconds(100), cap: .seconds(30)),
         stableAfter: Duration = .seconds(10),
-        maxConsecutiveFailures: Int? = nil
+        maxConsecutiveFailures: Int? = nil,
+        firstEndpoint: Int? = nil
     ) {
         self.url = url
+        self.firstEndpoint = firstEndpoint
         self.tls = tls
         self.logger = logger
         self.heartbeat = heartbeat

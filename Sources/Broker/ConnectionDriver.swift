@@ -2,6 +2,12 @@ internal import CRabbitMQ
 import Logging
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The one thread that owns a rabbitmq-c connection: it connects (and reconnects with backoff), drains the
 /// mailbox, sleeps in `poll` on the socket and the wakeup eventfd, and keeps calling the library so heartbeats are
 /// serviced whatever the callers are doing.
@@ -20,6 +26,13 @@ final class ConnectionDriver {
 
     private var connection: AMQPConnection?
     private var machine: ReconnectStateMachine<ContinuousClock>
+    /// The nodes of `settings.url` (one, or a cluster's as a comma-separated list); empty when it did not parse.
+    private let endpoints: [AMQPEndpoint]
+    private let endpointError: BrokerError?
+    /// The node of the open connection.
+    private var endpoint: AMQPEndpoint?
+    /// Set when a connection is lost, until the next connection's first delivery: logged as the failover's end.
+    private var lostFrom: (address: String, unixMilliseconds: Int64)?
     /// Counts connections; deliveries carry it so an ack never reaches a channel that did not deliver the message.
     private var epoch: UInt64 = 0
     private var lastInbound = ContinuousClock.now
@@ -57,14 +70,31 @@ final class ConnectionDriver {
         self.role = role
         self.logger = settings.logger
         logger[metadataKey: "amqp.role"] = "\(role)"
+        var endpoints: [AMQPEndpoint] = []
+        var endpointError: BrokerError?
+        do throws(BrokerError) {
+            endpoints = try AMQPConnection.parseList(settings.url)
+        } catch {
+            endpointError = error
+        }
+        self.endpoints = endpoints
+        self.endpointError = endpointError
+        // Replicas spread over a cluster's nodes: each connection starts on a node of its own choosing.
         machine = ReconnectStateMachine(clock: ContinuousClock(), backoff: settings.backoff,
                                         stableAfter: settings.stableAfter,
-                                        maxConsecutiveFailures: settings.maxConsecutiveFailures)
+                                        maxConsecutiveFailures: settings.maxConsecutiveFailures,
+                                        endpointCount: max(1, endpoints.count),
+                                        firstEndpoint: settings.firstEndpoint ?? Int.random(in: 0..<max(1, endpoints.count)))
     }
 
     // MARK: - Lifecycle
 
     private func run() {
+        if let endpointError {
+            logger.error("broker URL refused", metadata: ["error": "\(endpointError)"])
+            finish(with: endpointError)
+            return
+        }
         var action = machine.start()
         while true {
             switch action {
@@ -72,17 +102,18 @@ final class ConnectionDriver {
                 // Only reachable after stop(); the loop below always returns first.
                 finish(with: closedError(operation: "connection"))
                 return
-            case .connect(let attempt):
+            case .connect(let attempt, let index):
                 if takeCloseRequest() {
                     finish(with: closedError(operation: "connection"))
                     return
                 }
                 do throws(BrokerError) {
-                    try establish()
+                    try establish(endpoints[index])
                     _ = machine.connectSucceeded()
                 } catch {
                     logger.info("broker connect failed", metadata: [
-                        "amqp.attempt": "\(attempt)", "error.kind": "\(error.kind.rawValue)", "error": "\(error)",
+                        "amqp.attempt": "\(attempt)", "amqp.endpoint": "\(endpoints[index].address)",
+                        "error.kind": "\(error.kind.rawValue)", "error": "\(error)",
                     ])
                     recordStatus(connected: false, error: error)
                     action = machine.connectFailed(error, unitRandom: Double.random(in: 0..<1))
@@ -93,7 +124,10 @@ final class ConnectionDriver {
                     finish(with: closedError(operation: "connection"))
                     return
                 case .lost(let error):
+                    let address = endpoint?.address ?? "?"
+                    lostFrom = (address, Self.unixMilliseconds())
                     logger.info("broker connection lost", metadata: [
+                        "amqp.endpoint": "\(address)", "amqp.unix_ms": "\(lostFrom?.unixMilliseconds ?? 0)",
                         "error.kind": "\(error.kind.rawValue)", "error": "\(error)",
                     ])
                     dropConnection(failingWith: error)
@@ -118,9 +152,9 @@ final class ConnectionDriver {
         }
     }
 
-    /// Connects, declares the topology, and sets up confirms or the consumer.
-    private func establish() throws(BrokerError) {
-        let connection = try AMQPConnection.connect(url: settings.url, tls: settings.tls, heartbeat: settings.heartbeat,
+    /// Connects to `target`, declares the topology, and sets up confirms or the consumer.
+    private func establish(_ target: AMQPEndpoint) throws(BrokerError) {
+        let connection = try AMQPConnection.connect(endpoint: target, tls: settings.tls, heartbeat: settings.heartbeat,
                                                     connectTimeout: settings.connectTimeout,
                                                     rpcTimeout: settings.rpcTimeout)
         do throws(BrokerError) {
@@ -134,6 +168,7 @@ final class ConnectionDriver {
             throw error
         }
         self.connection = connection
+        endpoint = target
         epoch += 1
         lastInbound = .now
         negotiatedHeartbeat = .seconds(connection.negotiatedHeartbeatSeconds)
@@ -141,7 +176,10 @@ final class ConnectionDriver {
         core.deliveries.dropAll(except: epoch)
         for waiter in connectedWaiters { waiter.resume() }
         connectedWaiters.removeAll()
-        logger.debug("broker connected", metadata: ["amqp.epoch": "\(epoch)"])
+        // Info, once per connection: with a cluster, which node each daemon is on (and when it moved) is in the log.
+        logger.info("broker connected", metadata: [
+            "amqp.endpoint": "\(target.address)", "amqp.epoch": "\(epoch)", "amqp.unix_ms": "\(Self.unixMilliseconds())",
+        ])
     }
 
     private func startConsumer(on connection: AMQPConnection, _ request: (queue: String, prefetch: UInt16)) throws(BrokerError) {
@@ -154,6 +192,7 @@ final class ConnectionDriver {
         connection?.markUnusable()
         connection?.close()
         connection = nil
+        endpoint = nil
         consumerTag = nil
         recordStatus(connected: false, error: error)
         for index in inFlightHead..<inFlight.count { inFlight[index].request.continuation.resume(throwing: error) }
@@ -365,6 +404,14 @@ final class ConnectionDriver {
                 // Sent before our basic.cancel took effect: straight back to the queue.
                 _ = try? connection.nack(delivery.deliveryTag, requeue: true)
             } else {
+                if let lostFrom {
+                    // The failover's end as a consumer sees it: messages flow again, from this node.
+                    self.lostFrom = nil
+                    logger.info("broker first delivery since reconnect", metadata: [
+                        "amqp.endpoint": "\(endpoint?.address ?? "?")", "amqp.previous_endpoint": "\(lostFrom.address)",
+                        "amqp.lost_unix_ms": "\(lostFrom.unixMilliseconds)", "amqp.unix_ms": "\(Self.unixMilliseconds())",
+                    ])
+                }
                 core.deliveries.push(delivery)
             }
         case .confirm(let sequence, let multiple, let positive):
@@ -500,6 +547,13 @@ final class ConnectionDriver {
 
     private func closedError(operation: String) -> BrokerError {
         BrokerError(kind: .closed, operation: operation, detail: "the \(isConsumer ? "consumer" : "publisher") was closed")
+    }
+
+    /// Wall-clock milliseconds since 1970, so the logs of processes on different hosts line up with a fault's time.
+    private static func unixMilliseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
     }
 
     private static func milliseconds(_ duration: Duration) -> Int32 {

@@ -12,6 +12,11 @@ extension Duration {
 ///
 /// Consecutive failures (refused connects and connections lost soon after opening) grow the backoff; a connection
 /// that stayed up for `stableAfter` resets it. Fatal errors (bad credentials, a malformed URL) stop at once.
+///
+/// With several endpoints (the nodes of a cluster), each failure moves to the next one, and the backoff waits only
+/// after a whole round of them failed: a node that goes away costs one connect to the next node, not a delay. A
+/// connection that was stable when it was lost fails over at once; one lost soon after opening counts as a failed
+/// try of its round, so a cluster that drops every connection still backs off.
 public struct ReconnectStateMachine<C: Clock>: Sendable where C.Duration == Duration, C: Sendable {
     /// Where the connection stands.
     public enum State: Sendable, Equatable {
@@ -24,8 +29,8 @@ public struct ReconnectStateMachine<C: Clock>: Sendable where C.Duration == Dura
 
     /// What the owner of the connection does next.
     public enum Action: Sendable, Equatable {
-        /// Open a connection now; `attempt` counts consecutive tries, starting at 1.
-        case connect(attempt: Int)
+        /// Open a connection to endpoint number `endpoint` now; `attempt` counts consecutive tries, starting at 1.
+        case connect(attempt: Int, endpoint: Int)
         /// Sleep until `until` (a `delay` from now), then report `timerFired()`.
         case wait(until: C.Instant, delay: Duration, attempt: Int)
         /// Stop retrying and fail everything with `error`.
@@ -38,14 +43,29 @@ public struct ReconnectStateMachine<C: Clock>: Sendable where C.Duration == Dura
     public private(set) var state: State = .idle
     /// Failures since the last connection that stayed up for `stableAfter`.
     public private(set) var consecutiveFailures = 0
+    /// The endpoint the current or next connect uses, in 0..<endpointCount.
+    public private(set) var endpoint: Int
+
+    /// Failed tries since the current round of endpoints began (a round ends when each endpoint failed once).
+    private var failuresThisRound = 0
+    /// Whole rounds that failed since the last stable connection: the backoff's attempt number.
+    private var roundsFailed = 0
+    private let endpointCount: Int
 
     private let clock: C
     private let backoff: Backoff
     private let stableAfter: Duration
     private let maxConsecutiveFailures: Int?
 
-    /// Makes a machine in `idle`; `maxConsecutiveFailures` nil retries forever.
-    public init(clock: C, backoff: Backoff, stableAfter: Duration = .seconds(10), maxConsecutiveFailures: Int? = nil) {
+    /// Makes a machine in `idle`; `maxConsecutiveFailures` nil retries forever. `firstEndpoint` (taken modulo
+    /// `endpointCount`) lets replicas start on different nodes.
+    public init(
+        clock: C, backoff: Backoff, stableAfter: Duration = .seconds(10), maxConsecutiveFailures: Int? = nil,
+        endpointCount: Int = 1, firstEndpoint: Int = 0
+    ) {
+        precondition(endpointCount >= 1, "at least one endpoint")
+        self.endpointCount = endpointCount
+        self.endpoint = ((firstEndpoint % endpointCount) + endpointCount) % endpointCount
         self.clock = clock
         self.backoff = backoff
         self.stableAfter = stableAfter
@@ -56,12 +76,13 @@ public struct ReconnectStateMachine<C: Clock>: Sendable where C.Duration == Dura
     public mutating func start() -> Action {
         guard case .idle = state else { return .none }
         state = .connecting(attempt: 1)
-        return .connect(attempt: 1)
+        return .connect(attempt: 1, endpoint: endpoint)
     }
 
     /// The connect (and topology setup) succeeded.
     public mutating func connectSucceeded() -> Action {
         guard case .connecting = state else { return .none }
+        // The round goes on until the connection proves stable: a node that accepts and then drops counts as failed.
         state = .connected(since: clock.now)
         return .none
     }
@@ -75,8 +96,16 @@ public struct ReconnectStateMachine<C: Clock>: Sendable where C.Duration == Dura
     /// An open connection died with `error`.
     public mutating func connectionLost(_ error: BrokerError, unitRandom: Double) -> Action {
         guard case .connected(let since) = state else { return .none }
-        if since.duration(to: clock.now) >= stableAfter { consecutiveFailures = 0 }
-        return scheduleRetry(after: error, unitRandom: unitRandom)
+        guard since.duration(to: clock.now) >= stableAfter else { return scheduleRetry(after: error, unitRandom: unitRandom) }
+        consecutiveFailures = 0
+        roundsFailed = 0
+        guard endpointCount > 1, error.classification != .fatal else { return scheduleRetry(after: error, unitRandom: unitRandom) }
+        // A stable connection went away: its node is the suspect, so the next node is tried at once.
+        consecutiveFailures = 1
+        failuresThisRound = 1
+        endpoint = (endpoint + 1) % endpointCount
+        state = .connecting(attempt: 2)
+        return .connect(attempt: 2, endpoint: endpoint)
     }
 
     /// The timer from a `.wait` action went off (or the owner woke early and checks).
@@ -85,7 +114,7 @@ public struct ReconnectStateMachine<C: Clock>: Sendable where C.Duration == Dura
         let now = clock.now
         guard now >= until else { return .wait(until: until, delay: now.duration(to: until), attempt: attempt) }
         state = .connecting(attempt: attempt)
-        return .connect(attempt: attempt)
+        return .connect(attempt: attempt, endpoint: endpoint)
     }
 
     /// The owner closes for good; later events do nothing.
@@ -104,7 +133,17 @@ public struct ReconnectStateMachine<C: Clock>: Sendable where C.Duration == Dura
             state = .stopped
             return .giveUp(error)
         }
-        let delay = backoff.delay(attempt: consecutiveFailures, unitRandom: unitRandom)
+        endpoint = (endpoint + 1) % endpointCount
+        failuresThisRound += 1
+        if failuresThisRound < endpointCount {
+            // Untried nodes remain in this round: no reason to wait before the next one.
+            let attempt = consecutiveFailures + 1
+            state = .connecting(attempt: attempt)
+            return .connect(attempt: attempt, endpoint: endpoint)
+        }
+        failuresThisRound = 0
+        roundsFailed += 1
+        let delay = backoff.delay(attempt: roundsFailed, unitRandom: unitRandom)
         let until = clock.now.advanced(by: delay)
         let attempt = consecutiveFailures + 1
         state = .waiting(attempt: attempt, until: until)

@@ -126,6 +126,27 @@ public struct Doctor: Sendable {
         }
         defer { connection.close() }
         var checks = [DoctorCheck(name: name, ok: true, detail: "\(redacted) accepts the login")]
+        let nodes = url.split(separator: ",").map { PythonText.strip($0) }
+        if nodes.count > 1 {
+            // A cluster: the daemons fail over between its nodes, so one node down still runs; the doctor names it.
+            var states: [String] = []
+            var down = 0
+            for node in nodes {
+                let address = (try? AMQPConnection.parse(url: node).address) ?? AMQPConnection.redactedURL(node)
+                do {
+                    let tls = try BrokerTLS(environment: environment)
+                    try AMQPConnection.connect(url: node, tls: tls, heartbeat: .zero, connectTimeout: timeout, rpcTimeout: timeout).close()
+                    states.append("\(address) ok")
+                } catch {
+                    down += 1
+                    states.append("\(address) \(Self.oneLine(error))")
+                }
+            }
+            checks[0] = DoctorCheck(
+                name: name, ok: down == 0,
+                detail: "\(nodes.count - down) of \(nodes.count) nodes accept the login: \(states.joined(separator: "; "))",
+                fix: down == 0 ? nil : "start or reconnect the nodes that do not answer; the daemons use the others meanwhile")
+        }
         // Passive declares: the doctor looks, it never creates (the daemons declare the topology at start).
         var missing: [String] = []
         var waiting: UInt32 = 0

@@ -13,6 +13,10 @@ public struct WorkerConfig: Sendable, CustomStringConvertible {
     public var amqpURL: String
     /// CA, verification and client certificate for an amqps:// URI.
     public var amqpTLS: BrokerTLS
+    /// The AMQP heartbeat interval: a silent node is given up after two.
+    public var amqpHeartbeat: Duration
+    /// The session connection for LISTEN (outbox wake-ups); nil when `SI_DATABASE_LISTEN_URL=off`.
+    public var databaseListenURL: String?
     /// Messages handled at once; also the consumer prefetch.
     public var concurrency: Int
     public var logLevel: Logger.Level
@@ -44,8 +48,11 @@ public struct WorkerConfig: Sendable, CustomStringConvertible {
         databaseURL: String, amqpURL: String, amqpTLS: BrokerTLS = BrokerTLS(), concurrency: Int = 4, logLevel: Logger.Level = .info,
         topology: Topology = Topology(), maxAttempts: Int = 3, databasePoolSize: Int? = nil, teacher: TeacherConfig? = nil,
         shardsDirectory: String = "shards", teacherUnreachableAfter: Duration = .seconds(120), deliveryLimit: Int = 5,
-        crashOnMessageID: String? = nil, shutdownGrace: Duration = .seconds(20), retention: Duration = .seconds(24 * 3600)
+        crashOnMessageID: String? = nil, shutdownGrace: Duration = .seconds(20), retention: Duration = .seconds(24 * 3600),
+        amqpHeartbeat: Duration = .seconds(10), databaseListenURL: String?? = .none
     ) {
+        self.amqpHeartbeat = amqpHeartbeat
+        self.databaseListenURL = databaseListenURL ?? databaseURL
         self.deliveryLimit = deliveryLimit
         self.crashOnMessageID = crashOnMessageID
         self.shutdownGrace = shutdownGrace
@@ -91,6 +98,20 @@ public struct WorkerConfig: Sendable, CustomStringConvertible {
 
         let databaseURL = try required(EnvironmentVariable.databaseURL, schemes: ["postgresql", "postgres"])
         let amqpURL = try required(EnvironmentVariable.amqpURL, schemes: ["amqp", "amqps"])
+        // Every node of a list is checked here, so a typo in the third node fails at start, not at failover.
+        do {
+            _ = try AMQPConnection.parseList(amqpURL)
+        } catch {
+            throw WorkerConfigError(variable: EnvironmentVariable.amqpURL, problem: error.detail)
+        }
+        var listenURL: String?? = .none
+        if let text = value(EnvironmentVariable.databaseListenURL) {
+            if text == "off" {
+                listenURL = .some(nil)
+            } else {
+                listenURL = .some(try required(EnvironmentVariable.databaseListenURL, schemes: ["postgresql", "postgres"]))
+            }
+        }
         let amqpTLS: BrokerTLS
         do {
             amqpTLS = try BrokerTLS(environment: environment)
@@ -140,16 +161,20 @@ public struct WorkerConfig: Sendable, CustomStringConvertible {
             deliveryLimit: try integer(EnvironmentVariable.deliveryLimit, default: 5, range: 1...1000),
             crashOnMessageID: value(EnvironmentVariable.faultCrashMessageID),
             shutdownGrace: .seconds(try integer(EnvironmentVariable.shutdownGraceSeconds, default: 20, range: 0...3600)),
-            retention: .seconds(3600 * (try integer(EnvironmentVariable.retentionHours, default: 24, range: 1...87_600))))
+            retention: .seconds(3600 * (try integer(EnvironmentVariable.retentionHours, default: 24, range: 1...87_600))),
+            amqpHeartbeat: .seconds(try integer(EnvironmentVariable.amqpHeartbeatSeconds, default: 10, range: 1...600)),
+            databaseListenURL: listenURL)
         crashAfterBatchCreate = value(EnvironmentVariable.faultCrashAfterBatchCreate) == "1"
     }
 
     /// One line for the start-up log: URLs without passwords, no API key.
     public var description: String {
         var parts = [
-            "database=\(SecretRedaction.redactingPasswords(in: databaseURL))", "amqp=\(SecretRedaction.redactingPasswords(in: amqpURL))",
+            "database=\(SecretRedaction.redactingPasswords(in: databaseURL))", "amqp=\(AMQPConnection.redactedURL(amqpURL))",
             "concurrency=\(concurrency)", "log_level=\(logLevel.rawValue)", "namespace=\(topology.namespace)",
             "queue_type=\(topology.queueType.rawValue)", "max_attempts=\(maxAttempts)", "db_pool=\(databasePoolSize)",
+            "amqp_heartbeat=\(amqpHeartbeat.components.seconds)s",
+            "listen=\(databaseListenURL.map { SecretRedaction.redactingPasswords(in: $0) } ?? "off")",
             "shards_dir=\(shardsDirectory)", "teacher_unreachable_after=\(teacherUnreachableAfter.components.seconds)s",
             "delivery_limit=\(deliveryLimit)", "shutdown_grace=\(shutdownGrace.components.seconds)s",
             "retention=\(retention.components.seconds / 3600)h",

@@ -110,14 +110,18 @@ public enum WorkerDaemon {
         }
         let resources = WorkerResources(
             config: config, database: database, catalog: RunCatalog(database: database), teacher: teacher, logger: logger)
-        let settings = BrokerSettings(url: config.amqpURL, logger: logger, tls: config.amqpTLS, topology: config.topology)
+        let settings = BrokerSettings(url: config.amqpURL, logger: logger, tls: config.amqpTLS, heartbeat: config.amqpHeartbeat,
+                                      topology: config.topology)
         let publisher = BrokerPublisher(settings: settings)
         let relay = OutboxRelay(database: database, publisher: publisher, exchange: config.topology.exchange, logger: logger)
         // Rows written outside the daemons (sictl run start, resume, dlq replay) wake the relay at once instead of at
-        // its next poll; a connection of its own, since LISTEN holds it.
-        let listener = NotificationListener(
-            url: config.databaseURL, channel: OutboxTable.wakeupChannel(namespace: config.topology.namespace),
-            applicationName: logger.label + "-listen", logger: logger) { relay.nudge() }
+        // its next poll; a connection of its own, since LISTEN holds it. Not through a transaction-mode pooler
+        // (SI_DATABASE_LISTEN_URL=off): the relay's one-second poll then finds those rows.
+        let listener = config.databaseListenURL.map { url in
+            NotificationListener(
+                url: url, channel: OutboxTable.wakeupChannel(namespace: config.topology.namespace),
+                applicationName: logger.label + "-listen", logger: logger) { relay.nudge() }
+        }
         let reachability = TeacherReachability(unreachableAfter: config.teacherUnreachableAfter)
         let handlers = try makeHandlers(resources)
         // Batch mode (issue 15): runs that batch a stage leave its requests in `batch_requests`; this daemon sends and
@@ -149,13 +153,13 @@ public enum WorkerDaemon {
         groupConfiguration.maximumGracefulShutdownDuration = config.shutdownGrace
         let group = ServiceGroup(configuration: groupConfiguration)
         var failure: (any Error)?
-        listener.start()
+        listener?.start()
         do {
             try await group.run()
         } catch {
             failure = error
         }
-        await listener.stop()
+        await listener?.stop()
         await publisher.close()
         await transport?.shutdown()
         await accounting?.close()

@@ -49,7 +49,7 @@ struct ReconnectStateMachineTests {
     @Test("start connects at once; success leaves nothing to do")
     func startAndConnect() {
         var machine = machine()
-        #expect(machine.start() == .connect(attempt: 1))
+        #expect(machine.start() == .connect(attempt: 1, endpoint: 0))
         #expect(machine.start() == .none)
         #expect(machine.connectSucceeded() == .none)
         #expect(machine.state == .connected(since: clock.now))
@@ -75,7 +75,7 @@ struct ReconnectStateMachineTests {
             clock.advance(by: delay / 2)
             #expect(machine.timerFired() == .wait(until: until, delay: clock.now.duration(to: until), attempt: next))
             clock.advance(by: delay - delay / 2)
-            #expect(machine.timerFired() == .connect(attempt: next))
+            #expect(machine.timerFired() == .connect(attempt: next, endpoint: 0))
             attempt = next
         }
         #expect(machine.consecutiveFailures == 5)
@@ -87,7 +87,7 @@ struct ReconnectStateMachineTests {
         _ = machine.start()
         _ = machine.connectFailed(refused, unitRandom: 0.999)
         clock.advance(by: .seconds(1))
-        #expect(machine.timerFired() == .connect(attempt: 2))
+        #expect(machine.timerFired() == .connect(attempt: 2, endpoint: 0))
         _ = machine.connectSucceeded()
 
         // Lost after 2 s: the third consecutive failure, ceiling 4 s.
@@ -100,7 +100,7 @@ struct ReconnectStateMachineTests {
         #expect(flapAttempt == 3)
 
         clock.advance(by: .seconds(2))
-        #expect(machine.timerFired() == .connect(attempt: 3))
+        #expect(machine.timerFired() == .connect(attempt: 3, endpoint: 0))
         _ = machine.connectSucceeded()
         // Up for a minute, then lost: back to the first ceiling.
         clock.advance(by: .seconds(60))
@@ -135,7 +135,7 @@ struct ReconnectStateMachineTests {
                 return
             }
             clock.advance(by: clock.now.duration(to: until))
-            #expect(machine.timerFired() == .connect(attempt: attempt))
+            #expect(machine.timerFired() == .connect(attempt: attempt, endpoint: 0))
         }
         #expect(machine.connectFailed(lost, unitRandom: 0.1) == .giveUp(lost))
     }
@@ -151,6 +151,95 @@ struct ReconnectStateMachineTests {
         _ = machine.stop()
         #expect(machine.start() == .none)
         #expect(machine.connectFailed(refused, unitRandom: 0.5) == .none)
+    }
+
+    // MARK: Several endpoints (the nodes of a cluster)
+
+    func cluster(nodes: Int, first: Int = 0, maxConsecutiveFailures: Int? = nil) -> Machine {
+        Machine(clock: clock, backoff: backoff, stableAfter: .seconds(10), maxConsecutiveFailures: maxConsecutiveFailures,
+                endpointCount: nodes, firstEndpoint: first)
+    }
+
+    @Test("replicas start on the endpoint they are given, modulo the count")
+    func firstEndpoint() {
+        var second = cluster(nodes: 3, first: 4)
+        #expect(second.start() == .connect(attempt: 1, endpoint: 1))
+        var negative = cluster(nodes: 3, first: -1)
+        #expect(negative.start() == .connect(attempt: 1, endpoint: 2))
+    }
+
+    @Test("a refused node moves to the next at once; the backoff waits only after every node failed")
+    func refusedNodesRotateThenBackOff() {
+        var machine = cluster(nodes: 3, first: 1)
+        #expect(machine.start() == .connect(attempt: 1, endpoint: 1))
+        #expect(machine.connectFailed(refused, unitRandom: 0.999) == .connect(attempt: 2, endpoint: 2))
+        #expect(machine.connectFailed(refused, unitRandom: 0.999) == .connect(attempt: 3, endpoint: 0))
+        // The third failure ends the round: the first backoff step (ceiling 1 s), then the round starts again.
+        guard case .wait(let until, let delay, let attempt) = machine.connectFailed(refused, unitRandom: 0.999) else {
+            Issue.record("expected a wait after a whole round failed")
+            return
+        }
+        #expect(close(delay, .seconds(1) * 0.999))
+        #expect(attempt == 4)
+        clock.advance(by: clock.now.duration(to: until))
+        #expect(machine.timerFired() == .connect(attempt: 4, endpoint: 1))
+        #expect(machine.connectFailed(refused, unitRandom: 0.999) == .connect(attempt: 5, endpoint: 2))
+        #expect(machine.connectFailed(refused, unitRandom: 0.999) == .connect(attempt: 6, endpoint: 0))
+        // The second round failed too: the second backoff step.
+        guard case .wait(_, let second, _) = machine.connectFailed(refused, unitRandom: 0.999) else {
+            Issue.record("expected a wait after the second round")
+            return
+        }
+        #expect(close(second, .seconds(2) * 0.999))
+    }
+
+    @Test("a stable connection that is lost fails over to the next node without waiting")
+    func stableLossFailsOverAtOnce() {
+        var machine = cluster(nodes: 3)
+        _ = machine.start()
+        _ = machine.connectSucceeded()
+        clock.advance(by: .seconds(60))
+        #expect(machine.connectionLost(lost, unitRandom: 0.999) == .connect(attempt: 2, endpoint: 1))
+        // That node is down as well: the third is tried at once, and only then does the round wait.
+        #expect(machine.connectFailed(refused, unitRandom: 0.999) == .connect(attempt: 3, endpoint: 2))
+        guard case .wait = machine.connectFailed(refused, unitRandom: 0.999) else {
+            Issue.record("expected a wait once all three nodes failed")
+            return
+        }
+        #expect(machine.endpoint == 0)
+    }
+
+    @Test("connections lost soon after opening count as failed tries, so a flapping cluster still backs off")
+    func flappingClusterBacksOff() {
+        var machine = cluster(nodes: 2)
+        _ = machine.start()
+        _ = machine.connectSucceeded()
+        clock.advance(by: .seconds(1))
+        #expect(machine.connectionLost(lost, unitRandom: 0.999) == .connect(attempt: 2, endpoint: 1))
+        _ = machine.connectSucceeded()
+        clock.advance(by: .seconds(1))
+        guard case .wait(_, let delay, _) = machine.connectionLost(lost, unitRandom: 0.999) else {
+            Issue.record("expected a wait: both nodes dropped their connections within stableAfter")
+            return
+        }
+        #expect(close(delay, .seconds(1) * 0.999))
+        #expect(machine.endpoint == 0)
+    }
+
+    @Test("a fatal error gives up even with nodes left to try")
+    func fatalOnOneNodeGivesUp() {
+        var machine = cluster(nodes: 3)
+        _ = machine.start()
+        let denied = BrokerError(kind: .authentication, operation: "connection.login", detail: "refused")
+        #expect(machine.connectFailed(denied, unitRandom: 0.5) == .giveUp(denied))
+    }
+
+    @Test("the failure limit counts every node's failure")
+    func failureLimitAcrossNodes() {
+        var machine = cluster(nodes: 3, maxConsecutiveFailures: 2)
+        _ = machine.start()
+        #expect(machine.connectFailed(refused, unitRandom: 0.5) == .connect(attempt: 2, endpoint: 1))
+        #expect(machine.connectFailed(refused, unitRandom: 0.5) == .giveUp(refused))
     }
 }
 

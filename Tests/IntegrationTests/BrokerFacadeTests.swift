@@ -333,6 +333,89 @@ struct BrokerFacadeTests {
         }
     }
 
+    /// Two "nodes" of a cluster, each a proxy in front of the same broker, listed in that order in one URL.
+    private func twoNodes(_ settings: BrokerSettings) throws -> (BrokerSettings, first: TCPProxy, second: TCPProxy) {
+        let (viaFirst, first) = try proxied(settings)
+        let (viaSecond, second) = try proxied(settings)
+        var listed = settings
+        listed.url = viaFirst.url + "," + viaSecond.url
+        listed.firstEndpoint = 0
+        return (listed, first, second)
+    }
+
+    @Test("with a list of nodes, a node that goes silent fails publisher and consumer over to the next; nothing is lost")
+    func failoverToTheNextNode() async throws {
+        try await withTopology(.quorum) { directSettings, topology in
+            var (settings, first, second) = try twoNodes(directSettings)
+            defer {
+                first.close()
+                second.close()
+            }
+            settings.heartbeat = .seconds(1)
+            let publisher = try await BrokerPublisher.connect(settings: settings)
+            let consumer = try await BrokerConsumer.connect(settings: settings)
+            #expect(first.acceptedCount == 2 && second.acceptedCount == 0)
+            for index in 0..<3 {
+                try await publisher.publish(exchange: topology.exchange, routingKey: topology.routingKey(.instances),
+                                            body: body(index), messageID: "m-\(index)")
+            }
+            var iterator = consumer.deliveries(queue: topology.queue(.instances), prefetch: 10).makeAsyncIterator()
+            let held = try #require(try await iterator.next())
+
+            // The first node is cut off: no reset, no FIN, just silence, as when its link goes down.
+            first.stallAll()
+            #expect(try await waitFor { consumer.status.connectionsOpened == 2 && publisher.status.connectionsOpened == 2 })
+            #expect(second.acceptedCount == 2, "both connections moved to the second node")
+            #expect(first.acceptedCount == 2, "no connection went back to the silent node")
+
+            // The held delivery came through the lost node: its ack fails and the broker delivers it again.
+            let error = await #expect(throws: BrokerError.self) { try await consumer.ack(held) }
+            #expect(error?.kind == .connectionClosed)
+            try await publisher.publish(exchange: topology.exchange, routingKey: topology.routingKey(.instances),
+                                        body: body(3), messageID: "m-3")
+            var received: [String: Bool] = [:]
+            while received.count < 4 {
+                let delivery = try #require(try await iterator.next())
+                received[delivery.messageID ?? "?"] = delivery.redelivered
+                try await consumer.ack(delivery)
+            }
+            #expect(Set(received.keys) == ["m-0", "m-1", "m-2", "m-3"])
+            #expect(received[held.messageID ?? "?"] == true)
+            await publisher.close()
+            await consumer.close()
+            #expect(try readyCount(topology.queue(.instances), settlingAt: 0) == 0)
+        }
+    }
+
+    @Test("a node that refuses is skipped for the next one at once, without a backoff wait")
+    func refusedNodeIsSkipped() async throws {
+        try await withTopology { directSettings, topology in
+            var (settings, first, second) = try twoNodes(directSettings)
+            defer { second.close() }
+            first.close()
+            // A backoff that would show: were the refusal followed by a wait, the connect would take 5 s or more.
+            settings.backoff = Backoff(base: .seconds(5), cap: .seconds(5))
+            let started = ContinuousClock.now
+            let publisher = try await BrokerPublisher.connect(settings: settings)
+            #expect(started.duration(to: .now) < .seconds(5))
+            #expect(second.acceptedCount == 1)
+            try await publisher.publish(exchange: topology.exchange, routingKey: topology.routingKey(.shards),
+                                        body: body(1), messageID: "m-1")
+            await publisher.close()
+            #expect(try readyCount(topology.queue(.shards), settlingAt: 1) == 1)
+        }
+    }
+
+    @Test("an empty item in the URL list is refused at once, naming its position")
+    func emptyListItemIsRefused() async throws {
+        let url = try ServiceGate.brokerURL()
+        let settings = BrokerSettings(url: url + ",,", logger: Self.quiet)
+        let error = await #expect(throws: BrokerError.self) { _ = try await BrokerPublisher.connect(settings: settings) }
+        #expect(error?.kind == .invalidURL)
+        #expect(error?.detail.contains("item 2 of 3") == true, "\(String(describing: error))")
+        #expect(error?.detail.contains(url) == false, "the password stays out of the message")
+    }
+
     @Test("a wrong password gives up at once with a fatal authentication error")
     func fatalConnectGivesUp() async throws {
         try await withTopology { settings, _ in

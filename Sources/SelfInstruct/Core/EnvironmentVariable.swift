@@ -16,8 +16,16 @@ public enum EnvironmentVariable {
     /// The role the daemons connect as (the user of `SI_DATABASE_URL`): `sictl migrate` grants it the data rights
     /// on every table after migrating (default: no grants, for a single-role setup). Same as `--grant-to`.
     public static let databaseWorkerRole = "SI_DATABASE_WORKER_ROLE"
-    /// AMQP URI including the vhost (`amqp://user:password@host:5672/vhost`) of the broker.
+    /// PostgreSQL URI of the one session connection each daemon LISTENs on for outbox wake-ups (default:
+    /// `SI_DATABASE_URL`), or `off`. Set it to the server's own address, or `off`, when `SI_DATABASE_URL` goes through
+    /// PgBouncer in transaction mode, which cannot carry LISTEN; with `off` the outbox relay polls every second.
+    public static let databaseListenURL = "SI_DATABASE_LISTEN_URL"
+    /// AMQP URI including the vhost (`amqp://user:password@host:5672/vhost`) of the broker; for a cluster, its nodes as
+    /// a comma-separated list of such URIs: each connection starts on one node and moves to the next when it goes away.
     public static let amqpURL = "SI_AMQP_URL"
+    /// Seconds between AMQP heartbeats (default 10): a node that goes silent is given up after two of them, so this
+    /// bounds how long a daemon stays on a node that was cut off before it fails over.
+    public static let amqpHeartbeatSeconds = "SI_AMQP_HEARTBEAT_S"
     /// Prefix of the exchange and queue names (default `si`), so several environments can share one broker.
     public static let amqpNamespace = "SI_AMQP_NAMESPACE"
     /// RabbitMQ queue type of the stage queues: `classic` (default) or `quorum`.

@@ -64,7 +64,8 @@ public struct DatabaseCallRecorder: CallRecorder {
         let logger = self.logger
         await Task.detached {
             do {
-                try await TeacherCallsTable.insert(row, on: database)
+                // A transaction of its own: the pool's asynchronous commit is a SET LOCAL, which needs one.
+                try await database.transaction { try await TeacherCallsTable.insert(row, on: $0) }
             } catch {
                 logger.warning("cannot record a teacher call", metadata: ["error": "\(error)"])
             }

@@ -18,9 +18,11 @@ public final class Database: Sendable {
         public var applicationName: String
         /// Schemas set as `search_path` on every connection (nil keeps the server's default).
         public var searchPath: [String]?
-        /// False sets `synchronous_commit = off` on every connection: commits return before their WAL is flushed,
-        /// so a PostgreSQL crash can lose the last fraction of a second of them (never corrupt anything). Only
-        /// for writes that are records, not data (teacher-call accounting).
+        /// False sets `synchronous_commit = off` in this pool's transactions: commits return before their WAL is
+        /// flushed, so a PostgreSQL crash can lose the last fraction of a second of them (never corrupt anything).
+        /// Only for writes that are records, not data (teacher-call accounting). `SET LOCAL`, never for the session:
+        /// behind PgBouncer in transaction mode a session setting would stay on a server connection that other
+        /// clients' transactions use next. Statements outside a transaction commit synchronously.
         public var synchronousCommit: Bool = true
         /// How many times a transaction runs at most when it meets 40001/40P01 or a lost connection.
         public var maxTransactionAttempts: Int
@@ -65,6 +67,8 @@ public final class Database: Sendable {
     public let redactedURL: String
     private let pool: ConnectionPool
     private let logger: Logger
+    /// Sent with every BEGIN, in the same round trip: the settings that hold for one transaction only.
+    private let transactionSetup: String
 
     /// Makes the pool without connecting; a malformed URL fails here, an unreachable server on first use.
     public init(configuration: Configuration, logger: Logger = Logger(label: "si.store", factory: { _ in SwiftLogNoOpLogHandler() }))
@@ -80,8 +84,8 @@ public final class Database: Sendable {
         if let schemas = configuration.searchPath {
             statements.append("SET search_path TO " + schemas.map(SQLQuery.quoteIdentifier).joined(separator: ", "))
         }
-        if !configuration.synchronousCommit { statements.append("SET synchronous_commit TO off") }
         let setup = statements.isEmpty ? nil : statements.joined(separator: "; ")
+        transactionSetup = configuration.synchronousCommit ? "" : "; SET LOCAL synchronous_commit TO off"
         pool = ConnectionPool(connections: (0..<configuration.poolSize).map {
             PooledConnection(index: $0, url: configuration.url, applicationName: configuration.applicationName,
                              sessionSetup: setup)
@@ -176,7 +180,7 @@ public final class Database: Sendable {
         _ body: (Transaction) async throws -> Value
     ) async throws -> Value {
         try await withConnection { connection in
-            let begin = "BEGIN ISOLATION LEVEL \(isolation.rawValue)"
+            let begin = "BEGIN ISOLATION LEVEL \(isolation.rawValue)" + transactionSetup
             do throws(StoreError) {
                 _ = try await connection.run(connectIfNeeded: true) { pg throws(StoreError) in
                     try pg.executeScript(begin, operation: "BEGIN")

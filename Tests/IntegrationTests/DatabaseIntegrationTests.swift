@@ -24,7 +24,7 @@ struct DatabaseIntegrationTests {
         }
     }
 
-    @Test("synchronousCommit false turns synchronous_commit off on every pooled connection, with the search path kept")
+    @Test("synchronousCommit false turns synchronous_commit off in every transaction, never for the session")
     func asynchronousCommitSetting() async throws {
         try await ServiceGate.withPrivateSchema { schema in
             var configuration = Database.Configuration(url: schema.ownerServerURL, poolSize: 2, searchPath: [schema.name])
@@ -41,6 +41,13 @@ struct DatabaseIntegrationTests {
                     #expect(try row.decode("source", as: String.self) == "session")
                 }
                 #expect(try await path == schema.name)
+                // Outside a transaction the same connections are back to the server's setting: nothing stays on a
+                // connection that a transaction-mode pooler would hand to another client.
+                async let third = database.query(setting).singleRow()
+                async let fourth = database.query(setting).singleRow()
+                for row in try await [third, fourth] {
+                    #expect(try row.decode("source", as: String.self) != "session")
+                }
             }
             let defaultSource = try await using(schema.database()) { database in
                 try await database.query("SELECT source FROM pg_settings WHERE name = 'synchronous_commit'")

@@ -16,10 +16,6 @@ STAGE_DAEMONS = ("si-generate", "si-filter", "si-classify", "si-instances", "si-
 TEACHER_STAGES = {"si-generate", "si-classify", "si-instances"}
 # Named in architecture §2 for a program whose code has not landed yet: accepted with a note.
 PLANNED = {"si-shards": {"SI_SHARDS_DIR"}}
-# Being added to EnvironmentVariable.swift and WorkerConfig (SI_AMQP_URL as a list of nodes with a heartbeat;
-# PgBouncer in transaction mode): accepted for the daemons, with a note, until the Swift sources read them, and
-# checked like any other name from then on. Delete an entry once its note is gone.
-PENDING = {"SI_AMQP_HEARTBEAT_S", "SI_DATABASE_LISTEN_URL"}
 # Every daemon fails at start without these.
 REQUIRED = {"SI_DATABASE_URL", "SI_AMQP_URL"}
 REQUIRED_TEACHER = {"SI_TEACHER_URL", "SI_TEACHER_MODEL"}
@@ -37,8 +33,8 @@ def catalogue():
 
 
 def declared_names():
-    """Every SI_* name spelled in EnvironmentVariable.swift, plus the PENDING ones."""
-    return set(catalogue().values()) | PENDING
+    """Every SI_* name spelled in EnvironmentVariable.swift."""
+    return set(catalogue().values())
 
 
 def _literals(paths):
@@ -97,7 +93,7 @@ def names_read_by(program):
         planned = PLANNED.get(program, set())
         if planned - allowed:
             notes.append(f"{program}: {', '.join(sorted(planned - allowed))} accepted as planned (architecture §2)")
-        return allowed | planned | PENDING, notes
+        return allowed | planned, notes
     if program == "sictl":
         return _literals([SOURCES / "sictl", SOURCES / "Operations", BROKER_TLS]), notes
     if program == "si-teacher-sim":
@@ -124,15 +120,8 @@ def check(program, names, where):
     return errors
 
 
-def pending_notes():
-    """One note per PENDING name that the daemons' sources do not read yet."""
-    read = worker_names()
-    return [f"{name} accepted for the daemons although WorkerConfig does not read it yet (envnames.PENDING)"
-            for name in sorted(PENDING - read)]
-
-
 def all_notes():
     notes = []
     for program in STAGE_DAEMONS:
         notes.extend(names_read_by(program)[1])
-    return notes + pending_notes()
+    return notes

@@ -11,7 +11,7 @@
 3. The KEDA ScaledObjects target existing Deployments and name exactly the stage queues of
    Sources/SelfInstruct/Pipeline/PipelineStage.swift (namespace `si`), every queue once.
 4. Every SI_* name written anywhere under deploy/k8s, comments and inline patches included, is spelled in
-   Sources/SelfInstruct/Core/EnvironmentVariable.swift (or is one of envnames.PENDING, with a note).
+   Sources/SelfInstruct/Core/EnvironmentVariable.swift.
 5. Each RabbitmqCluster (rabbitmq.com/v1beta1) has an odd number of replicas, at least 3, persistent storage, equal
    memory request and limit, pod anti-affinity across nodes on its own pods, and `cluster_partition_handling =
    pause_minority` in additionalConfig.

@@ -92,7 +92,7 @@ public final class AMQPConnection {
 
     /// Returns `url` with its password replaced by `***`, for messages and logs (each URL of a list).
     public static func redactedURL(_ url: String) -> String {
-        url.split(separator: ",", omittingEmptySubsequences: false).map { redactingPassword(in: String($0)) }
+        url.split(separator: ",", omittingEmptySubsequences: false).map { redactingPassword(in: PythonText.strip($0)) }
             .joined(separator: ",")
     }
 

@@ -22,6 +22,30 @@ struct WorkerConfigTests {
         #expect(config.teacher == nil)
     }
 
+    @Test("a cluster's nodes, the heartbeat and the LISTEN connection: defaults, values and off")
+    func clusterSettings() throws {
+        let defaults = try WorkerConfig(environment: Self.minimal, needsTeacher: false)
+        #expect(defaults.amqpHeartbeat == .seconds(10))
+        #expect(defaults.databaseListenURL == Self.minimal["SI_DATABASE_URL"])
+
+        var environment = Self.minimal
+        environment["SI_AMQP_URL"] = "amqp://si:n1-secret@10.0.0.11:5672/si, amqp://si:n2-secret@10.0.0.12:5672/si"
+        environment["SI_AMQP_HEARTBEAT_S"] = "4"
+        environment["SI_DATABASE_LISTEN_URL"] = "off"
+        let cluster = try WorkerConfig(environment: environment, needsTeacher: false)
+        #expect(cluster.amqpHeartbeat == .seconds(4))
+        #expect(cluster.databaseListenURL == nil)
+        // Every node is named in the start-up line, none with its password.
+        #expect(cluster.description.contains("amqp=amqp://si:***@10.0.0.11:5672/si,amqp://si:***@10.0.0.12:5672/si"))
+        #expect(!cluster.description.contains("secret"))
+        #expect(cluster.description.contains("listen=off"))
+
+        environment["SI_DATABASE_LISTEN_URL"] = "postgresql://si:direct-secret@10.0.0.20:5432/si"
+        let direct = try WorkerConfig(environment: environment, needsTeacher: false)
+        #expect(direct.databaseListenURL == "postgresql://si:direct-secret@10.0.0.20:5432/si")
+        #expect(!direct.description.contains("direct-secret"))
+    }
+
     @Test("explicit values are read")
     func explicitValues() throws {
         var environment = Self.minimal
@@ -54,6 +78,10 @@ struct WorkerConfigTests {
         ("SI_DELIVERY_LIMIT", "0"),
         ("SI_SHUTDOWN_GRACE_S", "soon"),
         ("SI_AMQP_TLS_VERIFY", "off"),
+        ("SI_AMQP_URL", "amqp://si:pw@node-1:5672/si,,amqp://si:pw@node-3:5672/si"),
+        ("SI_AMQP_URL", "amqp://si:pw@node-1:5672/si,http://node-2"),
+        ("SI_AMQP_HEARTBEAT_S", "0"),
+        ("SI_DATABASE_LISTEN_URL", "amqp://x@y/z"),
     ])
     func errorsNameTheVariable(variable: String, value: String?) {
         var environment = Self.minimal

@@ -1,4 +1,5 @@
 import Broker
+import Operations
 import SelfInstruct
 import Logging
 import TestSupport
@@ -414,6 +415,29 @@ struct BrokerFacadeTests {
         #expect(error?.kind == .invalidURL)
         #expect(error?.detail.contains("item 2 of 3") == true, "\(String(describing: error))")
         #expect(error?.detail.contains(url) == false, "the password stays out of the message")
+    }
+
+    @Test("sictl doctor checks every node of a list and names the one that does not answer")
+    func doctorNamesTheNodeThatIsDown() async throws {
+        let url = try ServiceGate.brokerURL()
+        guard let at = url.lastIndex(of: "@"), let slash = url[at...].firstIndex(of: "/") else {
+            throw GateFailure(text: "cannot parse the broker URL")
+        }
+        // The same credentials and vhost on a port where nothing listens: a node that is down.
+        let down = String(url[...at]) + "127.0.0.1:1" + String(url[slash...])
+        let healthy = await Doctor(environment: [EnvironmentVariable.amqpURL: url + "," + url], timeout: .seconds(5)).run()
+        let both = try #require(healthy.checks.first { $0.name == "broker" })
+        #expect(both.ok)
+        #expect(both.detail.hasPrefix("2 of 2 nodes accept the login"), "\(both.detail)")
+
+        let report = await Doctor(environment: [EnvironmentVariable.amqpURL: url + "," + down], timeout: .seconds(5)).run()
+        let broker = try #require(report.checks.first { $0.name == "broker" })
+        #expect(!broker.ok)
+        #expect(broker.detail.hasPrefix("1 of 2 nodes accept the login"), "\(broker.detail)")
+        #expect(broker.detail.contains("127.0.0.1:1 "), "\(broker.detail)")
+        #expect(!broker.detail.contains(url), "no password in the detail")
+        // The queues are still checked through the node that answers.
+        #expect(report.checks.contains { $0.name == "queues" && !$0.detail.contains("no broker") })
     }
 
     @Test("a wrong password gives up at once with a fatal authentication error")

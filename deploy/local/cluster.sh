@@ -9,11 +9,12 @@
 #                                                          pgbouncer; no Docker, no systemd)
 # Commands:
 #   run          (default) one run of --target instructions with three faults injected while it goes on:
-#                  at 20 % admitted: RabbitMQ node rmq3 cut off for 20 s (its veth down), then back; waits until
+#                  at 20 % done:     RabbitMQ node rmq3 cut off for 20 s (its veth down), then back; waits until
 #                                    it is in the cluster again
-#                  at 45 % admitted: worker host w2 killed (SIGKILL to every process in it; it stays dead)
-#                  at 70 % admitted: PostgreSQL restarted (pg_ctl restart -m fast)
-#                then waits for completion, audits, counts dead letters and prints a summary (also OUT/summary.json)
+#                  at 45 % done:     worker host w2 killed (SIGKILL to every process in it; it stays dead)
+#                  at 70 % done:     PostgreSQL restarted (pg_ctl restart -m fast)
+#                ("done": admitted instructions whose instances are generated, of the target), then waits for
+#                completion, audits, counts dead letters and prints a summary (also OUT/summary.json)
 #                with the fault times, the failover time of the consumers that were on rmq3, and how long the
 #                quorum queues led by rmq3 took to get a new leader
 #   throughput   no faults; two runs of the same target back to back: workers on w1 only, then on w1 and w2.
@@ -311,20 +312,34 @@ rabbit_cluster_join() {
         rmqctl "$n" await_startup >/dev/null
     done
     for n in 2 3; do
-        rmqctl "$n" stop_app >/dev/null
-        rmqctl "$n" reset >/dev/null
-        rmqctl "$n" join_cluster "$(rabbit_node 1)" >/dev/null
-        rmqctl "$n" start_app >/dev/null
+        {
+            rmqctl "$n" stop_app && rmqctl "$n" reset && rmqctl "$n" join_cluster "$(rabbit_node 1)" && rmqctl "$n" start_app
+        } >>"$out_dir/logs/rmq$n/join.out" 2>&1 || die "RabbitMQ node $n did not join node 1; see $out_dir/logs/rmq$n/join.out"
     done
     running="$(rmqctl 1 cluster_status --formatter json | jq -r '.running_nodes | length')"
     [ "$running" = 3 ] || die "the RabbitMQ cluster has $running running nodes, not 3"
     say "RabbitMQ: $(rabbit_node 1), $(rabbit_node 2), $(rabbit_node 3) clustered (pause_minority)"
 }
 
-# The names and members of the si vhost's queues, as JSON lines {"name","type","leader","members":[...]}.
+# The si vhost's queues as JSON lines {"name","type","leader","members"[,"messages"]}, read by `rabbitmqctl eval`
+# from node N's own metadata (default 1), where the leader of a quorum queue is kept up to date. Not
+# `list_queues`: its answers are streamed back to the CLI's own Erlang node, which the other nodes would reach
+# by its host name, here resolving to their own namespace's loopback, so it times out. WITH_MESSAGES asks each
+# queue's leader for its message count (not during a partition).
 rabbit_queues() {
-    rmqctl "${1:-1}" list_queues -p "$amqp_vhost" --timeout 10 name type leader members messages --formatter json |
-        jq -c '.[]'
+    local n="${1:-1}" with_messages="${2:-false}"
+    rmqctl "$n" eval "
+        Messages = fun(Q) -> case $with_messages of
+            true -> #{messages => try proplists:get_value(messages, rabbit_amqqueue:info(Q, [messages])) catch _:_ -> null end};
+            false -> #{} end end,
+        Qs = [maps:merge(#{name => element(4, amqqueue:get_name(Q)),
+                           type => amqqueue:get_type(Q),
+                           leader => case amqqueue:get_pid(Q) of {_, Node} -> Node; P when is_pid(P) -> node(P); _ -> null end,
+                           members => case amqqueue:get_type_state(Q) of #{nodes := Nodes} -> Nodes; _ -> [] end},
+                         Messages(Q))
+              || Q <- rabbit_amqqueue:list(<<\"$amqp_vhost\">>)],
+        io:format(\"~s~n\", [rabbit_json:encode(Qs)]),
+        ok." | sed -n 1p | jq -c '.[] | .type |= (tostring | sub("^rabbit_"; "") | sub("_queue$"; ""))'
 }
 
 # --- PostgreSQL and PgBouncer on si-pg ----------------------------------------------------------------------------
@@ -495,6 +510,7 @@ workers_up() {
             exec ip netns exec "$host" "$bin_dir/$stage"
         ) 2>"$out_dir/logs/${host#si-}-$stage.log" &
         pid=$!
+        disown "$pid"  # no "Killed" job notices at the teardown; kill -0 still watches it
         worker_pids[$host]+="$pid "
         daemon_index=$((daemon_index + 1))
     done
@@ -544,10 +560,11 @@ event() {
 }
 
 # --- a run -----------------------------------------------------------------------------------------------------------
-# The run's status and admitted count, "STATUS ADMITTED", or nothing when the database does not answer.
+# "STATUS ADMITTED DONE" of a run (DONE: admitted instructions with an instance outcome), or nothing when the
+# database does not answer.
 run_progress() {
     psql_as_worker "" 5432 -F ' ' -v name="$1" 2>/dev/null <<'SQL' || true
-SELECT status, admitted FROM si_run_progress WHERE name = :'name';
+SELECT status, admitted, instance_tasks_done FROM si_run_progress WHERE name = :'name';
 SQL
 }
 
@@ -583,7 +600,7 @@ fault_cut_rmq3() {
         fi
         # The leader watch, for up to 60 s after the cut (it goes on after the restore when not done).
         if [ -n "$rmq3_led_queues" ] && [ -z "$leaders_moved_ms" ] && [ "$(now_ms)" -lt $((cut_ms + 60000)) ]; then
-            leaders="$(rmqctl 1 list_queues -p "$amqp_vhost" --timeout 5 name leader --formatter json 2>/dev/null)" || leaders=""
+            leaders="$(rabbit_queues 1 2>/dev/null | jq -s -c .)" || leaders=""
             if [ -n "$leaders" ]; then
                 # Among the queues rmq3 led: those still led by it, or without a leader.
                 still="$(printf '%s' "$leaders" | jq -r --arg n "$node3" --arg q "$rmq3_led_queues" \
@@ -637,35 +654,37 @@ fault_pg_restart() {
 }
 
 # --- waiting for a run -----------------------------------------------------------------------------------------------
-# Polls the run every second; with faults, injects each one when admissions reach its share of the target. Fails
-# with the reason when the run fails, pauses itself, or is not completed within --timeout.
+# Polls the run every second; with faults, injects each one at its progress point. Progress is the share of the
+# target whose instances are done (instance_tasks_done / target): admissions alone reach the target within the
+# first seconds (one generation call yields several candidates), so they would put every fault at the start.
+# Fails with the reason when the run fails, pauses itself, or is not completed within --timeout.
 fault_points=(20 45 70)
 fault_names=(fault_cut_rmq3 fault_kill_w2 fault_pg_restart)
 wait_for_run() {
-    local name="$1" with_faults="$2" next=0 progress status admitted last_print=0 deadline
+    local name="$1" with_faults="$2" next=0 progress status admitted done last_print=0 deadline
     deadline=$((run_start_ms + run_timeout * 1000))
     while true; do
         progress="$(run_progress "$name")"
-        status="${progress%% *}" admitted="${progress##* }"
+        read -r status admitted done <<<"${progress:-unknown ? ?}"
         case "$status" in
             completed) break ;;
             failed|cancelled) die "run $name ended $status; see $out_dir/logs" ;;
             paused) sictl status "$name" >&2 || true; die "run $name paused itself (see the status above)" ;;
         esac
-        if [ "$with_faults" -eq 1 ] && [ "$next" -lt ${#fault_points[@]} ] && [[ "$admitted" =~ ^[0-9]+$ ]] &&
-            [ $((admitted * 100)) -ge $((fault_points[next] * target)) ]; then
-            say "admitted $admitted of $target (≥ ${fault_points[next]} %): ${fault_names[next]}"
+        if [ "$with_faults" -eq 1 ] && [ "$next" -lt ${#fault_points[@]} ] && [[ "$done" =~ ^[0-9]+$ ]] &&
+            [ $((done * 100)) -ge $((fault_points[next] * target)) ]; then
+            say "instances done for $done of $target (≥ ${fault_points[next]} %), admitted $admitted: ${fault_names[next]}"
             "${fault_names[next]}"
             next=$((next + 1))
             continue
         fi
         if [ "$(now_ms)" -ge "$deadline" ]; then
             sictl status "$name" >&2 || true
-            die "run $name not completed after $run_timeout s (status ${status:-unknown}, admitted ${admitted:-?} of $target); logs in $out_dir/logs"
+            die "run $name not completed after $run_timeout s (status $status, admitted $admitted, instances done $done of $target); logs in $out_dir/logs"
         fi
         check_workers_alive
         if [ $(( $(now_ms) - last_print )) -ge 10000 ]; then
-            say "run $name: ${status:-(database not answering)}, admitted ${admitted:-?} of $target"
+            say "run $name: $status, admitted $admitted, instances done $done of $target"
             last_print="$(now_ms)"
         fi
         sleep 1
@@ -686,7 +705,8 @@ SELECT row_to_json(f) FROM (
            c.calls, c.failed_calls, c.first_call_unix_ms, c.last_call_unix_ms,
            round(c.calls / greatest(extract(epoch FROM r.finished_at - r.started_at), 0.001)::numeric, 2) AS calls_per_s,
            round(p.admitted / greatest(extract(epoch FROM r.finished_at - r.started_at), 0.001)::numeric, 2) AS admitted_per_s,
-           round(c.calls / greatest(extract(epoch FROM c.last_call - c.first_call), 0.001)::numeric, 2) AS calls_per_s_while_calling
+           round(c.calls / greatest(extract(epoch FROM c.last_call - c.first_call), 0.001)::numeric, 2) AS calls_per_s_while_calling,
+           (SELECT json_object_agg(stage, calls) FROM si_llm_usage u WHERE u.run_id = r.id) AS calls_by_stage
     FROM runs r
     JOIN si_run_progress p ON p.run_id = r.id
     CROSS JOIN LATERAL (
@@ -709,7 +729,9 @@ analyse_failover() {
     python3 - "$out_dir/logs" "$1" "$(address si-rmq3)" "$log_connected" "$log_first_delivery" <<'PY'
 import glob, json, os, re, sys
 logs, cut, cut_host, connected, first = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
-pair = re.compile(r'(?<![\w.])(amqp\.[A-Za-z_]+)=("[^"]*"|\S+)')
+# A value runs to the next " key=" or to the " [Module] message" at the end: values may hold spaces
+# (amqp.role=publisher(window: 1000)).
+pair = re.compile(r'(?<![\w.])(amqp\.[A-Za-z_]+)=(.*?)(?= [\w.]+=| \[[\w.]+\] |$)')
 
 def metadata(line):
     return {k[len("amqp."):]: v.strip('"') for k, v in pair.findall(line)}
@@ -728,6 +750,7 @@ for path in sorted(glob.glob(os.path.join(logs, "*.log"))):
     daemon = os.path.basename(path)[:-len(".log")]
     with open(path, errors="replace") as f:
         for line in f:
+            line = line.rstrip("\n")
             if first in line:
                 m = metadata(line)
                 deliveries.append({"daemon": daemon, "endpoint": m.get("endpoint"),
@@ -739,7 +762,7 @@ for path in sorted(glob.glob(os.path.join(logs, "*.log"))):
                 if at is not None and at < cut:
                     before[(daemon, m.get("role", "?"))] = m.get("endpoint")
 
-on_cut_node = sorted(f"{d} ({role})" for (d, role), e in before.items() if host(e) == cut_host)
+on_cut_node = sorted(f"{d} ({role.split('(')[0]})" for (d, role), e in before.items() if host(e) == cut_host)
 failovers = []
 for d in deliveries:
     if host(d["previous_endpoint"]) != cut_host or d["unix_ms"] is None or d["unix_ms"] < cut:
@@ -787,10 +810,12 @@ def load(file, lines=False):
     return json.loads(text) if text.strip() else None
 
 run = load("run.json") or {}
-start = run.get("started_unix_ms")
-events = []
 with open(os.path.join(out, "events.tsv")) as f:
-    for line in f:
+    lines = f.read().splitlines()
+start = next((int(l.split("\t")[1]) for l in lines if l.startswith("run_started\t")), None)
+events = []
+if True:
+    for line in lines:
         event, ms, detail = (line.rstrip("\n").split("\t") + [""])[:3]
         ms = int(ms)
         events.append({"event": event, "unix_ms": ms,
@@ -931,7 +956,7 @@ mode_run() {
     if sictl audit "$name" --shards-dir "$out_dir/shards" >"$out_dir/audit.txt" 2>&1; then audit_rc=0; else audit_rc=$?; fi
     sed 's/^/cluster.sh: audit: /' "$out_dir/audit.txt" >&2
     dead_letters="$(sictl dlq list "$name" --all --json 2>/dev/null | jq -r '.total' || echo unknown)"
-    rabbit_queues >"$out_dir/queues-end.jsonl" || true
+    rabbit_queues 1 true >"$out_dir/queues-end.jsonl" || true
     rmqctl 1 cluster_status --formatter json >"$out_dir/cluster-status-end.json" 2>/dev/null || true
     if [ -n "$cut_ms" ]; then
         analyse_failover "$cut_ms" >"$out_dir/failover.json"

@@ -26,7 +26,7 @@
 #
 # Options:
 #   --bin DIR                the si-* and sictl executables (default .build/release; nothing is built here)
-#   --target N               instructions to admit (default 300 for run, 600 for throughput)
+#   --target N               instructions to admit (default 2000 for run, 1500 for throughput)
 #   --out DIR                logs of every process, shards, events.tsv, summary.json (default out/cluster)
 #   --keep                   keep the state directory (database, broker data) after the end
 #   --latency SPEC           the simulator's latency (default fixed:200; see si-teacher-sim --help)
@@ -45,8 +45,8 @@
 # $SI_CLUSTER_STATE (default /tmp/si-cluster), removed at the end unless --keep.
 #
 # Examples:
-#   deploy/local/cluster.sh --bin /work/bin --target 300
-#   deploy/local/cluster.sh throughput --bin .build/release --target 600 --worker-concurrency 4
+#   deploy/local/cluster.sh --bin /work/bin --target 2000
+#   deploy/local/cluster.sh throughput --bin .build/release --target 1500 --worker-concurrency 4
 #   deploy/local/cluster.sh up --no-daemons        # then, in another shell:
 #       ip netns exec si-w1 bash                   # a shell "on" worker host 1
 #   deploy/local/cluster.sh down                   # after a crash (or kill -9) of this script
@@ -74,7 +74,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 usage_error() { echo "cluster.sh: $*" >&2; exit 64; }
-[ -n "$target" ] || { [ "$command" = throughput ] && target=600 || target=300; }
+[ -n "$target" ] || { [ "$command" = throughput ] && target=1500 || target=2000; }
 [ -n "$run_concurrency" ] || run_concurrency=$((4 * worker_concurrency))
 for number in "$target" "$worker_concurrency" "$run_concurrency" "$run_timeout"; do
     [[ "$number" =~ ^[1-9][0-9]*$ ]] || usage_error "'$number' is not a positive integer"
@@ -763,25 +763,30 @@ for path in sorted(glob.glob(os.path.join(logs, "*.log"))):
                     before[(daemon, m.get("role", "?"))] = m.get("endpoint")
 
 on_cut_node = sorted(f"{d} ({role.split('(')[0]})" for (d, role), e in before.items() if host(e) == cut_host)
-failovers = []
+# Deliveries after the cut to consumers that were on the cut node: on another node (a failover), or on the cut
+# node again once it was back (a reconnect without failover, as with one broker URL per daemon).
+failovers, same_node = [], []
 for d in deliveries:
     if host(d["previous_endpoint"]) != cut_host or d["unix_ms"] is None or d["unix_ms"] < cut:
         continue
-    d["failover_ms"] = d["unix_ms"] - cut
+    d["after_cut_ms"] = d["unix_ms"] - cut
     d["detection_ms"] = d["lost_unix_ms"] - cut if d["lost_unix_ms"] is not None else None
-    failovers.append(d)
-failovers.sort(key=lambda d: d["unix_ms"])
-# The first failover of each daemon (a daemon may reconnect more than once).
-per_daemon = {}
-for d in failovers:
-    per_daemon.setdefault(d["daemon"], d)
+    (same_node if host(d["endpoint"]) == cut_host else failovers).append(d)
+
+def first_per_daemon(items):
+    per = {}
+    for d in sorted(items, key=lambda d: d["unix_ms"]):
+        per.setdefault(d["daemon"], d)
+    return list(per.values())
+
 result = {
     "cut_unix_ms": cut,
     "cut_node": cut_host,
     "connections_on_cut_node_before": on_cut_node,
-    "failover_ms": min((d["failover_ms"] for d in failovers), default=None),
-    "detection_ms": min((d["detection_ms"] for d in failovers if d["detection_ms"] is not None), default=None),
-    "per_daemon": list(per_daemon.values()),
+    "failover_ms": min((d["after_cut_ms"] for d in failovers), default=None),
+    "detection_ms": min((d["detection_ms"] for d in failovers + same_node if d["detection_ms"] is not None), default=None),
+    "per_daemon": first_per_daemon(failovers),
+    "back_on_cut_node": first_per_daemon(same_node),
     "first_delivery_lines": len(deliveries),
 }
 print(json.dumps(result))
@@ -879,11 +884,13 @@ if r["off_ms"] is not None:
     else:
         p("queue leaders: rmq3 led no queue at the cut")
     if failover.get("failover_ms") is not None:
-        p(f"failover: {failover['failover_ms']} ms from the cut to the first message consumed on another node by a consumer that was on rmq3; detection {failover.get('detection_ms')} ms")
-        for d in failover["per_daemon"]:
-            p(f"  {d['daemon']}: {d['previous_endpoint']} -> {d['endpoint']}, noticed +{d['detection_ms']} ms, delivery +{d['failover_ms']} ms")
+        p(f"failover: {failover['failover_ms']} ms from the cut to the first message consumed on another node by a consumer that was on rmq3; detection {failover.get('detection_ms')} ms (first loss noticed)")
     else:
-        p(f"failover: no '{'first delivery since reconnect'}' line from a consumer that was on rmq3 (connections on rmq3 before the cut: {', '.join(failover.get('connections_on_cut_node_before') or []) or 'none seen'})")
+        p(f"failover: none seen: no consumer that was on rmq3 consumed on another node (connections on rmq3 before the cut: {', '.join(failover.get('connections_on_cut_node_before') or []) or 'none seen'})")
+    for d in failover.get("per_daemon") or []:
+        p(f"  {d['daemon']}: {d['previous_endpoint']} -> {d['endpoint']}, loss noticed +{d['detection_ms']} ms, first delivery +{d['after_cut_ms']} ms")
+    for d in failover.get("back_on_cut_node") or []:
+        p(f"  {d['daemon']}: back on {d['endpoint']} after the restore (no failover), loss noticed +{d['detection_ms']} ms, first delivery +{d['after_cut_ms']} ms")
 if summary["postgres_restart_ms"] is not None:
     p(f"PostgreSQL restart: {summary['postgres_restart_ms'] / 1000:.1f} s (pg_ctl restart -m fast)")
 if run:

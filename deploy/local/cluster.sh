@@ -9,14 +9,14 @@
 #                                                          pgbouncer; no Docker, no systemd)
 # Commands:
 #   run          (default) one run of --target instructions with three faults injected while it goes on:
-#                  at 20 % done:     RabbitMQ node rmq3 cut off for 20 s (its veth down), then back; waits until
-#                                    it is in the cluster again
+#                  at 20 % done:     a RabbitMQ node (--cut-node) cut off for 20 s: its veth down (ip link set
+#                                    si-v-rmqN down), then up; waits until it is in the cluster again
 #                  at 45 % done:     worker host w2 killed (SIGKILL to every process in it; it stays dead)
 #                  at 70 % done:     PostgreSQL restarted (pg_ctl restart -m fast)
 #                ("done": admitted instructions whose instances are generated, of the target), then waits for
 #                completion, audits, counts dead letters and prints a summary (also OUT/summary.json)
-#                with the fault times, the failover time of the consumers that were on rmq3, and how long the
-#                quorum queues led by rmq3 took to get a new leader
+#                with the fault times, the failover time of the consumers that were on the cut node, and how long
+#                the quorum queues it led took to get a new leader
 #   throughput   no faults; two runs of the same target back to back: workers on w1 only, then on w1 and w2.
 #                Prints teacher calls/s and admitted/s of each and the ratio (also OUT/throughput.json)
 #   up           build the cluster, start the simulator and the workers (unless --no-daemons), print how to use
@@ -36,6 +36,9 @@
 #   --amqp-urls list|single  list: every daemon gets all three nodes in SI_AMQP_URL, rotated so their first
 #                            choices spread over the nodes (needs daemons with broker failover); single: one
 #                            node per daemon, spread the same way (default list)
+#   --cut-node auto|1|2|3    the RabbitMQ node `run` cuts off: auto (default) takes the one most consumers of the
+#                            busy stages are connected to at that moment (ties: the higher number), so there is
+#                            a failover to measure; the daemons choose their first node of the list at random
 #   --no-daemons             with up: only the network, RabbitMQ, PostgreSQL and PgBouncer
 #   -h, --help               this text
 #
@@ -55,7 +58,7 @@ cd "$(dirname "$0")/../.."
 
 # --- options -------------------------------------------------------------------------------------------------
 command=run bin_dir=.build/release target="" out_dir=out/cluster keep=0 latency=fixed:200 worker_concurrency=4
-run_concurrency="" run_timeout=600 amqp_urls=list daemons=1
+run_concurrency="" run_timeout=600 amqp_urls=list daemons=1 cut_node=auto
 while [ $# -gt 0 ]; do
     case "$1" in
         run|throughput|up|down) command="$1"; shift ;;
@@ -69,6 +72,7 @@ while [ $# -gt 0 ]; do
         --timeout) run_timeout="$2"; shift 2 ;;
         --amqp-urls) amqp_urls="$2"; shift 2 ;;
         --no-daemons) daemons=0; shift ;;
+        --cut-node) cut_node="$2"; shift 2 ;;
         -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         *) echo "cluster.sh: unknown argument '$1' (try --help)" >&2; exit 64 ;;
     esac
@@ -80,6 +84,7 @@ for number in "$target" "$worker_concurrency" "$run_concurrency" "$run_timeout";
     [[ "$number" =~ ^[1-9][0-9]*$ ]] || usage_error "'$number' is not a positive integer"
 done
 case "$amqp_urls" in list|single) ;; *) usage_error "--amqp-urls must be list or single" ;; esac
+case "$cut_node" in auto|1|2|3) ;; *) usage_error "--cut-node must be auto, 1, 2 or 3" ;; esac
 [ "$daemons" -eq 1 ] || [ "$command" = up ] || usage_error "--no-daemons goes with up only"
 
 say() { echo "cluster.sh: $*" >&2; }
@@ -529,7 +534,7 @@ check_workers_alive() {
 }
 
 # Waits until the daemons have declared the twelve si queues (6 stages and their .dead queues) as quorum queues,
-# then spreads their leaders over the three nodes (so that rmq3 leads some) and prints each queue's members.
+# then spreads their leaders over the three nodes (so that the node cut off leads some) and prints each queue's members.
 wait_for_queues() {
     local count=0
     for _ in $(seq 1 60); do
@@ -579,36 +584,62 @@ create_and_start_run() {
 }
 
 # --- faults ------------------------------------------------------------------------------------------------------
-# 1. rmq3 cut off: its veth down for 20 s, then up. Meanwhile, the queues rmq3 led are polled from rmq1 until each
-# has another leader; after the restore, until rmq3 is a running member of the cluster again. Polls take as long
-# as a rabbitmqctl call (about a second), which bounds their resolution.
-cut_ms="" leaders_moved_ms="" leaders_moved_previous_poll_ms="" rmq3_led_queues=""
-fault_cut_rmq3() {
-    local node3 leaders previous_poll="" restore_due still link_down=1
-    node3="$(rabbit_node 3)"
-    rmq3_led_queues="$(rabbit_queues 1 | jq -r --arg n "$node3" 'select(.leader == $n) | .name' | sort | tr '\n' ' ')"
-    rmq3_led_queues="${rmq3_led_queues% }"
+# 1. A RabbitMQ node cut off: its veth down for 20 s, then up. Which node: --cut-node, or with auto the one with
+# the most consumer connections of the busy stages (the daemons pick their first node of the list at random, and
+# a failover can only be measured on a node that has consumers with work). Meanwhile, the queues the node led are
+# polled from another node until each has another leader; after the restore, until the node is a running member
+# of the cluster again. Polls take as long as a rabbitmqctl call (about a second), which bounds their resolution.
+cut_ms="" cut_n="" leaders_moved_ms="" leaders_moved_previous_poll_ms="" cut_led_queues=""
+
+# The node most busy-stage consumers are connected to now (from the daemons' last "broker connected" lines).
+busiest_node() {
+    local file n best=3 best_count=-1 count
+    declare -A consumers=([1]=0 [2]=0 [3]=0)
+    for file in "$out_dir"/logs/w1-*.log "$out_dir"/logs/w2-*.log; do
+        case "$file" in *si-shards.log) continue ;; esac
+        [ -f "$file" ] || continue
+        n="$(grep -F "$log_connected" "$file" | grep -F 'amqp.role=consumer' | tail -n 1 |
+            sed -n "s/.*amqp\.endpoint=$net\.1\([123]\):.*/\1/p")"
+        [ -n "$n" ] && consumers[$n]=$((consumers[$n] + 1))
+    done
+    for n in 3 2 1; do
+        count=${consumers[$n]}
+        [ "$count" -gt "$best_count" ] && best=$n best_count=$count
+    done
+    echo "$best"
+}
+
+fault_cut_broker() {
+    local cut_name observer leaders previous_poll="" restore_due still link_down=1
+    cut_n="$cut_node"
+    [ "$cut_n" = auto ] && cut_n="$(busiest_node)"
+    cut_name="$(rabbit_node "$cut_n")"
+    observer=$(( cut_n % 3 + 1 ))  # another node, asked while the cut one is away
+    local link
+    link="$(veth "si-rmq$cut_n")"
+    cut_led_queues="$(rabbit_queues "$observer" | jq -r --arg n "$cut_name" 'select(.leader == $n) | .name' | sort | tr '\n' ' ')"
+    cut_led_queues="${cut_led_queues% }"
     cut_ms="$(now_ms)"
-    ip link set "$(veth si-rmq3)" down
-    event rmq3_cut "$cut_ms" "ip link set $(veth si-rmq3) down; queues led by rmq3: ${rmq3_led_queues:-none}"
+    ip link set "$link" down
+    event broker_cut "$cut_ms" "rmq$cut_n: ip link set $link down; queues it led: ${cut_led_queues:-none}"
     restore_due=$((cut_ms + 20000))
     while true; do
         if [ "$link_down" -eq 1 ] && [ "$(now_ms)" -ge "$restore_due" ]; then
-            ip link set "$(veth si-rmq3)" up
+            ip link set "$link" up
             link_down=0
-            event rmq3_restored "$(now_ms)" "ip link set $(veth si-rmq3) up"
+            event broker_restored "$(now_ms)" "rmq$cut_n: ip link set $link up"
         fi
         # The leader watch, for up to 60 s after the cut (it goes on after the restore when not done).
-        if [ -n "$rmq3_led_queues" ] && [ -z "$leaders_moved_ms" ] && [ "$(now_ms)" -lt $((cut_ms + 60000)) ]; then
-            leaders="$(rabbit_queues 1 2>/dev/null | jq -s -c .)" || leaders=""
+        if [ -n "$cut_led_queues" ] && [ -z "$leaders_moved_ms" ] && [ "$(now_ms)" -lt $((cut_ms + 60000)) ]; then
+            leaders="$(rabbit_queues "$observer" 2>/dev/null | jq -s -c .)" || leaders=""
             if [ -n "$leaders" ]; then
-                # Among the queues rmq3 led: those still led by it, or without a leader.
-                still="$(printf '%s' "$leaders" | jq -r --arg n "$node3" --arg q "$rmq3_led_queues" \
+                # Among the queues the cut node led: those still led by it, or without a leader.
+                still="$(printf '%s' "$leaders" | jq -r --arg n "$cut_name" --arg q "$cut_led_queues" \
                     '[.[] | select((.name as $x | $q | split(" ") | index($x)) and (.leader == $n or .leader == "" or .leader == null))] | length')"
                 if [ "$still" = 0 ]; then
                     leaders_moved_ms="$(now_ms)" leaders_moved_previous_poll_ms="${previous_poll:-$cut_ms}"
-                    event rmq3_queue_leaders_moved "$leaders_moved_ms" \
-                        "every queue rmq3 led has a new leader: $(printf '%s' "$leaders" | jq -r --arg q "$rmq3_led_queues" '[.[] | select(.name as $x | $q | split(" ") | index($x)) | "\(.name)->\(.leader | sub("rabbit@"; ""))"] | join(", ")') (seen by the poll ending then; the poll before ended $((leaders_moved_previous_poll_ms - cut_ms)) ms after the cut)"
+                    event broker_queue_leaders_moved "$leaders_moved_ms" \
+                        "every queue rmq$cut_n led has a new leader: $(printf '%s' "$leaders" | jq -r --arg q "$cut_led_queues" '[.[] | select(.name as $x | $q | split(" ") | index($x)) | "\(.name)->\(.leader | sub("rabbit@"; ""))"] | join(", ")') (seen by the poll ending then; the poll before ended $((leaders_moved_previous_poll_ms - cut_ms)) ms after the cut)"
                 fi
             fi
             previous_poll="$(now_ms)"
@@ -619,21 +650,21 @@ fault_cut_rmq3() {
             break
         fi
     done
-    [ -n "$rmq3_led_queues" ] && [ -z "$leaders_moved_ms" ] && say "WARNING: the queues rmq3 led had no new leader 60 s after the cut"
-    # Back in the cluster: rmq1 counts rmq3 among its running nodes and sees no partition, and rmq3 runs its app
-    # again (pause_minority stopped it while it was alone).
+    [ -n "$cut_led_queues" ] && [ -z "$leaders_moved_ms" ] && say "WARNING: the queues rmq$cut_n led had no new leader 60 s after the cut"
+    # Back in the cluster: the observer counts the node among its running nodes and sees no partition, and the node
+    # runs its app again (pause_minority stopped it while it was alone).
     local deadline=$(( $(now_ms) + 180000 )) status
     while [ "$(now_ms)" -lt "$deadline" ]; do
-        status="$(rmqctl 1 cluster_status --formatter json 2>/dev/null)" || status=""
+        status="$(rmqctl "$observer" cluster_status --formatter json 2>/dev/null)" || status=""
         if [ -n "$status" ] && printf '%s' "$status" |
-            jq -e --arg n "$node3" '(.running_nodes | index($n)) and ((.partitions // {}) | length == 0)' >/dev/null &&
-            rmqctl 3 await_startup --timeout 2 >/dev/null 2>&1; then
-            event rmq3_rejoined "$(now_ms)" "rmq1 lists $node3 as running, no partitions"
+            jq -e --arg n "$cut_name" '(.running_nodes | index($n)) and ((.partitions // {}) | length == 0)' >/dev/null &&
+            rmqctl "$cut_n" await_startup --timeout 2 >/dev/null 2>&1; then
+            event broker_rejoined "$(now_ms)" "rmq$observer lists $cut_name as running, no partitions"
             return 0
         fi
         sleep 1
     done
-    die "rmq3 was not back in the cluster 180 s after its link came up; see $out_dir/logs/rmq3"
+    die "rmq$cut_n was not back in the cluster 180 s after its link came up; see $out_dir/logs/rmq$cut_n"
 }
 
 # 2. Worker host w2 dies: every process in its namespace gets SIGKILL; its replicas never come back.
@@ -659,7 +690,7 @@ fault_pg_restart() {
 # first seconds (one generation call yields several candidates), so they would put every fault at the start.
 # Fails with the reason when the run fails, pauses itself, or is not completed within --timeout.
 fault_points=(20 45 70)
-fault_names=(fault_cut_rmq3 fault_kill_w2 fault_pg_restart)
+fault_names=(fault_cut_broker fault_kill_w2 fault_pg_restart)
 wait_for_run() {
     local name="$1" with_faults="$2" next=0 progress status admitted done last_print=0 deadline
     deadline=$((run_start_ms + run_timeout * 1000))
@@ -722,11 +753,11 @@ SQL
 }
 
 # --- the failover analysis -------------------------------------------------------------------------------------------
-# Reads every daemon's log: the broker connections before the cut (which consumers were on rmq3) and the first
-# delivery after each reconnect. Failover time = the first delivery, on another node, to a consumer whose previous
-# endpoint was rmq3, minus the cut; detection = when the daemon noticed the loss, minus the cut.
+# Reads every daemon's log: the broker connections before the cut (which consumers were on the cut node) and the
+# first delivery after each reconnect. Failover time = the first delivery, on another node, to a consumer whose
+# previous endpoint was the cut node, minus the cut; detection = when the daemon noticed the loss, minus the cut.
 analyse_failover() {
-    python3 - "$out_dir/logs" "$1" "$(address si-rmq3)" "$log_connected" "$log_first_delivery" <<'PY'
+    python3 - "$out_dir/logs" "$1" "$(address "si-rmq$2")" "$log_connected" "$log_first_delivery" <<'PY'
 import glob, json, os, re, sys
 logs, cut, cut_host, connected, first = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 # A value runs to the next " key=" or to the " [Module] message" at the end: values may hold spaces
@@ -848,13 +879,14 @@ summary = {
         "every_queue_3_members_at_start": bool(queues_start) and all(len(q.get("members") or []) == 3 for q in queues_start),
     },
     "events": events,
-    "rmq3": {
-        "off_ms": span("rmq3_cut", "rmq3_restored"),
-        "rejoined_after_restore_ms": span("rmq3_restored", "rmq3_rejoined"),
-        "queues_it_led": [q for q in (os.environ.get("SI_RMQ3_LED", "").split()) if q],
-        "queue_leaders_moved_after_cut_ms": span("rmq3_cut", "rmq3_queue_leaders_moved"),
-        "queue_leaders_previous_poll_after_cut_ms": (int(os.environ["SI_LEADERS_PREVIOUS_POLL"]) - at["rmq3_cut"])
-            if os.environ.get("SI_LEADERS_PREVIOUS_POLL") and "rmq3_cut" in at else None,
+    "cut_broker": {
+        "node": f"rmq{os.environ['SI_CUT_NODE']}" if os.environ.get("SI_CUT_NODE") else None,
+        "off_ms": span("broker_cut", "broker_restored"),
+        "rejoined_after_restore_ms": span("broker_restored", "broker_rejoined"),
+        "queues_it_led": [q for q in (os.environ.get("SI_CUT_LED", "").split()) if q],
+        "queue_leaders_moved_after_cut_ms": span("broker_cut", "broker_queue_leaders_moved"),
+        "queue_leaders_previous_poll_after_cut_ms": (int(os.environ["SI_LEADERS_PREVIOUS_POLL"]) - at["broker_cut"])
+            if os.environ.get("SI_LEADERS_PREVIOUS_POLL") and "broker_cut" in at else None,
     },
     "failover": failover,
     "postgres_restart_ms": span("pg_restart_begin", "pg_restart_done"),
@@ -874,19 +906,20 @@ p("events (wall clock, offset from the run's start):")
 for e in events:
     off = f"+{e['offset_s']:.1f} s" if e["offset_s"] is not None else ""
     p(f"  {e['wall_clock']} {off:>10}  {e['event']}")
-r = summary["rmq3"]
+r = summary["cut_broker"]
+node = r["node"]
 if r["off_ms"] is not None:
-    p(f"rmq3 cut off for {r['off_ms'] / 1000:.1f} s; back in the cluster {r['rejoined_after_restore_ms'] / 1000:.1f} s after its link came up" if r["rejoined_after_restore_ms"] is not None else f"rmq3 cut off for {r['off_ms'] / 1000:.1f} s; NOT seen back in the cluster")
+    p(f"{node} cut off for {r['off_ms'] / 1000:.1f} s; back in the cluster {r['rejoined_after_restore_ms'] / 1000:.1f} s after its link came up" if r["rejoined_after_restore_ms"] is not None else f"{node} cut off for {r['off_ms'] / 1000:.1f} s; NOT seen back in the cluster")
     if r["queue_leaders_moved_after_cut_ms"] is not None:
-        p(f"queue leaders: every queue rmq3 led ({' '.join(r['queues_it_led'])}) had a new leader {r['queue_leaders_moved_after_cut_ms'] / 1000:.1f} s after the cut (polled; the poll before, {r['queue_leaders_previous_poll_after_cut_ms'] / 1000:.1f} s, still saw one on rmq3)")
+        p(f"queue leaders: every queue {node} led ({' '.join(r['queues_it_led'])}) had a new leader {r['queue_leaders_moved_after_cut_ms'] / 1000:.1f} s after the cut (polled; the poll before, {r['queue_leaders_previous_poll_after_cut_ms'] / 1000:.1f} s, still saw one on {node})")
     elif r["queues_it_led"]:
-        p("queue leaders: the queues rmq3 led did NOT all get a new leader within 60 s")
+        p(f"queue leaders: the queues {node} led did NOT all get a new leader within 60 s")
     else:
-        p("queue leaders: rmq3 led no queue at the cut")
+        p(f"queue leaders: {node} led no queue at the cut")
     if failover.get("failover_ms") is not None:
-        p(f"failover: {failover['failover_ms']} ms from the cut to the first message consumed on another node by a consumer that was on rmq3; detection {failover.get('detection_ms')} ms (first loss noticed)")
+        p(f"failover: {failover['failover_ms']} ms from the cut to the first message consumed on another node by a consumer that was on {node}; detection {failover.get('detection_ms')} ms (first loss noticed)")
     else:
-        p(f"failover: none seen: no consumer that was on rmq3 consumed on another node (connections on rmq3 before the cut: {', '.join(failover.get('connections_on_cut_node_before') or []) or 'none seen'})")
+        p(f"failover: none seen: no consumer that was on {node} consumed on another node (connections on {node} before the cut: {', '.join(failover.get('connections_on_cut_node_before') or []) or 'none seen'})")
     for d in failover.get("per_daemon") or []:
         p(f"  {d['daemon']}: {d['previous_endpoint']} -> {d['endpoint']}, loss noticed +{d['detection_ms']} ms, first delivery +{d['after_cut_ms']} ms")
     for d in failover.get("back_on_cut_node") or []:
@@ -966,9 +999,9 @@ mode_run() {
     rabbit_queues 1 true >"$out_dir/queues-end.jsonl" || true
     rmqctl 1 cluster_status --formatter json >"$out_dir/cluster-status-end.json" 2>/dev/null || true
     if [ -n "$cut_ms" ]; then
-        analyse_failover "$cut_ms" >"$out_dir/failover.json"
+        analyse_failover "$cut_ms" "$cut_n" >"$out_dir/failover.json"
     fi
-    SI_RMQ3_LED="$rmq3_led_queues" SI_LEADERS_PREVIOUS_POLL="$leaders_moved_previous_poll_ms" \
+    SI_CUT_NODE="$cut_n" SI_CUT_LED="$cut_led_queues" SI_LEADERS_PREVIOUS_POLL="$leaders_moved_previous_poll_ms" \
         write_summary "$name" "$audit_rc" "$dead_letters"
     [ "$audit_rc" -eq 0 ] || die "the audit of $name failed (exit $audit_rc); see $out_dir/audit.txt"
 }

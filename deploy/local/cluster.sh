@@ -691,6 +691,15 @@ fault_pg_restart() {
 # Fails with the reason when the run fails, pauses itself, or is not completed within --timeout.
 fault_points=(20 45 70)
 fault_names=(fault_cut_broker fault_kill_w2 fault_pg_restart)
+# The connection budget as it is used, sampled each second on the PostgreSQL host: the daemons' connections to
+# PgBouncer (its clients) and PostgreSQL's own TCP connections (PgBouncer's server connections and the operator's).
+sample_connections() {
+    local clients server
+    clients="$(ip netns exec si-pg ss -Htn state established '( sport = :6432 )' 2>/dev/null | wc -l)" || clients=""
+    server="$(ip netns exec si-pg ss -Htn state established '( sport = :5432 )' 2>/dev/null | wc -l)" || server=""
+    printf '%s\t%s\t%s\n' "$(now_ms)" "$clients" "$server" >>"$out_dir/connections.tsv"
+}
+
 wait_for_run() {
     local name="$1" with_faults="$2" next=0 progress status admitted done last_print=0 deadline
     deadline=$((run_start_ms + run_timeout * 1000))
@@ -714,6 +723,7 @@ wait_for_run() {
             die "run $name not completed after $run_timeout s (status $status, admitted $admitted, instances done $done of $target); logs in $out_dir/logs"
         fi
         check_workers_alive
+        sample_connections
         if [ $(( $(now_ms) - last_print )) -ge 10000 ]; then
             say "run $name: $status, admitted $admitted, instances done $done of $target"
             last_print="$(now_ms)"
@@ -928,6 +938,17 @@ if summary["postgres_restart_ms"] is not None:
     p(f"PostgreSQL restart: {summary['postgres_restart_ms'] / 1000:.1f} s (pg_ctl restart -m fast)")
 if run:
     p(f"run {name}: {run.get('status')}, wall {run.get('wall_s')} s (started to finished), admitted {run.get('admitted')} of {run.get('target')}, candidates {run.get('candidates')}, instances valid {run.get('instances_valid')}, records sharded {run.get('records_sharded')}, teacher calls {run.get('calls')} ({run.get('failed_calls')} failed)")
+connections_path = os.path.join(out, "connections.tsv")
+if os.path.exists(connections_path):
+    samples = [line.split("\t") for line in open(connections_path).read().splitlines()]
+    clients = [int(c) for _, c, _ in samples if c.strip().isdigit()]
+    server = [int(v) for _, _, v in samples if v.strip().isdigit()]
+    if clients and server:
+        summary["connections"] = {"samples": len(samples), "peak_pgbouncer_clients": max(clients),
+                                  "peak_postgres_connections": max(server), "max_connections": 100,
+                                  "pgbouncer_default_pool_size": 20}
+        json.dump(summary, open(os.path.join(out, "summary.json"), "w"), indent=2)
+        p(f"connections (sampled each second): peak {max(clients)} daemon connections at PgBouncer, peak {max(server)} at PostgreSQL (PgBouncer's server connections, pool 20, and sictl's), max_connections 100")
 p(f"dead letters: {summary['dead_letters']} (sictl dlq list --all), messages in the .dead queues: {dead_queue_messages}")
 p(f"audit: {summary['audit']}")
 p(f"written to {os.path.join(out, 'summary.json')}")

@@ -32,8 +32,9 @@ set -euo pipefail
 # (Debian's python3 has no ensurepip without it, so `python3 -m venv` fails); openssl makes the local CA, and stunnel4 is
 # the TLS terminator the tests put in front of an HTTP teacher.
 PACKAGES=(postgresql libpq-dev rabbitmq-server librabbitmq-dev libcurl4-openssl-dev pkg-config python3-venv openssl stunnel4)
-# Only the tests need these (`packages` lists them, `--install` does not): chromium renders `sictl report` pages.
-TEST_PACKAGES=(chromium)
+# Only the tests need these (`packages` lists them, `--install` does not): chromium renders `sictl report` pages;
+# iproute2, pgbouncer and jq are for deploy/local/cluster.sh (network namespaces, the pooler, its JSON reading).
+TEST_PACKAGES=(chromium iproute2 pgbouncer jq)
 RABBIT_BIN=/usr/lib/rabbitmq/bin
 
 install_missing=0

@@ -3,7 +3,8 @@
 # servers and a real small teacher (llama.cpp serving SmolLM2-135M-Instruct, deploy/local/llm.sh), runs
 # `swift build` and `swift test` against them, and always stops and removes the servers.
 #
-#   deploy/local/test.sh                       everything
+#   deploy/local/test.sh                       everything, and last a run on a six-host cluster in network namespaces
+#                                              (deploy/local/cluster.sh run, docs/cluster.md)
 #   deploy/local/test.sh --filter Integration  extra arguments go to `swift test` (one pass; without them the
 #                                              process-level PipelineEndToEndTests run in a second pass and the
 #                                              real-teacher suites, RealTeacherTests and RealTeacherPipelineTests,
@@ -57,9 +58,14 @@ trap 'remove_llm; remove_services' EXIT
 
 started=$SECONDS
 # Headless Chromium renders the `sictl report` pages (ReportPipelineTests); the product itself does not need it.
-if ! command -v chromium >/dev/null; then
-    say "installing chromium (apt) for the report rendering tests"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+# chromium renders the report pages; ip, pgbouncer and jq are for the cluster pass (deploy/local/cluster.sh).
+missing=()
+for pair in chromium:chromium ip:iproute2 pgbouncer:pgbouncer jq:jq; do
+    command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    say "installing ${missing[*]} (apt) for the report rendering tests and the cluster pass"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 "$services" --install --throwaway --free-ports start
 say "services up in $((SECONDS - started)) s"
@@ -130,6 +136,13 @@ else
     swift test ${build_options[@]+"${build_options[@]}"} --filter RealTeacherTests || status=$?
     swift test ${build_options[@]+"${build_options[@]}"} --filter RealTeacherPipelineTests || status=$?
     say "the real-teacher passes took $((SECONDS - pass)) s"
+    # Six hosts as network namespaces: three clustered RabbitMQ nodes with quorum queues, PostgreSQL behind
+    # PgBouncer, two worker hosts; one node cut off for 20 s, a worker host killed, PostgreSQL restarted, and the
+    # run must complete and pass its audit (docs/cluster.md). The debug executables the tests just built.
+    pass=$SECONDS
+    "$root/deploy/local/cluster.sh" run --bin "$(swift build ${build_options[@]+"${build_options[@]}"} --show-bin-path)" \
+        --out "$root/.local/cluster-test" || status=$?
+    say "the cluster pass (deploy/local/cluster.sh run) took $((SECONDS - pass)) s"
 fi
 say "swift test took $((SECONDS - started)) s and exited $status"
 exit "$status"

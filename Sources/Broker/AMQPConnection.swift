@@ -92,15 +92,35 @@ public final class AMQPConnection {
 
     /// Returns `url` with its password replaced by `***`, for messages and logs (each URL of a list).
     public static func redactedURL(_ url: String) -> String {
-        url.split(separator: ",", omittingEmptySubsequences: false).map { redactingPassword(in: PythonText.strip($0)) }
-            .joined(separator: ",")
+        splitList(url).map { redactingPassword(in: $0) }.joined(separator: ",")
+    }
+
+    /// The items of a comma-separated URL list, stripped. A comma separates only where the next item begins
+    /// (`amqp://` or `amqps://`, after optional spaces), another comma follows, or the text ends: a password may
+    /// hold a comma.
+    public static func splitList(_ urls: String) -> [String] {
+        var items: [String] = []
+        var current = Substring(urls)
+        var searchFrom = current.startIndex
+        while let comma = current[searchFrom...].firstIndex(of: ",") {
+            let rest = current[current.index(after: comma)...].drop { $0 == " " || $0 == "\t" }
+            let lower = rest.prefix(8).lowercased()
+            if rest.isEmpty || rest.hasPrefix(",") || lower.hasPrefix("amqp://") || lower.hasPrefix("amqps://") {
+                items.append(PythonText.strip(current[..<comma]))
+                current = current[current.index(after: comma)...]
+                searchFrom = current.startIndex
+            } else {
+                searchFrom = current.index(after: comma)
+            }
+        }
+        items.append(PythonText.strip(current))
+        return items
     }
 
     /// Parses `SI_AMQP_URL`: one URL, or the nodes of a cluster as a comma-separated list (spaces around the commas
-    /// are ignored). Every item must parse; an empty item is an error, not a node.
+    /// are ignored; see `splitList`). Every item must parse; an empty item is an error, not a node.
     public static func parseList(_ urls: String) throws(BrokerError) -> [AMQPEndpoint] {
-        let items = urls.split(separator: ",", omittingEmptySubsequences: false)
-            .map { PythonText.strip(String($0)) }
+        let items = splitList(urls)
         var endpoints: [AMQPEndpoint] = []
         for (index, item) in items.enumerated() {
             guard !item.isEmpty else {

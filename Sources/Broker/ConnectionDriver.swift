@@ -330,19 +330,32 @@ final class ConnectionDriver {
                     box.controls.removeAll()
                     return (controls, Array(box.takePublishes(limit: window - inFlightCount)))
                 }
-                for control in controls {
+                for (index, control) in controls.enumerated() {
                     if case .close(let waiter) = control {
                         closeWaiters.append(waiter)
                         closeGracefully(connection)
                         return .closed
                     }
-                    try handleConnected(control, connection)
+                    do throws(BrokerError) {
+                        try handleConnected(control, connection)
+                    } catch {
+                        // The failing one is answered; the rest go back to the mailbox, where the loss answers them.
+                        let rest = controls[(index + 1)...]
+                        core.mailbox.withLock { $0.controls.insert(contentsOf: rest, at: 0) }
+                        throw error
+                    }
                 }
-                for publish in publishes {
-                    let sequence = try connection.publish(exchange: publish.exchange, routingKey: publish.routingKey,
-                                                          body: publish.body, messageID: publish.messageID,
-                                                          persistent: true)
-                    inFlight.append((sequence ?? 0, publish))
+                for (index, publish) in publishes.enumerated() {
+                    do throws(BrokerError) {
+                        let sequence = try connection.publish(exchange: publish.exchange, routingKey: publish.routingKey,
+                                                              body: publish.body, messageID: publish.messageID,
+                                                              persistent: true)
+                        inFlight.append((sequence ?? 0, publish))
+                    } catch {
+                        // Taken from the mailbox but never in flight: they fail with the connection, like those in flight.
+                        for unsent in publishes[index...] { unsent.continuation.resume(throwing: error) }
+                        throw error
+                    }
                 }
                 try readAvailable(connection, limit: 512)
                 try checkHeartbeat()

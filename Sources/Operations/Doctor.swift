@@ -126,7 +126,7 @@ public struct Doctor: Sendable {
         }
         defer { connection.close() }
         var checks = [DoctorCheck(name: name, ok: true, detail: "\(redacted) accepts the login")]
-        let nodes = url.split(separator: ",").map { PythonText.strip($0) }
+        let nodes = AMQPConnection.splitList(url)
         if nodes.count > 1 {
             // A cluster: the daemons fail over between its nodes, so one node down still runs; the doctor names it.
             var states: [String] = []

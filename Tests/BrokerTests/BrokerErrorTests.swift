@@ -51,9 +51,34 @@ struct BrokerErrorTests {
         ("amqp://guest@host/", "amqp://guest@host/"),
         ("amqp://host:5672", "amqp://host:5672"),
         ("not a url", "not a url"),
+        ("amqp://si:a,b@n1/si, amqps://si:c,d@n2/si", "amqp://si:***@n1/si,amqps://si:***@n2/si"),
     ])
     func redaction(url: String, expected: String) {
         #expect(AMQPConnection.redactedURL(url) == expected)
+    }
+
+    @Test("a list splits only where the next URL begins: a comma in a password stays in it", arguments: [
+        ("amqp://si:pa,ss@h1:5672/si", ["amqp://si:pa,ss@h1:5672/si"]),
+        ("amqp://si:x@h1/si, AMQP://si:y,z@h2/si,amqps://si:w@h3/si",
+         ["amqp://si:x@h1/si", "AMQP://si:y,z@h2/si", "amqps://si:w@h3/si"]),
+        ("amqp://si:x@h1/si,,amqp://si:x@h3/si", ["amqp://si:x@h1/si", "", "amqp://si:x@h3/si"]),
+        ("amqp://si:x@h1/si,", ["amqp://si:x@h1/si", ""]),
+    ])
+    func listSplitting(urls: String, expected: [String]) throws {
+        #expect(AMQPConnection.splitList(urls) == expected)
+        if !expected.contains("") {
+            let endpoints = try AMQPConnection.parseList(urls)
+            #expect(endpoints.count == expected.count)
+        }
+    }
+
+    @Test("a comma in the password reaches the broker intact, and an error about the list never shows it")
+    func commaInPassword() throws {
+        let endpoint = try #require(try AMQPConnection.parseList("amqp://si:pa,ss@h1:5672/si").first)
+        #expect(endpoint.password == "pa,ss")
+        let error = #expect(throws: BrokerError.self) { try AMQPConnection.parseList("amqp://si:pa,ss@h1/si,,") }
+        #expect(error?.detail.contains("item 2 of 3") == true, "\(String(describing: error))")
+        #expect(error?.detail.contains("pa,ss") == false && error?.detail.contains("ss@") == false)
     }
 
     @Test("amqp_parse_url fields are copied out, percent-decoded, with defaults")

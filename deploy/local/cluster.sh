@@ -40,6 +40,8 @@
 #                            busy stages are connected to at that moment (ties: the higher number), so there is
 #                            a failover to measure; the daemons choose their first node of the list at random
 #   --no-daemons             with up: only the network, RabbitMQ, PostgreSQL and PgBouncer
+#   --strict                 with run: also fail when a fault did not happen before the run completed, when no
+#                            consumer of the cut node was seen consuming on another node, or on any dead letter
 #   -h, --help               this text
 #
 # Network: bridge si-br0 10.89.47.1/24 (root namespace: sictl, si-teacher-sim); namespaces si-rmq1 .11,
@@ -58,7 +60,7 @@ cd "$(dirname "$0")/../.."
 
 # --- options -------------------------------------------------------------------------------------------------
 command=run bin_dir=.build/release target="" out_dir=out/cluster keep=0 latency=fixed:200 worker_concurrency=4
-run_concurrency="" run_timeout=600 amqp_urls=list daemons=1 cut_node=auto
+run_concurrency="" run_timeout=600 amqp_urls=list daemons=1 strict=0 cut_node=auto
 while [ $# -gt 0 ]; do
     case "$1" in
         run|throughput|up|down) command="$1"; shift ;;
@@ -72,6 +74,7 @@ while [ $# -gt 0 ]; do
         --timeout) run_timeout="$2"; shift 2 ;;
         --amqp-urls) amqp_urls="$2"; shift 2 ;;
         --no-daemons) daemons=0; shift ;;
+        --strict) strict=1; shift ;;
         --cut-node) cut_node="$2"; shift 2 ;;
         -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         *) echo "cluster.sh: unknown argument '$1' (try --help)" >&2; exit 64 ;;
@@ -672,7 +675,8 @@ fault_kill_w2() {
     local ms pids
     ms="$(now_ms)"
     pids="$(ip netns pids si-w2 | tr '\n' ' ')"
-    printf '%s\n' $pids | xargs -r kill -9
+    # A process that ended meanwhile makes kill fail; that is no reason to stop the run.
+    printf '%s\n' $pids | xargs -r kill -9 2>/dev/null || true
     unset 'worker_pids[si-w2]'
     event w2_killed "$ms" "kill -9 of every process in si-w2 ($pids)"
 }
@@ -1025,6 +1029,17 @@ mode_run() {
     SI_CUT_NODE="$cut_n" SI_CUT_LED="$cut_led_queues" SI_LEADERS_PREVIOUS_POLL="$leaders_moved_previous_poll_ms" \
         write_summary "$name" "$audit_rc" "$dead_letters"
     [ "$audit_rc" -eq 0 ] || die "the audit of $name failed (exit $audit_rc); see $out_dir/audit.txt"
+    [ "$strict" -eq 1 ] || return 0
+    # --strict (test.sh): the run must also have met every fault, shown a failover and left no dead letter.
+    local missing=""
+    for fired in broker_cut broker_rejoined w2_killed pg_restart_done; do
+        cut -f1 "$out_dir/events.tsv" | grep -qx "$fired" || missing="$missing $fired"
+    done
+    [ -z "$missing" ] || die "--strict: the run completed before these events:$missing; a larger --target gives room"
+    jq -e '.failover_ms != null' "$out_dir/failover.json" >/dev/null 2>&1 ||
+        die "--strict: no consumer that was on the cut node consumed again on another node; see $out_dir/failover.json"
+    [ "$dead_letters" = 0 ] || die "--strict: $dead_letters dead letters; see sictl dlq list $name"
+    say "strict: every fault met, failover seen, no dead letter"
 }
 
 mode_throughput() {

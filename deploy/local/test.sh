@@ -140,8 +140,9 @@ else
     # PgBouncer, two worker hosts; one node cut off for 20 s, a worker host killed, PostgreSQL restarted, and the
     # run must complete and pass its audit (docs/cluster.md). The debug executables the tests just built.
     pass=$SECONDS
-    "$root/deploy/local/cluster.sh" run --bin "$(swift build ${build_options[@]+"${build_options[@]}"} --show-bin-path)" \
-        --out "$root/.local/cluster-test" || status=$?
+    "$root/deploy/local/cluster.sh" down >/dev/null 2>&1 || true  # what a killed earlier run may have left
+    "$root/deploy/local/cluster.sh" run --strict --timeout 900 \
+        --bin "$(swift build ${build_options[@]+"${build_options[@]}"} --show-bin-path)" --out "$root/.local/cluster-test" || status=$?
     say "the cluster pass (deploy/local/cluster.sh run) took $((SECONDS - pass)) s"
 fi
 say "swift test took $((SECONDS - started)) s and exited $status"

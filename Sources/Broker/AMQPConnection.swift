@@ -104,8 +104,7 @@ public final class AMQPConnection {
         var searchFrom = current.startIndex
         while let comma = current[searchFrom...].firstIndex(of: ",") {
             let rest = current[current.index(after: comma)...].drop { $0 == " " || $0 == "\t" }
-            let lower = rest.prefix(8).lowercased()
-            if rest.isEmpty || rest.hasPrefix(",") || lower.hasPrefix("amqp://") || lower.hasPrefix("amqps://") {
+            if rest.isEmpty || rest.hasPrefix(",") || rest.hasPrefix("amqp://") || rest.hasPrefix("amqps://") {
                 items.append(PythonText.strip(current[..<comma]))
                 current = current[current.index(after: comma)...]
                 searchFrom = current.startIndex

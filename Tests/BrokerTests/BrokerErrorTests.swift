@@ -59,8 +59,8 @@ struct BrokerErrorTests {
 
     @Test("a list splits only where the next URL begins: a comma in a password stays in it", arguments: [
         ("amqp://si:pa,ss@h1:5672/si", ["amqp://si:pa,ss@h1:5672/si"]),
-        ("amqp://si:x@h1/si, AMQP://si:y,z@h2/si,amqps://si:w@h3/si",
-         ["amqp://si:x@h1/si", "AMQP://si:y,z@h2/si", "amqps://si:w@h3/si"]),
+        ("amqp://si:x@h1/si, amqp://si:y,z@h2/si,amqps://si:w@h3/si",
+         ["amqp://si:x@h1/si", "amqp://si:y,z@h2/si", "amqps://si:w@h3/si"]),
         ("amqp://si:x@h1/si,,amqp://si:x@h3/si", ["amqp://si:x@h1/si", "", "amqp://si:x@h3/si"]),
         ("amqp://si:x@h1/si,", ["amqp://si:x@h1/si", ""]),
     ])

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Chinese runs (`--language zh`) through every daemon against the simulator, which answers Chinese prompts in

@@ -20,11 +20,7 @@ final class PipelineProcesses {
         case real(url: String, model: String, contextTokens: Int)
     }
 
-    struct Outcome {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Outcome = CapturedRun
 
     let binaries: URL
     let directory: URL
@@ -157,19 +153,7 @@ final class PipelineProcesses {
 
     /// Runs the built `sictl` with this pipeline's environment.
     func sictl(_ arguments: [String], extra: [String: String] = [:]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = binaries.appendingPathComponent("sictl")
-        process.arguments = arguments
-        process.environment = environment.merging(extra) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                       stderr: String(decoding: stderr, as: UTF8.self))
+        try CapturedRun.run(binaries.appendingPathComponent("sictl"), arguments, environment: environment.merging(extra) { $1 })
     }
 
     /// One connection to the private schema, reopened after a failure (a killed worker never shares it).

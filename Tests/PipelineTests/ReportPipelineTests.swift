@@ -14,20 +14,11 @@ import Testing
         var pngSize: (width: Int, height: Int)
     }
 
-    static func chromium(_ arguments: [String]) throws -> (stdout: String, stderr: String, status: Int32) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    static func chromium(_ arguments: [String]) throws -> CapturedRun {
         // Root in CI: Chromium's sandbox needs a user namespace it may not get.
-        process.arguments = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                             "--enable-logging=stderr", "--v=0"] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self), process.terminationStatus)
+        try CapturedRun.run(URL(fileURLWithPath: "/usr/bin/env"),
+                            ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                             "--enable-logging=stderr", "--v=0"] + arguments)
     }
 
     static func render(_ html: URL, png: URL) throws -> Rendered {

@@ -4,11 +4,7 @@ import Testing
 
 /// End-to-end runs of the built `sictl` binary: exit codes, stdout, stderr and the files it leaves.
 @Suite(.timeLimit(.minutes(2))) struct SictlDedupTests {
-    struct Outcome {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Outcome = CapturedRun
 
     /// The `sictl` built next to this test bundle.
     static var executable: URL {
@@ -16,17 +12,7 @@ import Testing
     }
 
     static func run(_ arguments: [String]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        try CapturedRun.run(executable, arguments)
     }
 
     static func temporaryDirectory() throws -> URL {

@@ -1,26 +1,15 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `sictl migrate` without a server: configuration errors name the variable and never show the password.
 /// (Migrations against a real server are covered in IntegrationTests.)
 @Suite(.timeLimit(.minutes(1))) struct SictlMigrateTests {
     static func run(_ arguments: [String], environment: [String: String]) throws -> SictlDedupTests.Outcome {
-        let process = Process()
-        process.executableURL = SictlDedupTests.executable
-        process.arguments = arguments
         var inherited = ProcessInfo.processInfo.environment
         // deploy/local/test.sh exports the services' own URLs; a test names the ones it means.
         for variable in ["SI_DATABASE_URL", "SI_MIGRATE_DATABASE_URL", "SI_DATABASE_WORKER_ROLE"] { inherited[variable] = nil }
-        process.environment = inherited.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return .init(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                     stderr: String(decoding: stderr, as: UTF8.self))
+        return try CapturedRun.run(SictlDedupTests.executable, arguments, environment: inherited.merging(environment) { $1 })
     }
 
     @Test func missingURLNamesTheVariable() throws {

@@ -9,20 +9,9 @@ import Testing
 @Suite(.timeLimit(.minutes(2))) struct SictlOperationsTests {
     /// Runs sictl with only the SI_* variables given (none inherited).
     static func run(_ arguments: [String], environment: [String: String]) throws -> SictlDedupTests.Outcome {
-        let process = Process()
-        process.executableURL = SictlDedupTests.executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SI_") }
-            .merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return .init(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                     stderr: String(decoding: stderr, as: UTF8.self))
+        try CapturedRun.run(SictlDedupTests.executable, arguments,
+                            environment: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SI_") }
+                                .merging(environment) { $1 })
     }
 
     static func json(_ text: String) throws -> [String: Any] {

@@ -438,12 +438,24 @@ struct BrokerFacadeTests {
         }
     }
 
+    /// `url` with its host and port replaced by 127.0.0.1:1, where nothing listens: a node that is down, with the
+    /// same credentials and vhost.
+    static func downNode(_ url: String) throws -> String {
+        guard let at = url.lastIndex(of: "@"), let slash = url[at...].firstIndex(of: "/") else {
+            throw GateFailure(text: "cannot parse the broker URL")
+        }
+        return String(url[...at]) + "127.0.0.1:1" + String(url[slash...])
+    }
+
     @Test("a node that refuses is skipped for the next one at once, without a backoff wait")
     func refusedNodeIsSkipped() async throws {
         try await withTopology { directSettings, topology in
-            var (settings, first, second) = try twoNodes(directSettings)
+            // The first node is down: port 1, where nothing listens and no other test can bind a proxy (a closed
+            // proxy's port could be handed to another test's proxy, which would accept and then hang).
+            var (settings, second) = try proxied(directSettings)
             defer { second.close() }
-            first.close()
+            settings.url = try Self.downNode(directSettings.url) + "," + settings.url
+            settings.firstEndpoint = 0
             // A backoff that would show: were the refusal followed by a wait, it would be up to 10 minutes (fully
             // jittered; under 5 s about once in 120).
             settings.backoff = Backoff(base: .seconds(600), cap: .seconds(600))
@@ -471,11 +483,7 @@ struct BrokerFacadeTests {
     @Test("sictl doctor checks every node of a list and names the one that does not answer")
     func doctorNamesTheNodeThatIsDown() async throws {
         let url = try ServiceGate.brokerURL()
-        guard let at = url.lastIndex(of: "@"), let slash = url[at...].firstIndex(of: "/") else {
-            throw GateFailure(text: "cannot parse the broker URL")
-        }
-        // The same credentials and vhost on a port where nothing listens: a node that is down.
-        let down = String(url[...at]) + "127.0.0.1:1" + String(url[slash...])
+        let down = try Self.downNode(url)
         let healthy = await Doctor(environment: [EnvironmentVariable.amqpURL: url + "," + url], timeout: .seconds(5)).run()
         let both = try #require(healthy.checks.first { $0.name == "broker" })
         #expect(both.ok)
